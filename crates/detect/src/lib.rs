@@ -1,1 +1,82 @@
-//! placeholder
+//! Detectors: each reads a parsed [`Mail`] and appends [`Finding`]s.
+//!
+//! One detector per file, each a unit struct implementing [`Detector`]:
+//!
+//! | file | id prefix | what it looks at |
+//! |---|---|---|
+//! | `sender.rs` | `sender.` | From / Reply-To / Return-Path / Sender, display names, free-mail, brand names |
+//! | `auth.rs` | `auth.` | `Authentication-Results` from trusted authserv-ids only (RFC 8601) |
+//! | `links.rs` | `links.` | URLs and HTML forms: anchor mismatch, IP hosts, userinfo, IDN, shorteners, brands |
+//! | `lures.rs` | `lure.` | lure vocabulary (English and Korean, `data/lures.toml`), attachment passwords |
+//! | `attachments.rs` | `attachment.` | names vs. content: risky types, double extensions, bidi tricks |
+//! | `structure.rs` | `structure.` | anomalies the parser recorded |
+//!
+//! Detectors are sans-IO and deterministic. Shared data (domain lists, brands, lexicons) is compiled in
+//! from `data/` and parsed once ([`data`]). Helpers for hosts live in [`domains`].
+
+pub mod attachments;
+pub mod auth;
+pub mod data;
+pub mod domains;
+pub mod links;
+pub mod lures;
+pub mod sender;
+pub mod structure;
+
+use spearwatch_core::Finding;
+use spearwatch_message::Mail;
+
+/// Settings detectors read, beyond the message itself.
+#[derive(Debug, Clone, Default)]
+pub struct DetectConfig {
+    /// authserv-ids whose `Authentication-Results` are believed (lower-case).
+    pub trusted_authserv_ids: Vec<String>,
+}
+
+/// What a detector is given.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    pub mail: &'a Mail,
+    pub config: &'a DetectConfig,
+}
+
+/// A detector: reads the message, appends findings. It must not panic on any message and must bound its
+/// own work (the message model is already bounded by `spearwatch_message::Limits`).
+pub trait Detector: Send + Sync {
+    /// Short stable name (`sender`), also the prefix of its finding ids.
+    fn name(&self) -> &'static str;
+    fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
+}
+
+/// The built-in detectors, in the order their findings are listed.
+pub fn default_detectors() -> Vec<Box<dyn Detector>> {
+    vec![
+        Box::new(sender::Sender),
+        Box::new(auth::Auth),
+        Box::new(links::Links),
+        Box::new(lures::Lures),
+        Box::new(attachments::Attachments),
+        Box::new(structure::Structure),
+    ]
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    use super::*;
+
+    /// Parses `raw` and runs one detector with `config`.
+    pub fn run_with(d: &dyn Detector, raw: &str, config: &DetectConfig) -> Vec<Finding> {
+        let mail = spearwatch_message::parse(raw.as_bytes(), &Default::default());
+        let mut out = Vec::new();
+        d.detect(&Context { mail: &mail, config }, &mut out);
+        out
+    }
+
+    pub fn run(d: &dyn Detector, raw: &str) -> Vec<Finding> {
+        run_with(d, raw, &DetectConfig::default())
+    }
+
+    pub fn ids(f: &[Finding]) -> Vec<&str> {
+        f.iter().map(|f| f.id.as_str()).collect()
+    }
+}

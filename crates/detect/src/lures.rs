@@ -1,0 +1,258 @@
+//! Lure vocabulary: what the message talks the reader into.
+//!
+//! Phrases per theme (tax, invoice, account security, job offer, regulator, crypto, urgency, "enable
+//! content", credential request) live in `data/lures.toml`, English and Korean. The subject and the
+//! bodies are normalised (full-width letters folded, lower-cased, zero-width characters removed,
+//! whitespace collapsed) and matched with one Aho-Corasick automaton. A theme is reported when enough
+//! distinct phrases occur; a phrase in the subject counts twice. A lure alone is weak evidence, so the
+//! default policy weighs these lightly: they tip a message whose sender or links are already odd.
+//!
+//! The same pass finds a password given for an attachment ("비밀번호: 0427"), the mark of an encrypted
+//! archive sent to get past scanners.
+
+use crate::data::LEXICON;
+use crate::{Context, Detector};
+use aho_corasick::AhoCorasick;
+use spearwatch_core::{Evidence, Finding, Severity, Source};
+use spearwatch_message::Mail;
+use std::sync::LazyLock;
+
+pub struct Lures;
+
+/// Bytes of each body scanned; lures are in the first screens of text.
+const MAX_SCAN_BYTES: usize = 64 * 1024;
+
+struct Matcher {
+    ac: AhoCorasick,
+    /// Per pattern: (class, phrase index, needs word boundaries).
+    patterns: Vec<(usize, usize, bool)>,
+}
+
+static MATCHER: LazyLock<Matcher> = LazyLock::new(|| {
+    let mut texts = Vec::new();
+    let mut patterns = Vec::new();
+    for (ci, c) in LEXICON.class.iter().enumerate() {
+        for (pi, p) in c.phrases.iter().enumerate() {
+            let p = normalise(p);
+            patterns.push((ci, pi, p.is_ascii()));
+            texts.push(p);
+        }
+    }
+    let ac = AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::Standard)
+        .build(&texts)
+        .expect("lexicon phrases build an automaton");
+    Matcher { ac, patterns }
+});
+
+/// Password phrases, matched on the original text (ASCII case-insensitively) so that the password
+/// itself keeps its case.
+static PASSWORD_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&LEXICON.password_hint.phrases)
+        .expect("password phrases build an automaton")
+});
+
+/// Folds full-width ASCII (U+FF01..U+FF5E), lower-cases, drops zero-width characters and soft
+/// hyphens, and collapses whitespace.
+pub fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        };
+        if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}') {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+fn boundary_ok(text: &str, start: usize, end: usize, check_end: bool) -> bool {
+    let before = text[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+    let after = !check_end || text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+    before && after
+}
+
+/// One text scanned: where it came from and its normalised content.
+struct Scanned {
+    source: Source,
+    text: String,
+    weight: usize,
+}
+
+fn scanned_texts(mail: &Mail) -> Vec<Scanned> {
+    let mut v = Vec::new();
+    if let Some(s) = &mail.subject {
+        v.push(Scanned { source: Source::Header { name: "Subject".into(), part: None }, text: normalise(s), weight: 2 });
+    }
+    for b in mail.body_texts() {
+        let mut cut = b.text.len().min(MAX_SCAN_BYTES);
+        while !b.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        v.push(Scanned { source: Source::Body { part: b.part }, text: normalise(&b.text[..cut]), weight: 1 });
+    }
+    v
+}
+
+/// Passwords announced in the message ("password: x7Kq2", "비밀번호는 0427"), for the attachment engine
+/// to try on encrypted archives, with where each was seen.
+pub fn harvest_passwords(mail: &Mail) -> Vec<(String, Source)> {
+    let mut texts: Vec<(&str, Source)> = Vec::new();
+    if let Some(s) = &mail.subject {
+        texts.push((s, Source::Header { name: "Subject".into(), part: None }));
+    }
+    for b in mail.body_texts() {
+        let mut cut = b.text.len().min(MAX_SCAN_BYTES);
+        while !b.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        texts.push((&b.text[..cut], Source::Body { part: b.part }));
+    }
+    let mut out: Vec<(String, Source)> = Vec::new();
+    for (text, source) in texts {
+        for hit in PASSWORD_HINTS.find_iter(text) {
+            if !boundary_ok(text, hit.start(), hit.end(), false) {
+                continue;
+            }
+            if let Some(pw) = password_after(&text[hit.end()..]) {
+                if !out.iter().any(|(p, _)| p == &pw) && out.len() < 8 {
+                    out.push((pw, source.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The token after a password phrase: skips separators and Korean particles, then takes 3-32
+/// non-space characters.
+fn password_after(rest: &str) -> Option<String> {
+    let rest: String = rest.chars().take(40).collect();
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '=' | '-' | '"' | '\'' | '[' | '(' | '「'));
+    let rest = ["is ", "는 ", "은 ", "는", "은"].iter().find_map(|p| rest.strip_prefix(p)).unwrap_or(rest);
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '"' | '\'' | '['));
+    let tok: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ']' | ')' | '」' | ',' | '，'))
+        .collect();
+    let tok = tok.trim_end_matches(['.', '。', '입', '이']).to_string();
+    let tok = tok.strip_suffix("입니다").map(str::to_string).unwrap_or(tok);
+    let n = tok.chars().count();
+    ((3..=32).contains(&n) && tok.chars().any(|c| c.is_ascii_alphanumeric())).then_some(tok)
+}
+
+impl Detector for Lures {
+    fn name(&self) -> &'static str {
+        "lure"
+    }
+
+    fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let m = &*MATCHER;
+        let classes = &LEXICON.class;
+        // Per class: distinct phrases (index) with the first place each was seen, and a weighted count.
+        let mut seen: Vec<Vec<(usize, Source)>> = vec![Vec::new(); classes.len()];
+        let mut counts = vec![0usize; classes.len()];
+        let texts = scanned_texts(cx.mail);
+        for s in &texts {
+            for hit in m.ac.find_overlapping_iter(&s.text) {
+                let (class, phrase, word) = &m.patterns[hit.pattern().as_usize()];
+                if *word && !boundary_ok(&s.text, hit.start(), hit.end(), true) {
+                    continue;
+                }
+                if seen[*class].iter().any(|(p, _)| p == phrase) {
+                    continue;
+                }
+                seen[*class].push((*phrase, s.source.clone()));
+                counts[*class] += s.weight;
+            }
+        }
+        for (ci, c) in classes.iter().enumerate() {
+            if counts[ci] < c.min_hits.max(1) {
+                continue;
+            }
+            let phrases: Vec<&str> = seen[ci].iter().map(|(p, _)| c.phrases[*p].as_str()).collect();
+            let sev = if c.id == "enable_content" { Severity::High } else { Severity::Medium };
+            let mut f = Finding::new(&format!("lure.{}", c.id), sev, format!("{}: {}", c.title, quote_list(&phrases, 4)))
+                .technique(&c.technique);
+            for (p, src) in seen[ci].iter().take(5) {
+                f = f.evidence(Evidence::new(src.clone(), &c.phrases[*p]));
+            }
+            out.push(f);
+        }
+
+        if !cx.mail.attachments.is_empty() {
+            if let Some((pw, src)) = harvest_passwords(cx.mail).into_iter().next() {
+                let names: Vec<String> = cx.mail.attachments.iter().filter_map(|a| a.name.clone()).take(3).collect();
+                out.push(
+                    Finding::new(
+                        "lure.attachment_password",
+                        Severity::High,
+                        "The message gives a password for its attachment: an encrypted file hides its content from scanners",
+                    )
+                    .technique(spearwatch_core::technique::SPEARPHISHING_ATTACHMENT)
+                    .technique(spearwatch_core::technique::OBFUSCATED_FILES)
+                    .evidence(Evidence::new(src, &pw).with_note(format!("password given in the text; attachments: {}", names.join(", ")))),
+                );
+            }
+        }
+    }
+}
+
+fn quote_list(items: &[&str], max: usize) -> String {
+    let mut s: Vec<String> = items.iter().take(max).map(|p| format!("\"{p}\"")).collect();
+    if items.len() > max {
+        s.push(format!("and {} more", items.len() - max));
+    }
+    s.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{ids, run};
+
+    #[test]
+    fn korean_tax_lure() {
+        let f = run(
+            &Lures,
+            "From: a@b.example\r\nSubject: =?UTF-8?B?W+q1reyEuOyyrV0g7KKF7ZWp7IaM65Od7IS4IO2ZmOq4iSDslYjrgrQ=?=\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n원천징수 영수증을 확인하시고 환급 신청을 하세요.\r\n",
+        );
+        assert!(ids(&f).contains(&"lure.tax"), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn word_boundaries_and_obfuscation() {
+        assert_eq!(normalise("Ｔａｘ\u{200B} Ｒｅｆｕｎｄ\t\n now"), "tax refund now");
+        let f = run(&Lures, "From: a@b.example\r\nSubject: syntax refunds\r\n\r\nno lure here");
+        assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn attachment_password() {
+        let raw = "From: a@b.example\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n첨부 파일 비밀번호: 0427 입니다\r\n--x\r\nContent-Type: application/zip; name=doc.zip\r\nContent-Disposition: attachment; filename=doc.zip\r\n\r\nPK\r\n--x--\r\n";
+        let f = run(&Lures, raw);
+        let pw = f.iter().find(|f| f.id == "lure.attachment_password").expect("password finding");
+        assert_eq!(pw.evidence[0].value, "0427");
+        let mail = spearwatch_message::parse(b"Subject: x\r\n\r\nThe password is \"Xk29!a\". Regards", &Default::default());
+        assert_eq!(harvest_passwords(&mail)[0].0, "Xk29!a");
+    }
+}

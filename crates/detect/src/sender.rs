@@ -1,0 +1,224 @@
+//! Sender identity: does the message say consistently who sent it?
+//!
+//! Compares the registrable domains (public suffix list) of From, Reply-To, Return-Path and Sender;
+//! looks for an address or domain written into the display name (the "Name <evil>" trick that makes a
+//! mail client show `ceo@company.example`), brand or authority names in the display name on a domain
+//! the brand does not use, and free-mail senders.
+
+use crate::data::{BRANDS, DOMAINS};
+use crate::domains::{registrable, site};
+use crate::{Context, Detector};
+use spearwatch_core::{technique as t, Evidence, Finding, Severity};
+use spearwatch_message::Mailbox;
+
+pub struct Sender;
+
+impl Detector for Sender {
+    fn name(&self) -> &'static str {
+        "sender"
+    }
+
+    fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let mail = cx.mail;
+        let Some(from) = mail.from() else { return };
+        let Some(from_domain) = from.domain() else { return };
+        let from_site = site(from_domain);
+        let from_free = is_freemail(from_domain);
+
+        if from_free {
+            out.push(
+                Finding::new("sender.freemail", Severity::Low, format!("Sent from a free-mail address ({from_domain})"))
+                    .technique(t::EMAIL_ACCOUNTS)
+                    .evidence(Evidence::header("From", from.display()).with_note("anyone can open an address on this provider")),
+            );
+        }
+
+        for rt in &mail.reply_to {
+            let Some(rt_domain) = rt.domain() else { continue };
+            if site(rt_domain) == from_site {
+                continue;
+            }
+            let (id, sev, why) = if is_freemail(rt_domain) && !from_free {
+                ("sender.reply_to_freemail", Severity::High, "replies go to a free-mail address while the From domain is an organisation's")
+            } else {
+                ("sender.reply_to_divergent", Severity::Medium, "replies go to another organisation than the one in From")
+            };
+            out.push(
+                Finding::new(id, sev, format!("Reply-To ({rt_domain}) differs from From ({from_domain})"))
+                    .technique(t::PHISHING)
+                    .evidence(Evidence::header("Reply-To", rt.display()).with_note(why))
+                    .evidence(Evidence::header("From", from.display())),
+            );
+            break;
+        }
+
+        if let Some(rp) = mail.return_path.as_deref() {
+            let rp_domain = rp.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
+            if !rp_domain.is_empty() && site(rp_domain) != from_site {
+                out.push(
+                    Finding::new(
+                        "sender.return_path_divergent",
+                        Severity::Low,
+                        format!("Envelope sender domain ({rp_domain}) differs from From ({from_domain})"),
+                    )
+                    .technique(t::EMAIL_SPOOFING)
+                    .evidence(Evidence::header("Return-Path", rp).with_note("common for mailing services, also for spoofing"))
+                    .evidence(Evidence::header("From", from.display())),
+                );
+            }
+        }
+
+        if let Some(s) = &mail.sender {
+            if let Some(sd) = s.domain() {
+                if site(sd) != from_site {
+                    out.push(
+                        Finding::new("sender.sender_divergent", Severity::Low, format!("Sender ({sd}) differs from From ({from_domain})"))
+                            .technique(t::EMAIL_SPOOFING)
+                            .evidence(Evidence::header("Sender", s.display()))
+                            .evidence(Evidence::header("From", from.display())),
+                    );
+                }
+            }
+        }
+
+        if let Some(name) = from.name.as_deref() {
+            display_name_checks(name, from, from_domain, &from_site, out);
+        }
+    }
+}
+
+fn is_freemail(domain: &str) -> bool {
+    DOMAINS.freemail.contains(domain) || registrable(domain).is_some_and(|r| DOMAINS.freemail.contains(&r))
+}
+
+fn display_name_checks(name: &str, from: &Mailbox, from_domain: &str, from_site: &str, out: &mut Vec<Finding>) {
+    // An address inside the display name: "support@paypal.com <x@evil.example>".
+    if let Some(addr) = address_in(name) {
+        let addr_domain = addr.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default();
+        if site(&addr_domain) != from_site {
+            out.push(
+                Finding::new(
+                    "sender.display_name_address",
+                    Severity::High,
+                    format!("Display name shows the address {addr}, but the mail is from {}", from.address.as_deref().unwrap_or("")),
+                )
+                .technique(t::IMPERSONATION)
+                .technique(t::EMAIL_SPOOFING)
+                .evidence(Evidence::header("From", from.display()).with_note("mail clients often show only the display name")),
+            );
+            return;
+        }
+    } else if let Some(dom) = domain_in(name) {
+        if site(&dom) != from_site {
+            out.push(
+                Finding::new(
+                    "sender.display_name_domain",
+                    Severity::Medium,
+                    format!("Display name names the domain {dom}, but the mail is from {from_domain}"),
+                )
+                .technique(t::IMPERSONATION)
+                .evidence(Evidence::header("From", from.display())),
+            );
+        }
+    }
+
+    let lower = name.to_lowercase();
+    for brand in BRANDS.iter() {
+        let Some(kw) = brand.keywords.iter().find(|k| contains_word(&lower, k)) else { continue };
+        if brand.owns(from_domain) {
+            continue;
+        }
+        out.push(
+            Finding::new(
+                "sender.brand_impersonation",
+                Severity::High,
+                format!("Display name claims {} but the mail is from {from_domain}, not a {} domain", brand.name, brand.name),
+            )
+            .technique(t::IMPERSONATION)
+            .evidence(Evidence::header("From", from.display()).with_note(format!("\"{kw}\" in the display name; {} sends from {}", brand.name, brand.domains.join(", ")))),
+        );
+        break;
+    }
+}
+
+/// An addr-spec-looking token in `s`.
+fn address_in(s: &str) -> Option<String> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | '\'' | ',' | ';' | '[' | ']'))
+        .find(|tok| {
+            let Some((l, d)) = tok.split_once('@') else { return false };
+            !l.is_empty() && d.contains('.') && registrable(d).is_some()
+        })
+        .map(str::to_string)
+}
+
+/// A domain-looking token in `s` (`paypal.com`, `www.upbit.com`) with a real public suffix.
+fn domain_in(s: &str) -> Option<String> {
+    s.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | '\'' | ',' | ';' | '[' | ']' | '|' | '/' | ':'))
+        .map(|t| t.trim_matches('.').to_ascii_lowercase())
+        .find(|tok| {
+            tok.contains('.')
+                && tok.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+                && tok.rsplit('.').next().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+                && psl::suffix_str(tok).is_some_and(|sfx| sfx != tok)
+                && psl::suffix(tok.as_bytes()).is_some_and(|s| s.is_known())
+        })
+}
+
+/// `needle` occurs in `hay` with no letter or digit on either side (Korean keywords: any position).
+pub(crate) fn contains_word(hay: &str, needle: &str) -> bool {
+    if !needle.is_ascii() {
+        return hay.contains(needle);
+    }
+    let mut start = 0;
+    while let Some(i) = hay[start..].find(needle) {
+        let a = start + i;
+        let b = a + needle.len();
+        let before = hay[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = hay[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if before && after {
+            return true;
+        }
+        start = a + needle.len().max(1);
+    }
+    false
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{ids, run};
+
+    #[test]
+    fn reply_to_freemail_and_return_path() {
+        let f = run(&Sender, "From: Kim <kim@samil-tax.kr>\r\nReply-To: kim.tax@gmail.com\r\nReturn-Path: <b@bulk.example>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.reply_to_freemail", "sender.return_path_divergent"]);
+        assert!(f[0].evidence.iter().any(|e| e.value.contains("kim.tax@gmail.com")));
+    }
+
+    #[test]
+    fn same_organisation_is_fine() {
+        let f = run(&Sender, "From: a@mail.example.co.kr\r\nReply-To: help@example.co.kr\r\nReturn-Path: <x@bounce.example.co.kr>\r\n\r\nx");
+        assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn korean_freemail() {
+        let f = run(&Sender, "From: =?UTF-8?B?6rmA66+87KSA?= <minjun@hanmail.net>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.freemail"]);
+    }
+
+    #[test]
+    fn display_name_tricks() {
+        let f = run(&Sender, "From: \"ceo@exchange.example\" <x@attacker.example>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.display_name_address"]);
+        let f = run(&Sender, "From: \"Upbit.com Security\" <no-reply@upbit-secure.example>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.display_name_domain", "sender.brand_impersonation"]);
+        let f = run(&Sender, "From: =?UTF-8?B?6rWt7IS47LKt?= <notice@nts-refund.example>\r\n\r\nx"); // 국세청
+        assert_eq!(ids(&f), ["sender.brand_impersonation"]);
+        let f = run(&Sender, "From: PayPal <service@paypal.com>\r\n\r\nx");
+        assert!(f.is_empty());
+        assert!(!contains_word("groups", "ups"));
+        assert!(contains_word("ups delivery", "ups"));
+    }
+}
