@@ -142,9 +142,16 @@ impl Policy {
             total += f.score;
         }
         let score = total.max(0.0);
-        Scored { score, verdict: self.verdict(score) }
+        let mut verdict = self.verdict(score);
+        // "Malicious" means a payload or a known-bad indicator, not merely a very deceptive mail: it
+        // takes at least one critical finding that the policy weighs.
+        if verdict == Verdict::Malicious && !findings.iter().any(|f| f.severity == Severity::Critical && f.score > 0.0) {
+            verdict = Verdict::Phishing;
+        }
+        Scored { score, verdict }
     }
 
+    /// The verdict a score earns by the thresholds alone (see [`Policy::score`] for the malicious rule).
     pub fn verdict(&self, score: f32) -> Verdict {
         let t = self.thresholds;
         if score >= t.malicious {
@@ -156,5 +163,38 @@ impl Policy {
         } else {
             Verdict::Clean
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(id: &str, sev: Severity) -> Finding {
+        Finding::new(id, sev, "t")
+    }
+
+    #[test]
+    fn repeated_ids_count_once_and_malicious_needs_a_critical_finding() {
+        let p = Policy::default();
+        let mut v = vec![f("x.high", Severity::High), f("x.high", Severity::High), f("y.high", Severity::High), f("z.high", Severity::High), f("w.high", Severity::High)];
+        let s = p.score(&mut v);
+        assert_eq!(v[1].score, 0.0);
+        assert_eq!(s.score, 4.0 * p.severity_weights[&Severity::High]);
+        assert_eq!(s.verdict, Verdict::Phishing, "no critical finding: capped at phishing");
+        v.push(f("payload", Severity::Critical));
+        assert_eq!(p.score(&mut v).verdict, Verdict::Malicious);
+    }
+
+    #[test]
+    fn overrides_lay_over_defaults_and_bad_files_say_why() {
+        let p = Policy::from_override_toml("[thresholds]\nphishing = 9.5\n[weights]\n\"sender.freemail\" = 2.0\n").unwrap();
+        assert_eq!(p.thresholds.phishing, 9.5);
+        assert_eq!(p.thresholds.suspicious, Policy::default().thresholds.suspicious);
+        assert_eq!(p.weights["sender.freemail"], 2.0);
+        let e = Policy::from_override_toml("[thresholds]\nphishng = 1\n").unwrap_err().to_string();
+        assert!(e.contains("phishng") && e.contains("line"), "{e}");
+        let e = Policy::from_override_toml("[thresholds]\nsuspicious = 20\n").unwrap_err().to_string();
+        assert!(e.contains("suspicious <= phishing"), "{e}");
     }
 }

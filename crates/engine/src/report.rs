@@ -1,0 +1,130 @@
+//! The report: one message's verdict with everything that explains it.
+
+use serde::Serialize;
+use spearwatch_core::{Finding, Scored, Verdict};
+use spearwatch_message::{FileKind, Mail, UrlSource};
+use std::time::Duration;
+
+/// Identifier of the report schema, written in every report. Bumped only on incompatible changes;
+/// fields may be added within a version.
+pub const SCHEMA: &str = "spearwatch.report/1";
+
+/// The result of scanning one message. Its JSON form is the `scan --format jsonl` schema.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub path: String,
+    pub message_id: Option<String>,
+    /// First From mailbox, as `"Name" <address>`.
+    pub from: Option<String>,
+    pub subject: Option<String>,
+    pub verdict: Verdict,
+    pub score: f32,
+    /// Union of the findings' ATT&CK techniques, sorted.
+    pub techniques: Vec<String>,
+    pub findings: Vec<Finding>,
+    pub urls: Vec<UrlInfo>,
+    pub attachments: Vec<AttachmentInfo>,
+    pub size: usize,
+    pub elapsed_us: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UrlInfo {
+    pub url: String,
+    pub host: Option<String>,
+    pub source: UrlSource,
+    pub part: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachmentInfo {
+    pub part: usize,
+    pub name: Option<String>,
+    pub declared_type: String,
+    pub detected_type: FileKind,
+    pub size: usize,
+    pub sha256: String,
+}
+
+impl Report {
+    pub(crate) fn new(path: &str, mail: &Mail, findings: Vec<Finding>, scored: Scored, elapsed: Duration) -> Report {
+        let mut techniques: Vec<String> = findings.iter().filter(|f| f.score > 0.0).flat_map(|f| f.techniques.iter().cloned()).collect();
+        techniques.sort();
+        techniques.dedup();
+        Report {
+            schema: SCHEMA,
+            path: path.to_string(),
+            message_id: mail.message_id.clone(),
+            from: mail.from().map(|m| m.display()),
+            subject: mail.subject.clone(),
+            verdict: scored.verdict,
+            score: (scored.score * 100.0).round() / 100.0,
+            techniques,
+            findings,
+            urls: mail
+                .links
+                .iter()
+                .map(|l| UrlInfo { url: l.url.clone(), host: l.host.clone(), source: l.source, part: l.part, anchor_text: l.anchor_text.clone() })
+                .collect(),
+            attachments: mail
+                .attachments
+                .iter()
+                .map(|a| AttachmentInfo {
+                    part: a.part,
+                    name: a.name.clone(),
+                    declared_type: a.declared_type.clone(),
+                    detected_type: a.detected_type,
+                    size: a.size,
+                    sha256: a.sha256.clone(),
+                })
+                .collect(),
+            size: mail.size,
+            elapsed_us: elapsed.as_micros().min(u128::from(u64::MAX)) as u64,
+        }
+    }
+
+    /// The report for an input that could not be read at all (kept so a batch loses nothing).
+    pub fn is_flagged(&self) -> bool {
+        self.verdict.is_flagged()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Engine;
+    use spearwatch_core::Verdict;
+
+    const KOREAN_SPEAR: &str = "From: =?UTF-8?B?6rWt7IS47LKt?= <notice@nts-hometax.example>\r\nReply-To: refund.nts@naver.com\r\nMessage-ID: <1@x>\r\nSubject: =?UTF-8?B?W+q1reyEuOyyrV0g7KKF7ZWp7IaM65Od7IS4IO2ZmOq4iSDslYjrgrQ=?=\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>원천징수 영수증을 확인하세요</p><a href=\"http://203.0.113.9/hometax/login\">https://www.hometax.go.kr</a>\r\n";
+
+    #[test]
+    fn korean_tax_spear_phish_is_flagged_with_explanations() {
+        let r = Engine::default().scan(KOREAN_SPEAR.as_bytes(), "fixture");
+        assert!(r.verdict >= Verdict::Phishing, "{} {:#?}", r.score, r.findings);
+        let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
+        for want in ["sender.brand_impersonation", "sender.reply_to_freemail", "links.anchor_mismatch", "links.ip_literal", "lure.tax"] {
+            assert!(ids.contains(&want), "missing {want}: {ids:?}");
+        }
+        assert!(r.findings.iter().all(|f| !f.title.is_empty() && !f.evidence.is_empty()));
+        assert!(r.techniques.iter().any(|t| t == "T1656"));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["schema"], "spearwatch.report/1");
+        assert_eq!(json["verdict"], "phishing");
+        assert_eq!(json["urls"][0]["host"], "203.0.113.9");
+        assert_eq!(json["findings"][0]["evidence"][0]["kind"].as_str().is_some(), true);
+    }
+
+    #[test]
+    fn ordinary_mail_is_clean_and_scoring_is_deterministic() {
+        let raw = b"From: Alice <alice@example.com>\r\nTo: bob@example.org\r\nMessage-ID: <2@example.com>\r\nSubject: Lunch on Friday?\r\n\r\nShall we try the new place near the office? https://example.com/menu\r\n";
+        let e = Engine::default();
+        let a = e.scan(raw, "a");
+        assert_eq!(a.verdict, Verdict::Clean, "{:#?}", a.findings);
+        let b = e.scan(KOREAN_SPEAR.as_bytes(), "b");
+        let c = e.scan(KOREAN_SPEAR.as_bytes(), "b");
+        assert_eq!(b.score, c.score);
+        assert_eq!(serde_json::to_value(&b.findings).unwrap(), serde_json::to_value(&c.findings).unwrap());
+    }
+}
