@@ -1,1 +1,184 @@
-fn main() {}
+//! `spearwatch`: the command line. Thin by design: argument parsing, reading inputs, printing. All
+//! analysis lives in the library crates (`spearwatch-engine` and below).
+
+mod eval;
+mod pipeline;
+mod scan;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand};
+use spearwatch_core::{Policy, Verdict};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Email threat detection: spear-phishing, impersonation and weaponised attachments, every finding explained.
+#[derive(Parser)]
+#[command(name = "spearwatch", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan messages: .eml files, directories (recursive, Maildir too), mbox files, or - for stdin.
+    ///
+    /// Exit status: 0 when every input was scanned (and none met --fail-on); 1 when a message met
+    /// --fail-on; 2 on a usage or policy error; 3 when some inputs could not be read (the others were
+    /// scanned). 1 wins over 3.
+    Scan(ScanArgs),
+    /// Measure detection and speed on labelled folders: --set phish=DIR --set ham=DIR ...
+    Eval(EvalArgs),
+    /// Print the compiled-in scoring policy, or check a policy file (--check FILE).
+    Policy {
+        /// Validate this policy file (laid over the defaults) and print the result.
+        #[arg(long)]
+        check: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct CommonArgs {
+    /// Scoring policy (TOML) laid over the compiled-in default; see `spearwatch policy`.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// Messages larger than this many bytes are skipped and reported.
+    #[arg(long, default_value_t = 64 << 20, value_name = "BYTES")]
+    max_message_bytes: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned table for people, with the findings of every message that is not clean.
+    Table,
+    /// One JSON object per message (schema: docs/report-schema.md).
+    Jsonl,
+}
+
+#[derive(clap::Args)]
+pub struct ScanArgs {
+    /// Files, directories, mbox files, or - for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Exit with status 1 when any message is judged this bad or worse.
+    #[arg(long, value_name = "VERDICT", value_parser = parse_verdict)]
+    fail_on: Option<Verdict>,
+    /// In the table, list every finding (default: the strongest five per message).
+    #[arg(long)]
+    all_findings: bool,
+    /// No summary line on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    /// A labelled set, LABEL=PATH; repeat for each set (phish=..., ham=..., spam=...).
+    #[arg(long = "set", required = true, value_name = "LABEL=PATH", value_parser = parse_set)]
+    sets: Vec<(String, PathBuf)>,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+    /// How many of the most frequent findings to list per set.
+    #[arg(long, default_value_t = 12)]
+    top: usize,
+    /// Also write one JSON line per message (set, path, verdict, score, finding ids) to FILE.
+    #[arg(long, value_name = "FILE")]
+    dump: Option<PathBuf>,
+    #[command(flatten)]
+    common: CommonArgs,
+}
+
+fn parse_verdict(s: &str) -> Result<Verdict, String> {
+    s.parse()
+}
+
+fn parse_set(s: &str) -> Result<(String, PathBuf), String> {
+    let (label, path) = s.split_once('=').ok_or_else(|| format!("expected LABEL=PATH, got {s:?}"))?;
+    if label.is_empty() || path.is_empty() {
+        return Err(format!("expected LABEL=PATH, got {s:?}"));
+    }
+    Ok((label.to_string(), PathBuf::from(path)))
+}
+
+impl CommonArgs {
+    fn policy(&self) -> Result<Policy> {
+        load_policy(self.policy.as_deref())
+    }
+
+    fn threads(&self) -> usize {
+        self.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    }
+
+    fn input_limits(&self) -> spearwatch_input::Limits {
+        spearwatch_input::Limits { max_message_bytes: self.max_message_bytes }
+    }
+}
+
+fn load_policy(path: Option<&std::path::Path>) -> Result<Policy> {
+    match path {
+        None => Ok(Policy::default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read policy {}", p.display()))?;
+            Policy::from_override_toml(&text).with_context(|| format!("policy {}", p.display()))
+        }
+    }
+}
+
+/// Exit statuses (documented in `spearwatch scan --help` and the README).
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const FAIL_ON: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const UNREADABLE: u8 = 3;
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let res = match cli.command {
+        Command::Scan(a) => scan::run(a),
+        Command::Eval(a) => eval::run(a),
+        Command::Policy { check } => policy_cmd(check),
+    };
+    match res {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return ExitCode::from(exit::OK);
+            }
+            eprintln!("spearwatch: {e:#}");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+fn policy_cmd(check: Option<PathBuf>) -> Result<u8> {
+    match check {
+        None => print!("{}", spearwatch_core::DEFAULT_POLICY_TOML),
+        Some(p) => {
+            let policy = load_policy(Some(&p))?;
+            println!(
+                "{}: valid; thresholds suspicious {} / phishing {} / malicious {}; {} weights; {} trusted authserv-ids",
+                p.display(),
+                policy.thresholds.suspicious,
+                policy.thresholds.phishing,
+                policy.thresholds.malicious,
+                policy.weights.len(),
+                policy.auth.trusted_authserv_ids.len()
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// ripgrep's rule: a closed pipe (`spearwatch scan ... | head`) is not an error.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}

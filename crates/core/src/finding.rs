@@ -74,7 +74,7 @@ const MAX_VALUE_CHARS: usize = 300;
 
 impl Evidence {
     pub fn new(source: Source, value: impl AsRef<str>) -> Self {
-        Evidence { source, value: truncate(value.as_ref(), MAX_VALUE_CHARS), note: None }
+        Evidence { source, value: truncate_str(value.as_ref(), MAX_VALUE_CHARS), note: None }
     }
 
     pub fn header(name: impl Into<String>, value: impl AsRef<str>) -> Self {
@@ -82,7 +82,7 @@ impl Evidence {
     }
 
     pub fn url(url: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        Self::new(Source::Url { url: truncate(url.as_ref(), MAX_VALUE_CHARS) }, value)
+        Self::new(Source::Url { url: truncate_str(url.as_ref(), MAX_VALUE_CHARS) }, value)
     }
 
     pub fn body(part: usize, value: impl AsRef<str>) -> Self {
@@ -100,7 +100,7 @@ impl Evidence {
 }
 
 /// Cut `s` to at most `max` characters on a char boundary, marking the cut with an ellipsis.
-pub fn truncate(s: &str, max: usize) -> String {
+pub fn truncate_str(s: &str, max: usize) -> String {
     match s.char_indices().nth(max) {
         None => s.to_string(),
         Some((i, _)) => format!("{}…", &s[..i]),
@@ -154,8 +154,8 @@ mod tests {
 
     #[test]
     fn truncate_respects_char_boundaries() {
-        assert_eq!(truncate("세금계산서", 2), "세금…");
-        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate_str("세금계산서", 2), "세금…");
+        assert_eq!(truncate_str("abc", 3), "abc");
     }
 
     #[test]

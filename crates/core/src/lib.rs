@@ -15,6 +15,6 @@ mod policy;
 pub mod technique;
 mod verdict;
 
-pub use finding::{Evidence, Finding, Severity, Source};
-pub use policy::{Policy, PolicyError, Scored, Thresholds};
+pub use finding::{truncate_str, Evidence, Finding, Severity, Source};
+pub use policy::{AuthPolicy, Policy, PolicyError, Scored, Thresholds, DEFAULT_POLICY_TOML};
 pub use verdict::Verdict;

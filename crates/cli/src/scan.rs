@@ -1,0 +1,119 @@
+//! `spearwatch scan`: reports per message, a summary, exit status.
+
+use crate::pipeline::{self, Event};
+use crate::{exit, Format, ScanArgs};
+use anyhow::Result;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use spearwatch_core::{truncate_str, Verdict};
+use spearwatch_engine::{Engine, Report};
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+pub fn run(a: ScanArgs) -> Result<u8> {
+    let engine = Engine::new(a.common.policy()?);
+    let (sources, expand_errors) = spearwatch_input::expand(&a.paths);
+    let started = Instant::now();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut counts = [0usize; 4];
+    let mut unreadable = 0usize;
+    let mut failed_on = false;
+    let mut write_err: Option<std::io::Error> = None;
+
+    for e in &expand_errors {
+        eprintln!("spearwatch: {e}");
+        unreadable += 1;
+    }
+
+    // A progress line only for people watching a multi-input run.
+    let interactive = std::io::stderr().is_terminal() && !a.quiet;
+    let bar = if interactive && (sources.len() > 1 || sources.iter().any(|s| matches!(s, spearwatch_input::Source::Mbox(_)))) {
+        let b = ProgressBar::with_draw_target(Some(sources.len() as u64), ProgressDrawTarget::stderr());
+        b.set_style(ProgressStyle::with_template("{spinner} {pos}/{len} inputs, {msg} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+        Some(b)
+    } else {
+        None
+    };
+    let mut scanned = 0usize;
+
+    if a.format == Format::Table {
+        write_err = writeln!(out, "{:<10} {:>6}  {:<40} FROM / SUBJECT", "VERDICT", "SCORE", "PATH").err();
+    }
+    pipeline::run(&engine, &sources, &a.common.input_limits(), a.common.threads(), |ev| {
+        if write_err.is_some() {
+            return;
+        }
+        match ev {
+            Event::Scanned { report, .. } => {
+                scanned += 1;
+                counts[report.verdict as usize] += 1;
+                if a.fail_on.is_some_and(|f| report.verdict >= f) {
+                    failed_on = true;
+                }
+                let res = match a.format {
+                    Format::Jsonl => serde_json::to_writer(&mut out, &*report).map_err(std::io::Error::from).and_then(|_| out.write_all(b"\n")),
+                    Format::Table => write_row(&mut out, &report, a.all_findings),
+                };
+                write_err = res.err();
+                if let Some(b) = &bar {
+                    b.set_message(format!("{scanned} messages"));
+                    if !report.path.contains('#') {
+                        b.inc(1);
+                    }
+                }
+            }
+            Event::Failed { path, error } => {
+                unreadable += 1;
+                if let Some(b) = &bar {
+                    b.suspend(|| eprintln!("spearwatch: {path}: {error}"));
+                } else {
+                    eprintln!("spearwatch: {error}");
+                }
+            }
+        }
+    });
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if let Some(e) = write_err {
+        return Err(e.into());
+    }
+    out.flush()?;
+    if !a.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!(
+            "spearwatch: {scanned} messages in {secs:.2}s ({:.0}/s): clean {}, suspicious {}, phishing {}, malicious {}; {unreadable} unreadable",
+            scanned as f64 / secs.max(1e-9),
+            counts[Verdict::Clean as usize],
+            counts[Verdict::Suspicious as usize],
+            counts[Verdict::Phishing as usize],
+            counts[Verdict::Malicious as usize],
+        );
+    }
+    Ok(if failed_on {
+        exit::FAIL_ON
+    } else if unreadable > 0 {
+        exit::UNREADABLE
+    } else {
+        exit::OK
+    })
+}
+
+fn write_row(out: &mut impl Write, r: &Report, all: bool) -> std::io::Result<()> {
+    let who = match (&r.from, &r.subject) {
+        (Some(f), Some(s)) => format!("{f} — {s}"),
+        (Some(f), None) => f.clone(),
+        (None, Some(s)) => format!("(no From) — {s}"),
+        (None, None) => "(no From, no Subject)".into(),
+    };
+    writeln!(out, "{:<10} {:>6.1}  {:<40} {}", r.verdict.as_str(), r.score, truncate_str(&r.path, 40), truncate_str(&who.replace(['\r', '\n', '\t'], " "), 100))?;
+    if r.verdict == Verdict::Clean && !all {
+        return Ok(());
+    }
+    let shown = if all { r.findings.len() } else { 5 };
+    for f in r.findings.iter().filter(|f| all || f.score > 0.0).take(shown) {
+        let ev = f.evidence.first().map(|e| format!(" [{}]", truncate_str(&e.value, 60))).unwrap_or_default();
+        writeln!(out, "{:>19} {:>5.1}  {}{} {}", f.severity.as_str(), f.score, f.title, ev, f.techniques.join(","))?;
+    }
+    Ok(())
+}
