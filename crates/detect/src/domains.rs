@@ -54,6 +54,25 @@ pub fn tld(host: &str) -> &str {
     host.trim_end_matches('.').rsplit('.').next().unwrap_or("")
 }
 
+/// A label that looks machine-generated rather than chosen by people: digits and letters interleaved
+/// ("96eua96p9g", three or more switches) or a long digit run ("sac9283940324"). Names people pick
+/// ("mp3shop", "web2u", "365online") switch at most twice. Sub-addresses (`+tag`) are ignored.
+pub fn looks_generated(label: &str) -> bool {
+    let label = label.split('+').next().unwrap_or(label);
+    let chars: Vec<char> = label.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    if chars.len() < 6 || !chars.iter().any(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let switches = chars.windows(2).filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit()).count();
+    let mut run = 0usize;
+    let mut longest = 0usize;
+    for c in &chars {
+        run = if c.is_ascii_digit() { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    switches >= 3 || longest >= 6
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +86,16 @@ mod tests {
         assert!(is_within("login.paypal.com", "paypal.com"));
         assert!(!is_within("evilpaypal.com", "paypal.com"));
         assert!(is_ip_literal("[::1]"));
+    }
+
+    #[test]
+    fn generated_labels() {
+        for g in ["96eua96p9g", "sac9283940324recompensa", "ug7n15uql1", "xfhmv4ws9a"] {
+            assert!(looks_generated(g), "{g}");
+        }
+        for h in ["mindspring", "mp3players", "web2u", "365online", "kevin+dated+1031410733", "abc123", "12345"] {
+            assert!(!looks_generated(h), "{h}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! | `auth.rs` | `auth.` | `Authentication-Results` from trusted authserv-ids only (RFC 8601) |
 //! | `links.rs` | `links.` | URLs and HTML forms: anchor mismatch, IP hosts, userinfo, IDN, shorteners, brands |
 //! | `lures.rs` | `lure.` | lure vocabulary (English and Korean, `data/lures.toml`), attachment passwords |
+//! | `text.rs` | `text.` | look-alike letters from other scripts, symbol letters, invisible characters |
 //! | `attachments.rs` | `attachment.` | names vs. content: risky types, double extensions, bidi tricks |
 //! | `structure.rs` | `structure.` | anomalies the parser recorded |
 //!
@@ -22,6 +23,7 @@ pub mod links;
 pub mod lures;
 pub mod sender;
 pub mod structure;
+pub mod text;
 
 use spearwatch_core::Finding;
 use spearwatch_message::Mail;
@@ -55,6 +57,7 @@ pub fn default_detectors() -> Vec<Box<dyn Detector>> {
         Box::new(auth::Auth),
         Box::new(links::Links),
         Box::new(lures::Lures),
+        Box::new(text::Text),
         Box::new(attachments::Attachments),
         Box::new(structure::Structure),
     ]

@@ -5,7 +5,7 @@
 //! URL as evidence (up to a handful), so ten IP links are one finding, not ten.
 
 use crate::data::{BRANDS, DOMAINS};
-use crate::domains::{has_mixed_script_label, is_ip_literal, is_within, registrable, site, tld, unicode_host};
+use crate::domains::{has_mixed_script_label, is_ip_literal, is_within, looks_generated, registrable, site, tld, unicode_host};
 use crate::{Context, Detector};
 use spearwatch_core::{technique as t, Evidence, Finding, Severity};
 use spearwatch_message::{Link, UrlSource};
@@ -158,6 +158,16 @@ fn check_link(link: &Link, hits: &mut Hits) {
                 t::SPEARPHISHING_LINK,
                 "Link points to a free hosting, form or tunnel service where anyone can publish a page",
                 ev(format!("{host} is on {h}")),
+            );
+        }
+        // Only the registrable label: mail services put random tokens in tracking subdomains.
+        if let Some(label) = reg.as_deref().and_then(|r| r.split('.').next()).filter(|l| looks_generated(l)) {
+            hits.add(
+                "links.generated_host",
+                Severity::Low,
+                t::ACQUIRE_DOMAINS,
+                "Link host looks machine-generated",
+                ev(format!("label \"{label}\" mixes letters and digits like a generated name")),
             );
         }
         if DOMAINS.abused_tlds.contains(tld(host)) {

@@ -199,6 +199,17 @@ impl Detector for Lures {
             out.push(f);
         }
 
+        if let Some(subject) = &cx.mail.subject {
+            let subject = subject.to_lowercase();
+            if let Some(rcpt) = cx.mail.to.iter().chain(&cx.mail.cc).filter_map(|m| m.address.as_deref()).find(|a| a.len() >= 6 && subject.contains(&a.to_lowercase())) {
+                out.push(
+                    Finding::new("lure.recipient_in_subject", Severity::Medium, "The subject addresses the reader by their e-mail address")
+                        .technique(spearwatch_core::technique::PHISHING)
+                        .evidence(Evidence::header("Subject", cx.mail.subject.as_deref().unwrap_or_default()).with_note(format!("contains the recipient address {rcpt}: mass phishing personalises this way, people do not"))),
+                );
+            }
+        }
+
         if !cx.mail.attachments.is_empty() {
             if let Some((pw, src)) = harvest_passwords(cx.mail).into_iter().next() {
                 let names: Vec<String> = cx.mail.attachments.iter().filter_map(|a| a.name.clone()).take(3).collect();
@@ -244,6 +255,12 @@ mod tests {
         assert_eq!(normalise("Ｔａｘ\u{200B} Ｒｅｆｕｎｄ\t\n now"), "tax refund now");
         let f = run(&Lures, "From: a@b.example\r\nSubject: syntax refunds\r\n\r\nno lure here");
         assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn recipient_address_in_subject() {
+        let f = run(&Lures, "From: a@b.example\r\nTo: kim@exchange.example\r\nSubject: Mailbox KIM@exchange.example is almost full\r\n\r\nx");
+        assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! the brand does not use, and free-mail senders.
 
 use crate::data::{BRANDS, DOMAINS};
-use crate::domains::{registrable, site};
+use crate::domains::{looks_generated, registrable, site, tld};
 use crate::{Context, Detector};
 use spearwatch_core::{technique as t, Evidence, Finding, Severity};
 use spearwatch_message::Mailbox;
@@ -24,6 +24,15 @@ impl Detector for Sender {
         let Some(from_domain) = from.domain() else { return };
         let from_site = site(from_domain);
         let from_free = is_freemail(from_domain);
+        let list_sites = mailing_list_sites(mail);
+
+        if !is_internet_domain(from_domain) {
+            out.push(
+                Finding::new("sender.invalid_domain", Severity::Medium, format!("From domain \"{from_domain}\" is not a valid internet domain"))
+                    .technique(t::EMAIL_SPOOFING)
+                    .evidence(Evidence::header("From", from.display()).with_note("no public suffix: nobody can reply to or authenticate this sender")),
+            );
+        }
 
         if from_free {
             out.push(
@@ -33,9 +42,28 @@ impl Detector for Sender {
             );
         }
 
+        let reg_label = registrable(from_domain).and_then(|r| r.split('.').next().map(str::to_string)).unwrap_or_default();
+        let local = from.address.as_deref().and_then(|a| a.rsplit_once('@')).map(|(l, _)| l).unwrap_or("");
+        if looks_generated(&reg_label) || (!from_free && looks_generated(local)) {
+            let what = if looks_generated(&reg_label) { format!("domain label \"{reg_label}\"") } else { format!("local part \"{local}\"") };
+            out.push(
+                Finding::new("sender.generated_address", Severity::Medium, format!("Sender address looks machine-generated ({what})"))
+                    .technique(t::EMAIL_ACCOUNTS)
+                    .evidence(Evidence::header("From", from.display()).with_note("throw-away domains and mailboxes are made in bulk for one campaign")),
+            );
+        }
+        if DOMAINS.abused_tlds.contains(tld(from_domain)) {
+            out.push(
+                Finding::new("sender.abused_tld", Severity::Low, format!("Sender domain is on .{}, a top-level domain heavily used for abuse", tld(from_domain)))
+                    .technique(t::ACQUIRE_DOMAINS)
+                    .evidence(Evidence::header("From", from.display())),
+            );
+        }
+
         for rt in &mail.reply_to {
             let Some(rt_domain) = rt.domain() else { continue };
-            if site(rt_domain) == from_site {
+            // Mailing lists point Reply-To at the list (RFC 2369 List-Post, RFC 2919 List-Id).
+            if site(rt_domain) == from_site || list_sites.contains(&site(rt_domain)) {
                 continue;
             }
             let (id, sev, why) = if is_freemail(rt_domain) && !from_free {
@@ -70,7 +98,7 @@ impl Detector for Sender {
 
         if let Some(s) = &mail.sender {
             if let Some(sd) = s.domain() {
-                if site(sd) != from_site {
+                if site(sd) != from_site && !list_sites.contains(&site(sd)) {
                     out.push(
                         Finding::new("sender.sender_divergent", Severity::Low, format!("Sender ({sd}) differs from From ({from_domain})"))
                             .technique(t::EMAIL_SPOOFING)
@@ -85,6 +113,33 @@ impl Detector for Sender {
             display_name_checks(name, from, from_domain, &from_site, out);
         }
     }
+}
+
+/// Registrable domains of the mailing list the message came through (List-Id, List-Post).
+fn mailing_list_sites(mail: &spearwatch_message::Mail) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(id) = mail.header("List-Id") {
+        // RFC 2919: list-id is a dot-atom inside angle brackets, usually under the list host's domain.
+        let inner = id.rsplit('<').next().unwrap_or(id).trim_end_matches(['>', ' ']);
+        if let Some(r) = registrable(inner) {
+            v.push(r);
+        }
+    }
+    if let Some(post) = mail.header("List-Post") {
+        let lower = post.to_ascii_lowercase();
+        if let Some(at) = lower.find("mailto:") {
+            let addr: String = lower[at + 7..].chars().take_while(|c| !matches!(c, '>' | '?' | ' ' | ',')).collect();
+            if let Some((_, d)) = addr.rsplit_once('@') {
+                v.push(site(d));
+            }
+        }
+    }
+    v
+}
+
+/// A domain under a known public suffix, with a registrable part (not "localhost", "pot", "correios").
+fn is_internet_domain(domain: &str) -> bool {
+    registrable(domain).is_some() && psl::suffix(domain.as_bytes()).is_some_and(|s| s.is_known())
 }
 
 fn is_freemail(domain: &str) -> bool {
@@ -123,8 +178,20 @@ fn display_name_checks(name: &str, from: &Mailbox, from_domain: &str, from_site:
     }
 
     let lower = name.to_lowercase();
+    // "Μetamаsk" with Greek Μ and Cyrillic а: compare UTS #39 skeletons, which map look-alikes together.
+    // Skeleton first (capital Greek Μ maps to M; its lower-case μ would not), then lower-case, then
+    // skeleton again so both sides are in the same form ("m" becomes "rn" in skeletons).
+    let skel = (!name.is_ascii()).then(|| {
+        let once: String = unicode_security::skeleton(name).collect();
+        unicode_security::skeleton(&once.to_lowercase()).collect::<String>()
+    });
     for brand in BRANDS.iter() {
-        let Some(kw) = brand.keywords.iter().find(|k| contains_word(&lower, k)) else { continue };
+        let Some(kw) = brand.keywords.iter().find(|k| {
+            contains_word(&lower, k)
+                || skel.as_deref().is_some_and(|sk| k.is_ascii() && k.len() >= 4 && sk.contains(&unicode_security::skeleton(k).collect::<String>()))
+        }) else {
+            continue;
+        };
         if brand.owns(from_domain) {
             continue;
         }
@@ -191,7 +258,7 @@ mod tests {
 
     #[test]
     fn reply_to_freemail_and_return_path() {
-        let f = run(&Sender, "From: Kim <kim@samil-tax.kr>\r\nReply-To: kim.tax@gmail.com\r\nReturn-Path: <b@bulk.example>\r\n\r\nx");
+        let f = run(&Sender, "From: Kim <kim@samil-tax.kr>\r\nReply-To: kim.tax@gmail.com\r\nReturn-Path: <b@bulk.example.com>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.reply_to_freemail", "sender.return_path_divergent"]);
         assert!(f[0].evidence.iter().any(|e| e.value.contains("kim.tax@gmail.com")));
     }
@@ -203,6 +270,22 @@ mod tests {
     }
 
     #[test]
+    fn invalid_domain_and_mailing_lists() {
+        let f = run(&Sender, "From: Aviso <alerta587@correios>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.invalid_domain"]);
+        let f = run(&Sender, "From: a@member.example.com\r\nReply-To: talk@lists.project.example.com\r\nSender: talk-admin@lists.project.example.com\r\nList-Id: Talk <talk.lists.project.example.com>\r\n\r\nx");
+        assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn generated_sender() {
+        let f = run(&Sender, "From: Best Buy <uazaw@ug7n15uql1.com>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.generated_address"]);
+        let f = run(&Sender, "From: Support <llc@bruidswinkel.site>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.abused_tld"]);
+    }
+
+    #[test]
     fn korean_freemail() {
         let f = run(&Sender, "From: =?UTF-8?B?6rmA66+87KSA?= <minjun@hanmail.net>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.freemail"]);
@@ -210,11 +293,13 @@ mod tests {
 
     #[test]
     fn display_name_tricks() {
-        let f = run(&Sender, "From: \"ceo@exchange.example\" <x@attacker.example>\r\n\r\nx");
+        let f = run(&Sender, "From: \"ceo@exchange.example\" <x@attacker.example.com>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.display_name_address"]);
-        let f = run(&Sender, "From: \"Upbit.com Security\" <no-reply@upbit-secure.example>\r\n\r\nx");
+        let f = run(&Sender, "From: \"Upbit.com Security\" <no-reply@upbit-secure.example.com>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.display_name_domain", "sender.brand_impersonation"]);
-        let f = run(&Sender, "From: =?UTF-8?B?6rWt7IS47LKt?= <notice@nts-refund.example>\r\n\r\nx"); // 국세청
+        let f = run(&Sender, "From: =?UTF-8?B?6rWt7IS47LKt?= <notice@nts-refund.example.com>\r\n\r\nx"); // 국세청
+        assert_eq!(ids(&f), ["sender.brand_impersonation"]);
+        let f = run(&Sender, "From: =?UTF-8?B?zpxldGFt0LBzaw==?= <kirk@dental.example.com>\r\n\r\nx"); // "Μetamаsk"
         assert_eq!(ids(&f), ["sender.brand_impersonation"]);
         let f = run(&Sender, "From: PayPal <service@paypal.com>\r\n\r\nx");
         assert!(f.is_empty());

@@ -55,7 +55,7 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Mail {
 
     mail.message_id = msg.message_id().map(str::to_string);
     mail.subject = msg.subject().map(|s| s.trim().to_string());
-    mail.from = mailboxes(msg.from());
+    mail.from = merge_name_fragments(mailboxes(msg.from()));
     mail.sender = mailboxes(msg.sender()).into_iter().next();
     mail.reply_to = mailboxes(msg.reply_to());
     mail.to = mailboxes(msg.to());
@@ -232,6 +232,31 @@ fn mailboxes(a: Option<&Address<'_>>) -> Vec<Mailbox> {
         .collect()
 }
 
+/// `From: Microsoft account team ,_<x@evil.example>` parses as two mailboxes: a bare name and `"_"
+/// <x@evil.example>`. Mail clients show the name, so fold address-less fragments into the display name
+/// of the next mailbox that has an address (dropping a name with no letters or digits, like "_").
+fn merge_name_fragments(v: Vec<Mailbox>) -> Vec<Mailbox> {
+    if v.len() < 2 || v.iter().all(|m| m.address.is_some()) || v.iter().all(|m| m.address.is_none()) {
+        return v;
+    }
+    let mut out = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    for mut m in v {
+        if m.address.is_none() {
+            pending.extend(m.name);
+            continue;
+        }
+        if !pending.is_empty() {
+            let own = m.name.take().filter(|n| n.chars().any(char::is_alphanumeric));
+            pending.extend(own);
+            m.name = Some(pending.join(" "));
+            pending.clear();
+        }
+        out.push(m);
+    }
+    out
+}
+
 /// Lower-cases the domain (RFC 5321 §2.4: domains are case-insensitive; local parts are kept).
 fn normalise_address(a: &str) -> String {
     let a = a.trim();
@@ -385,6 +410,15 @@ mod tests {
         assert!(m.links.iter().any(|l| l.host.as_deref() == Some("inner.example")));
         assert!(m.anomalies.contains(&Anomaly::DuplicateHeader { name: "From".into(), count: 2 }));
         assert!(m.anomalies.contains(&Anomaly::MissingMessageId));
+    }
+
+    #[test]
+    fn display_name_fragments_fold_into_the_address() {
+        let m = p(b"From: Microsoft account team ,_<no-reply@access.example>\r\n\r\nx");
+        assert_eq!(m.from.len(), 1);
+        assert_eq!(m.from[0].name.as_deref(), Some("Microsoft account team"));
+        assert_eq!(m.from[0].address.as_deref(), Some("no-reply@access.example"));
+        assert!(!m.anomalies.iter().any(|a| matches!(a, Anomaly::MultipleFromAddresses(_))));
     }
 
     #[test]

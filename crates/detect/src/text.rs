@@ -1,0 +1,147 @@
+//! Deceptive characters in what the reader sees: look-alike letters from other scripts, letters
+//! borrowed from symbol blocks, and invisible characters inside words.
+//!
+//! "Amаzon accоunt" with Cyrillic а and о reads as English but matches no keyword filter; "ᴜʟᴛɪᴍᴏ" and
+//! "𝐔𝐫𝐠𝐞𝐧𝐭" are letters from the small-capital and mathematical blocks. Real correspondents type
+//! their own script; these tricks exist to defeat filters (UTS #39 §5 mixed-script detection; ATT&CK
+//! T1027 obfuscation). Words written wholly in Cyrillic or Greek are ordinary text and are left alone;
+//! Latin mixed with Hangul, Han or Kana ("Upbit에서") is ordinary Korean and Japanese writing.
+
+use crate::{Context, Detector};
+use spearwatch_core::{technique as t, Evidence, Finding, Severity, Source};
+use unicode_script::{Script, UnicodeScript};
+
+pub struct Text;
+
+/// Bytes of each body examined.
+const MAX_BODY_BYTES: usize = 32 * 1024;
+
+impl Detector for Text {
+    fn name(&self) -> &'static str {
+        "text"
+    }
+
+    fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
+        let mail = cx.mail;
+        let mut seen: Vec<(Source, String)> = Vec::new();
+        if let Some(s) = &mail.subject {
+            seen.push((Source::Header { name: "Subject".into(), part: None }, s.clone()));
+        }
+        if let Some(n) = mail.from().and_then(|m| m.name.as_ref()) {
+            seen.push((Source::Header { name: "From".into(), part: None }, n.clone()));
+        }
+        let header_count = seen.len();
+        for b in mail.body_texts() {
+            let mut cut = b.text.len().min(MAX_BODY_BYTES);
+            while !b.text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            seen.push((Source::Body { part: b.part }, b.text[..cut].to_string()));
+        }
+
+        let mut mixed: Vec<Evidence> = Vec::new();
+        let mut mixed_in_header = false;
+        let mut styled: Vec<Evidence> = Vec::new();
+        let mut styled_in_header = false;
+        let mut hidden: Vec<Evidence> = Vec::new();
+        for (i, (src, text)) in seen.iter().enumerate() {
+            let in_header = i < header_count;
+            for word in text.split(|c: char| !(c.is_alphanumeric() || is_invisible(c) || c == '\'')) {
+                if word.is_ascii() || word.is_empty() {
+                    continue;
+                }
+                if mixed.len() < 5 && is_mixed_latin_confusable(word) {
+                    mixed_in_header |= in_header;
+                    let plain: String = unicode_security::skeleton(word).collect();
+                    mixed.push(Evidence::new(src.clone(), word).with_note(format!("reads as \"{plain}\"; mixes Latin with Cyrillic/Greek letters")));
+                }
+                if styled.len() < 5 && word.chars().any(is_stylised_letter) {
+                    styled_in_header |= in_header;
+                    styled.push(Evidence::new(src.clone(), word).with_note("letters from symbol blocks (small capitals, mathematical, enclosed)"));
+                }
+                if in_header && hidden.len() < 5 && has_invisible_inside(word) {
+                    hidden.push(Evidence::new(src.clone(), word.replace(is_invisible, "\u{2423}")).with_note("invisible characters (shown as ␣) split the word"));
+                }
+            }
+        }
+        if !mixed.is_empty() {
+            let sev = if mixed_in_header { Severity::High } else { Severity::Medium };
+            let mut f = Finding::new("text.mixed_script", sev, "Words mix Latin letters with look-alike Cyrillic or Greek letters to slip past filters")
+                .technique(t::OBFUSCATED_FILES)
+                .technique(t::IMPERSONATION);
+            f.evidence = mixed;
+            out.push(f);
+        }
+        if !styled.is_empty() {
+            let sev = if styled_in_header { Severity::Medium } else { Severity::Low };
+            let mut f = Finding::new("text.stylised_letters", sev, "Text uses letter-like symbols instead of ordinary letters").technique(t::OBFUSCATED_FILES);
+            f.evidence = styled;
+            out.push(f);
+        }
+        if !hidden.is_empty() {
+            let mut f = Finding::new("text.invisible_characters", Severity::Medium, "Invisible characters are hidden inside words of the subject or sender name").technique(t::OBFUSCATED_FILES);
+            f.evidence = hidden;
+            out.push(f);
+        }
+    }
+}
+
+/// Scripts whose letters are confusable with Latin (UTS #39 confusables are concentrated here).
+fn is_confusable_script(s: Script) -> bool {
+    matches!(s, Script::Cyrillic | Script::Greek | Script::Armenian | Script::Cherokee | Script::Coptic)
+}
+
+fn is_mixed_latin_confusable(word: &str) -> bool {
+    let (mut latin, mut other) = (0usize, 0usize);
+    for c in word.chars().filter(|c| c.is_alphabetic()) {
+        match c.script() {
+            Script::Latin => latin += 1,
+            s if is_confusable_script(s) => other += 1,
+            _ => {}
+        }
+    }
+    // "Μetamаsk": mostly Latin with a few foreign letters. A word needs at least two Latin letters so
+    // that "Ωmega"-style single letters and unit symbols (µm) do not count.
+    latin >= 2 && other >= 1
+}
+
+fn is_stylised_letter(c: char) -> bool {
+    matches!(c as u32,
+        0x1D400..=0x1D7FF            // Mathematical Alphanumeric Symbols
+        | 0x1D00..=0x1D2B            // Phonetic Extensions: small capitals
+        | 0x0262 | 0x026A | 0x0274 | 0x0280 | 0x028F | 0x0299 | 0x029C | 0x029F // IPA small capitals
+        | 0x24B6..=0x24E9            // circled Latin letters
+        | 0x1F130..=0x1F189          // squared / negative circled / negative squared Latin letters
+        | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A // full-width Latin letters
+    )
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
+}
+
+fn has_invisible_inside(word: &str) -> bool {
+    let trimmed = word.trim_matches(is_invisible);
+    trimmed.contains(is_invisible) && trimmed.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{ids, run};
+
+    #[test]
+    fn look_alikes_and_symbols() {
+        // "Amаzon accоunt" with Cyrillic а/о, in the subject (RFC 2047 UTF-8).
+        let f = run(&Text, "From: =?UTF-8?B?zpxldGFt0LBzaw==?= <a@b.example>\r\nSubject: =?UTF-8?B?QW3QsHpvbiBhY2PQvnVudA==?=\r\n\r\n\u{1D414}\u{1D42B}\u{1D420}\u{1D41E}\u{1D427}\u{1D42D} r\u{200B}eply\r\n");
+        assert_eq!(ids(&f), ["text.mixed_script", "text.stylised_letters"]);
+        assert_eq!(f[0].severity, Severity::High);
+        assert!(f[0].evidence.iter().any(|e| e.value == "Amаzon"));
+    }
+
+    #[test]
+    fn ordinary_scripts_are_fine() {
+        let f = run(&Text, "From: =?UTF-8?B?6rmA66+87KSA?= <a@b.example>\r\nSubject: =?UTF-8?B?VXBiaXTsl5DshJwg7JWM66a865Oc66a964uI64ukIOKAlCDQn9GA0LjQstC10YI=?=\r\n\r\nΑθήνα café naïve µm\r\n");
+        assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+}
