@@ -75,7 +75,7 @@ impl Detector for Links {
                 if &site(h) != fs {
                     hits.add(
                         "links.external_form",
-                        Severity::Medium,
+                        Severity::Low,
                         t::PHISHING_FOR_INFORMATION,
                         "HTML form in the mail posts to another domain than the sender's",
                         Evidence::body(form.part, form.action.as_deref().unwrap_or("")).with_note(format!("inputs: {}", form.inputs.join(", "))),
@@ -198,8 +198,12 @@ fn brand_elsewhere(link: &Link, host: &str, reg: &str) -> Option<String> {
             continue;
         }
         for kw in brand.keywords.iter().filter(|k| k.is_ascii() && !k.contains(' ') && !k.contains('&')) {
-            let in_sub = sub.split(['.', '-']).any(|tok| tok == kw) || (kw.len() >= 5 && sub.contains(kw.as_str()));
-            let in_reg = reg_label.split('-').any(|tok| tok == kw) && reg_label != kw || (kw.len() >= 5 && reg_label.contains(kw.as_str()) && reg_label != kw);
+            // As a hyphen/dot token ("paypal-secure", "paypal.com.evil"), or glued to the start or end of
+            // a label when the keyword is long enough not to occur inside ordinary words
+            // ("paypalsecure"; but "enigmail" is not "gmail").
+            let glued = |label: &str| kw.len() >= 6 && label != kw && (label.starts_with(kw.as_str()) || label.ends_with(kw.as_str()));
+            let in_sub = sub.split(['.', '-']).any(|tok| tok == kw) || sub.split('.').any(glued);
+            let in_reg = reg_label != kw && (reg_label.split('-').any(|tok| tok == kw) || glued(reg_label));
             // Brand in the path: "evil.example/paypal/login" but not any path word (a news article
             // mentioning "google"): require the brand as a whole path segment or a segment prefix.
             let in_path = kw.len() >= 5
@@ -286,7 +290,7 @@ mod tests {
         let f = run(&Links, &html(r#"<a href="https://www.paypal.com/signin">https://www.paypal.com/signin</a>
             <a href="https://shop.example/a">Read more</a> <a href="https://news.example/google/">google</a>
             <a href="https://docs.example/v1.2">v1.2</a> <img src="https://cdn.example/x.png">
-            <a href="https://mail.google.com/">gmail.com</a>"#));
+            <a href="https://mail.google.com/">gmail.com</a> <a href="http://enigmail.mozdev.org/">enigmail</a>"#));
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 }

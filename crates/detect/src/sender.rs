@@ -44,7 +44,9 @@ impl Detector for Sender {
 
         let reg_label = registrable(from_domain).and_then(|r| r.split('.').next().map(str::to_string)).unwrap_or_default();
         let local = from.address.as_deref().and_then(|a| a.rsplit_once('@')).map(|(l, _)| l).unwrap_or("");
-        if looks_generated(&reg_label) || (!from_free && looks_generated(local)) {
+        // Local parts with separators are usually VERP or tagged addresses of mailing software.
+        let plain_local = !local.contains(['.', '-', '_', '#', '=', '+']);
+        if looks_generated(&reg_label) || (!from_free && plain_local && looks_generated(local)) {
             let what = if looks_generated(&reg_label) { format!("domain label \"{reg_label}\"") } else { format!("local part \"{local}\"") };
             out.push(
                 Finding::new("sender.generated_address", Severity::Medium, format!("Sender address looks machine-generated ({what})"))
@@ -137,9 +139,18 @@ fn mailing_list_sites(mail: &spearwatch_message::Mail) -> Vec<String> {
     v
 }
 
-/// A domain under a known public suffix, with a registrable part (not "localhost", "pot", "correios").
+/// A domain of two or more labels under a known public suffix (not "localhost", "pot", "correios").
+/// A domain that is itself on the list's private section (`iki.fi`) is a real domain too.
 fn is_internet_domain(domain: &str) -> bool {
-    registrable(domain).is_some() && psl::suffix(domain.as_bytes()).is_some_and(|s| s.is_known())
+    domain.contains('.')
+        && domain.split('.').all(|l| !l.is_empty())
+        && psl::suffix(domain.as_bytes()).is_some_and(|s| s.is_known())
+        && tld_is_known(domain)
+}
+
+/// The last label is a delegated top-level domain (the list's own "*" rule does not count).
+fn tld_is_known(domain: &str) -> bool {
+    psl::suffix(tld(domain).as_bytes()).is_some_and(|s| s.is_known())
 }
 
 fn is_freemail(domain: &str) -> bool {
@@ -273,6 +284,8 @@ mod tests {
     fn invalid_domain_and_mailing_lists() {
         let f = run(&Sender, "From: Aviso <alerta587@correios>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.invalid_domain"]);
+        assert!(run(&Sender, "From: Ville <ville@iki.fi>\r\n\r\nx").is_empty());
+        assert!(run(&Sender, "From: Lists <news-1031164464.7f11b3@lists.example.com>\r\n\r\nx").is_empty());
         let f = run(&Sender, "From: a@member.example.com\r\nReply-To: talk@lists.project.example.com\r\nSender: talk-admin@lists.project.example.com\r\nList-Id: Talk <talk.lists.project.example.com>\r\n\r\nx");
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
