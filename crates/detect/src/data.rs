@@ -53,6 +53,40 @@ impl Brand {
     }
 }
 
+/// The first brand named in `text` and the keyword that named it. Matches keywords on word boundaries
+/// in the lower-cased text, in its ASCII look-alike folding ("lRS" reads as "IRS", "paypa1" as
+/// "paypal"), and for non-ASCII text in its UTS #39 skeleton ("Μetamаsk" with Greek and Cyrillic).
+pub fn brand_named_in(text: &str) -> Option<(&'static Brand, &'static str)> {
+    let lower = text.to_lowercase();
+    let folded = fold_ascii_lookalikes(&lower);
+    // Skeleton first (capital Greek Μ maps to M; its lower-case μ would not), then lower-case, then
+    // skeleton again so both sides are in the same form ("m" becomes "rn" in skeletons).
+    let skel = (!text.is_ascii()).then(|| {
+        let once: String = unicode_security::skeleton(text).collect();
+        unicode_security::skeleton(&once.to_lowercase()).collect::<String>()
+    });
+    for brand in BRANDS.iter() {
+        for kw in &brand.keywords {
+            let hit = crate::sender::contains_word(&lower, kw)
+                || (kw.is_ascii() && kw.len() >= 3 && crate::sender::contains_word(&folded, &fold_ascii_lookalikes(kw)))
+                || skel.as_deref().is_some_and(|sk| kw.is_ascii() && kw.len() >= 4 && sk.contains(&unicode_security::skeleton(kw).collect::<String>()));
+            if hit {
+                return Some((brand, kw.as_str()));
+            }
+        }
+    }
+    None
+}
+
+/// Folds ASCII characters that read alike in most fonts: 0/o, 1/l/i/|, rn/m, vv/w.
+fn fold_ascii_lookalikes(s: &str) -> String {
+    s.replace("rn", "m").replace("vv", "w").chars().map(|c| match c {
+        '0' => 'o',
+        '1' | 'i' | '|' => 'l',
+        _ => c,
+    }).collect()
+}
+
 #[derive(Debug, Deserialize)]
 pub struct LureClass {
     pub id: String,
@@ -79,6 +113,16 @@ pub static LEXICON: LazyLock<Lexicon> =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brands_are_found_behind_look_alikes() {
+        assert_eq!(brand_named_in("lRS.GOV").map(|b| b.0.name.as_str()), Some("IRS"));
+        assert_eq!(brand_named_in("PayPa1 Service").map(|b| b.0.name.as_str()), Some("PayPal"));
+        assert_eq!(brand_named_in("\u{039C}etam\u{0430}sk").map(|b| b.0.name.as_str()), Some("MetaMask"));
+        assert_eq!(brand_named_in("[국세청] 안내").map(|b| b.0.name.as_str()), Some("National Tax Service (Korea)"));
+        assert!(brand_named_in("Iris Miller").is_none());
+        assert!(brand_named_in("Weekly groups digest").is_none());
+    }
 
     #[test]
     fn data_files_parse_and_are_lower_case() {

@@ -54,7 +54,7 @@ impl Detector for Links {
         let from_site = mail.from().and_then(|m| m.domain()).map(site);
 
         for link in &mail.links {
-            check_link(link, &mut hits);
+            check_link(link, from_site.as_deref(), &mut hits);
         }
         for form in &mail.forms {
             let action_host = form.action.as_deref().and_then(|a| spearwatch_message::urls::make_link(a, UrlSource::FormAction, form.part, None)).and_then(|l| l.host);
@@ -87,7 +87,7 @@ impl Detector for Links {
     }
 }
 
-fn check_link(link: &Link, hits: &mut Hits) {
+fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
     let clickable = matches!(link.source, UrlSource::Href | UrlSource::Text | UrlSource::FormAction | UrlSource::MetaRefresh);
     let ev = |note: String| Evidence::url(&link.url, link.host.as_deref().unwrap_or(&link.url)).with_note(note);
 
@@ -177,7 +177,13 @@ fn check_link(link: &Link, hits: &mut Hits) {
             hits.add("links.brand_in_unrelated_domain", Severity::High, t::IMPERSONATION, "Link uses a brand's name on a domain the brand does not own", ev(note));
         }
         if let Some(note) = anchor_mismatch(link, host) {
-            hits.add("links.anchor_mismatch", Severity::High, t::MASQUERADING, "Link text shows one domain while the link goes to another", ev(note));
+            // Senders that route links through their own site ("lindows.com/walmart" shown as
+            // "walmart.com") redirect, they do not hide where the reader lands first.
+            if from_site.is_some_and(|fs| fs == site(host)) {
+                hits.add("links.anchor_via_sender_domain", Severity::Low, t::MASQUERADING, "Link text shows another domain, but the link goes through the sender's own domain", ev(note));
+            } else {
+                hits.add("links.anchor_mismatch", Severity::High, t::MASQUERADING, "Link text shows one domain while the link goes to another", ev(note));
+            }
         }
     }
 }
@@ -201,7 +207,9 @@ fn brand_elsewhere(link: &Link, host: &str, reg: &str) -> Option<String> {
             // As a hyphen/dot token ("paypal-secure", "paypal.com.evil"), or glued to the start or end of
             // a label when the keyword is long enough not to occur inside ordinary words
             // ("paypalsecure"; but "enigmail" is not "gmail").
-            let glued = |label: &str| kw.len() >= 6 && label != kw && (label.starts_with(kw.as_str()) || label.ends_with(kw.as_str()));
+            let glued = |label: &str| {
+                kw.len() >= 6 && !COMMON_WORDS.contains(&kw.as_str()) && label != kw && (label.starts_with(kw.as_str()) || label.ends_with(kw.as_str()))
+            };
             let in_sub = sub.split(['.', '-']).any(|tok| tok == kw) || sub.split('.').any(glued);
             let in_reg = reg_label != kw && (reg_label.split('-').any(|tok| tok == kw) || glued(reg_label));
             // Brand in the path: "evil.example/paypal/login" but not any path word (a news article
@@ -217,6 +225,10 @@ fn brand_elsewhere(link: &Link, host: &str, reg: &str) -> Option<String> {
     }
     None
 }
+
+/// Brand keywords that are also ordinary words, so they are matched in hosts only as whole tokens
+/// ("outlook-secure.com", not "economicoutlook.com").
+const COMMON_WORDS: &[&str] = &["outlook", "amazon", "kraken", "ledger", "steam", "stripe", "norton", "chase"];
 
 /// Path words of sign-in and verification pages.
 const CREDENTIAL_WORDS: &[&str] = &["login", "log-in", "signin", "sign-in", "logon", "verify", "verification", "account", "secure", "auth", "password", "wallet", "unlock", "update", "confirm"];

@@ -199,15 +199,24 @@ impl Detector for Lures {
             out.push(f);
         }
 
-        if let Some(subject) = &cx.mail.subject {
-            let subject = subject.to_lowercase();
-            if let Some(rcpt) = cx.mail.to.iter().chain(&cx.mail.cc).filter_map(|m| m.address.as_deref()).find(|a| a.len() >= 6 && subject.contains(&a.to_lowercase())) {
-                out.push(
-                    Finding::new("lure.recipient_in_subject", Severity::Medium, "The subject addresses the reader by their e-mail address")
-                        .technique(spearwatch_core::technique::PHISHING)
-                        .evidence(Evidence::header("Subject", cx.mail.subject.as_deref().unwrap_or_default()).with_note(format!("contains the recipient address {rcpt}: mass phishing personalises this way, people do not"))),
-                );
+        if let (Some(subject), Some(from_domain)) = (&cx.mail.subject, cx.mail.from().and_then(|m| m.domain())) {
+            if let Some((brand, kw)) = crate::data::brand_named_in(subject) {
+                if !brand.owns(from_domain) {
+                    out.push(
+                        Finding::new("lure.brand_in_subject", Severity::Low, format!("The subject names {}, but the mail is not from a {} domain", brand.name, brand.name))
+                            .technique(spearwatch_core::technique::IMPERSONATION)
+                            .evidence(Evidence::header("Subject", subject).with_note(format!("\"{kw}\"; sender domain {from_domain}; {} uses {}", brand.name, brand.domains.join(", ")))),
+                    );
+                }
             }
+        }
+
+        if let Some(note) = address_in_subject(cx.mail) {
+            out.push(
+                Finding::new("lure.recipient_in_subject", Severity::Medium, "The subject addresses the reader by an e-mail address")
+                    .technique(spearwatch_core::technique::PHISHING)
+                    .evidence(Evidence::header("Subject", cx.mail.subject.as_deref().unwrap_or_default()).with_note(note)),
+            );
         }
 
         if !cx.mail.attachments.is_empty() {
@@ -226,6 +235,45 @@ impl Detector for Lures {
             }
         }
     }
+}
+
+/// Headers the receiving system writes with the real recipient (the envelope RCPT TO).
+const RECIPIENT_HEADERS: &[&str] = &["Delivered-To", "X-Original-To", "X-Delivered-To", "Envelope-To"];
+
+/// Mass phishing personalises subjects with the address it was sent to ("user@corp.example, your
+/// mailbox is full"); people write names. Returns the note for the finding.
+fn address_in_subject(mail: &Mail) -> Option<String> {
+    let subject = mail.subject.as_deref()?.to_lowercase();
+    if !subject.contains('@') {
+        return None;
+    }
+    let recipients = mail
+        .to
+        .iter()
+        .chain(&mail.cc)
+        .filter_map(|m| m.address.clone())
+        .chain(RECIPIENT_HEADERS.iter().flat_map(|h| mail.header_values(h)).map(|v| v.trim().trim_matches(['<', '>']).to_string()));
+    for r in recipients {
+        let r = r.to_lowercase();
+        if r.len() >= 6 && r.contains('@') && subject.contains(&r) {
+            return Some(format!("contains the recipient address {r}: mass phishing personalises this way, people do not"));
+        }
+    }
+    // Undisclosed recipients: an address that opens or closes the subject, the salutation position
+    // ("kim@corp.example, your invoice"). Addresses mid-sentence are usually what the mail is about
+    // ("post from x@y requires approval").
+    let sender = mail.from().and_then(|m| m.address.as_deref()).unwrap_or("").to_lowercase();
+    let words: Vec<&str> = subject
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '<' | '>' | '(' | ')' | '[' | ']' | '"' | '\'' | '!' | '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_address = |w: &&&str| {
+        w.len() >= 6
+            && **w != sender
+            && w.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && d.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-')))
+    };
+    let found = [words.first(), words.last()].into_iter().flatten().find(is_address)?;
+    Some(format!("opens or closes with the address {found} while the recipients are not disclosed"))
 }
 
 fn quote_list(items: &[&str], max: usize) -> String {
@@ -260,6 +308,14 @@ mod tests {
     #[test]
     fn recipient_address_in_subject() {
         let f = run(&Lures, "From: a@b.example\r\nTo: kim@exchange.example\r\nSubject: Mailbox KIM@exchange.example is almost full\r\n\r\nx");
+        assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
+        let f = run(&Lures, "From: a@b.example\r\nTo: Undisclosed recipients:;\r\nDelivered-To: kim@exchange.example\r\nSubject: kim@exchange.example, claim now\r\n\r\nx");
+        assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
+        let f = run(&Lures, "From: a@b.example\r\nTo: team@b.example\r\nSubject: Meeting with Lee\r\n\r\nx");
+        assert!(f.is_empty());
+        let f = run(&Lures, "From: a@b.example\r\nTo: Undisclosed recipients:;\r\nSubject: IIU post from harvest@email.com requires approval\r\n\r\nx");
+        assert!(f.is_empty());
+        let f = run(&Lures, "From: a@b.example\r\nTo: Undisclosed recipients:;\r\nSubject: lee@corp.co.kr, your reward\r\n\r\nx");
         assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
     }
 

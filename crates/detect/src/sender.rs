@@ -5,7 +5,7 @@
 //! mail client show `ceo@company.example`), brand or authority names in the display name on a domain
 //! the brand does not use, and free-mail senders.
 
-use crate::data::{BRANDS, DOMAINS};
+use crate::data::DOMAINS;
 use crate::domains::{looks_generated, registrable, site, tld};
 use crate::{Context, Detector};
 use spearwatch_core::{technique as t, Evidence, Finding, Severity};
@@ -188,23 +188,9 @@ fn display_name_checks(name: &str, from: &Mailbox, from_domain: &str, from_site:
         }
     }
 
-    let lower = name.to_lowercase();
-    // "Μetamаsk" with Greek Μ and Cyrillic а: compare UTS #39 skeletons, which map look-alikes together.
-    // Skeleton first (capital Greek Μ maps to M; its lower-case μ would not), then lower-case, then
-    // skeleton again so both sides are in the same form ("m" becomes "rn" in skeletons).
-    let skel = (!name.is_ascii()).then(|| {
-        let once: String = unicode_security::skeleton(name).collect();
-        unicode_security::skeleton(&once.to_lowercase()).collect::<String>()
-    });
-    for brand in BRANDS.iter() {
-        let Some(kw) = brand.keywords.iter().find(|k| {
-            contains_word(&lower, k)
-                || skel.as_deref().is_some_and(|sk| k.is_ascii() && k.len() >= 4 && sk.contains(&unicode_security::skeleton(k).collect::<String>()))
-        }) else {
-            continue;
-        };
+    if let Some((brand, kw)) = crate::data::brand_named_in(name) {
         if brand.owns(from_domain) {
-            continue;
+            return;
         }
         out.push(
             Finding::new(
@@ -215,7 +201,6 @@ fn display_name_checks(name: &str, from: &Mailbox, from_domain: &str, from_site:
             .technique(t::IMPERSONATION)
             .evidence(Evidence::header("From", from.display()).with_note(format!("\"{kw}\" in the display name; {} sends from {}", brand.name, brand.domains.join(", ")))),
         );
-        break;
     }
 }
 

@@ -44,6 +44,8 @@ impl Detector for Text {
         let mut styled: Vec<Evidence> = Vec::new();
         let mut styled_in_header = false;
         let mut hidden: Vec<Evidence> = Vec::new();
+        let mut hidden_in_header = false;
+        let mut hidden_words = 0usize;
         for (i, (src, text)) in seen.iter().enumerate() {
             let in_header = i < header_count;
             for word in text.split(|c: char| !(c.is_alphanumeric() || is_invisible(c) || c == '\'')) {
@@ -59,7 +61,9 @@ impl Detector for Text {
                     styled_in_header |= in_header;
                     styled.push(Evidence::new(src.clone(), word).with_note("letters from symbol blocks (small capitals, mathematical, enclosed)"));
                 }
-                if in_header && hidden.len() < 5 && has_invisible_inside(word) {
+                if hidden.len() < 5 && has_invisible_inside(word) {
+                    hidden_in_header |= in_header;
+                    hidden_words += 1;
                     hidden.push(Evidence::new(src.clone(), word.replace(is_invisible, "\u{2423}")).with_note("invisible characters (shown as ␣) split the word"));
                 }
             }
@@ -78,8 +82,10 @@ impl Detector for Text {
             f.evidence = styled;
             out.push(f);
         }
-        if !hidden.is_empty() {
-            let mut f = Finding::new("text.invisible_characters", Severity::Medium, "Invisible characters are hidden inside words of the subject or sender name").technique(t::OBFUSCATED_FILES);
+        // One odd word in a long body can be an editor's artefact; in the subject or sender name, or
+        // repeated in the body, it is salting to break keyword filters.
+        if hidden_in_header || hidden_words >= 2 {
+            let mut f = Finding::new("text.invisible_characters", Severity::Medium, "Invisible characters are hidden inside words to break keyword filters").technique(t::OBFUSCATED_FILES);
             f.evidence = hidden;
             out.push(f);
         }
@@ -116,8 +122,10 @@ fn is_stylised_letter(c: char) -> bool {
     )
 }
 
+/// Characters that render as nothing: zero-width spaces and joiners, direction marks, invisible
+/// operators, soft hyphen, word joiner, BOM.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{206A}'..='\u{206F}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
 }
 
 fn has_invisible_inside(word: &str) -> bool {
@@ -137,6 +145,8 @@ mod tests {
         assert_eq!(ids(&f), ["text.mixed_script", "text.stylised_letters"]);
         assert_eq!(f[0].severity, Severity::High);
         assert!(f[0].evidence.iter().any(|e| e.value == "Amаzon"));
+        let f = run(&Text, "From: a@b.example\r\nSubject: =?UTF-8?B?UHLigI5p4oCObWU=?= statement\r\n\r\nx\r\n"); // "Pr\u{200E}i\u{200E}me"
+        assert_eq!(ids(&f), ["text.invisible_characters"]);
     }
 
     #[test]
