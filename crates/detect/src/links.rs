@@ -203,17 +203,25 @@ fn brand_elsewhere(link: &Link, host: &str, reg: &str) -> Option<String> {
         if brand.owns(host) {
             continue;
         }
-        for kw in brand.keywords.iter().filter(|k| k.is_ascii() && !k.contains(' ') && !k.contains('&')) {
-            // As a hyphen/dot token ("paypal-secure", "paypal.com.evil"), or glued to the start or end of
-            // a label when the keyword is long enough not to occur inside ordinary words
-            // ("paypalsecure"; but "enigmail" is not "gmail").
+        // The brand's own domain as leading labels of another: "paypal.com.secure-check.example".
+        if let Some(d) = brand.domains.iter().find(|d| host.starts_with(&format!("{d}.")) || host.contains(&format!(".{d}."))) {
+            return Some(format!("{host} starts with {d}, {}'s domain, but belongs to {reg}", brand.name));
+        }
+        for kw in brand.keywords.iter().filter(|k| k.is_ascii() && !k.contains(' ') && !k.contains('&') && !COMMON_WORDS.contains(&k.as_str())) {
+            // As a hyphen/dot token ("paypal-secure", "secure.paypal.evil"), or glued to a typical
+            // phishing affix ("paypalsecure", "binancesupport"), but not inside ordinary words
+            // ("revolution" is not "revolut").
             let glued = |label: &str| {
-                kw.len() >= 6 && !COMMON_WORDS.contains(&kw.as_str()) && label != kw && (label.starts_with(kw.as_str()) || label.ends_with(kw.as_str()))
+                label != kw
+                    && [label.strip_prefix(kw.as_str()), label.strip_suffix(kw.as_str())]
+                        .into_iter()
+                        .flatten()
+                        .any(|rest| PHISHING_AFFIXES.contains(&rest) || (!rest.is_empty() && rest.bytes().all(|c| c.is_ascii_digit())))
             };
             let in_sub = sub.split(['.', '-']).any(|tok| tok == kw) || sub.split('.').any(glued);
             let in_reg = reg_label != kw && (reg_label.split('-').any(|tok| tok == kw) || glued(reg_label));
             // Brand in the path: "evil.example/paypal/login" but not any path word (a news article
-            // mentioning "google"): require the brand as a whole path segment or a segment prefix.
+            // mentioning "google"): the brand as a whole path segment of a sign-in-looking URL.
             let in_path = kw.len() >= 5
                 && path.split(['/', '?', '&', '=', '.', '_', '-']).any(|seg| seg == kw)
                 && CREDENTIAL_WORDS.iter().any(|w| path.contains(w));
@@ -226,9 +234,16 @@ fn brand_elsewhere(link: &Link, host: &str, reg: &str) -> Option<String> {
     None
 }
 
-/// Brand keywords that are also ordinary words, so they are matched in hosts only as whole tokens
-/// ("outlook-secure.com", not "economicoutlook.com").
-const COMMON_WORDS: &[&str] = &["outlook", "amazon", "kraken", "ledger", "steam", "stripe", "norton", "chase"];
+/// Brand keywords that are also ordinary words or names ("outlook.4team.biz" is a product site): in
+/// hosts they count only as the brand's full domain ("outlook.com.evil.example").
+const COMMON_WORDS: &[&str] = &["outlook", "amazon", "kraken", "ledger", "steam", "stripe", "norton", "chase", "apple", "meta", "visa", "wise", "zoom", "intuit", "discord", "telegram"];
+
+/// What phishing kits glue to a brand name in host labels.
+const PHISHING_AFFIXES: &[&str] = &[
+    "secure", "security", "login", "logon", "signin", "verify", "verification", "support", "help", "helpdesk", "account",
+    "accounts", "online", "update", "service", "services", "wallet", "app", "auth", "id", "pay", "center", "team",
+    "official", "alert", "alerts", "notice", "info", "recovery", "unlock", "claim", "bonus", "reward", "rewards", "web",
+];
 
 /// Path words of sign-in and verification pages.
 const CREDENTIAL_WORDS: &[&str] = &["login", "log-in", "signin", "sign-in", "logon", "verify", "verification", "account", "secure", "auth", "password", "wallet", "unlock", "update", "confirm"];
@@ -283,6 +298,7 @@ mod tests {
             <a href="https://xn--pypal-4ve.com/">pay</a>
             <a href="https://bit.ly/abc">track</a>
             <a href="https://paypal.com.secure-check.example/verify">verify</a>
+            <a href="https://binancesupport.example.com/">help</a>
             <a href="data:text/html;base64,PHNjcmlwdD4=">open</a>
             <a href="https://login-portal.web.app/">portal</a>
             <form action="https://collect.example/p"><input name=email><input type=password name=pass></form>"#));
@@ -302,7 +318,8 @@ mod tests {
         let f = run(&Links, &html(r#"<a href="https://www.paypal.com/signin">https://www.paypal.com/signin</a>
             <a href="https://shop.example/a">Read more</a> <a href="https://news.example/google/">google</a>
             <a href="https://docs.example/v1.2">v1.2</a> <img src="https://cdn.example/x.png">
-            <a href="https://mail.google.com/">gmail.com</a> <a href="http://enigmail.mozdev.org/">enigmail</a>"#));
+            <a href="https://mail.google.com/">gmail.com</a> <a href="http://enigmail.mozdev.org/">enigmail</a>
+            <a href="http://outlook.4team.biz/">add-in</a> <a href="http://www.revolution-os.com/">film</a>"#));
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 }
