@@ -12,7 +12,9 @@ pub fn run(a: EvalArgs) -> Result<u8> {
     let engine = Engine::new(a.common.policy()?);
     let threads = a.common.threads();
     let mut dump = match &a.dump {
-        Some(p) => Some(std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?)),
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
         None => None,
     };
     let mut summaries = Vec::new();
@@ -25,30 +27,50 @@ pub fn run(a: EvalArgs) -> Result<u8> {
         }
         let started = Instant::now();
         let mut dump_err = None;
-        pipeline::run(&engine, &sources, &a.common.input_limits(), threads, |ev| match ev {
-            Event::Scanned { report, cpu_us } => {
-                let ids: Vec<String> = report.findings.iter().filter(|f| f.score > 0.0).map(|f| f.id.clone()).collect();
-                if let (Some(d), None) = (dump.as_mut(), &dump_err) {
-                    let line = serde_json::json!({
-                        "set": label, "path": report.path, "verdict": report.verdict, "score": report.score,
-                        "findings": ids, "elapsed_us": report.elapsed_us, "cpu_us": cpu_us,
+        pipeline::run(
+            &engine,
+            &sources,
+            &a.common.input_limits(),
+            threads,
+            |ev| match ev {
+                Event::Scanned { report, cpu_us } => {
+                    let ids: Vec<String> = report
+                        .findings
+                        .iter()
+                        .filter(|f| f.score > 0.0)
+                        .map(|f| f.id.clone())
+                        .collect();
+                    if let (Some(d), None) = (dump.as_mut(), &dump_err) {
+                        let line = serde_json::json!({
+                            "set": label, "path": report.path, "verdict": report.verdict, "score": report.score,
+                            "findings": ids, "elapsed_us": report.elapsed_us, "cpu_us": cpu_us,
+                        });
+                        dump_err = writeln!(d, "{line}").err();
+                    }
+                    stats.add(Sample {
+                        verdict: report.verdict,
+                        finding_ids: ids,
+                        elapsed_us: report.elapsed_us,
+                        cpu_us,
+                        bytes: report.size,
                     });
-                    dump_err = writeln!(d, "{line}").err();
                 }
-                stats.add(Sample { verdict: report.verdict, finding_ids: ids, elapsed_us: report.elapsed_us, cpu_us, bytes: report.size });
-            }
-            Event::Failed { path, error } => {
-                eprintln!("spearwatch: {path}: {error}");
-                stats.errors += 1;
-            }
-        });
+                Event::Failed { error } => {
+                    eprintln!("spearwatch: {error}");
+                    stats.errors += 1;
+                }
+            },
+        );
         if let Some(e) = dump_err {
             return Err(e).context("writing --dump file");
         }
         let wall = started.elapsed().as_secs_f64();
         summaries.push(stats.summary(wall, peak_rss_mib(), a.top));
         if !a.json {
-            print!("{}", summaries.last().map(|s| s.render()).unwrap_or_default());
+            print!(
+                "{}",
+                summaries.last().map(|s| s.render()).unwrap_or_default()
+            );
             std::io::stdout().flush()?;
         }
     }

@@ -101,7 +101,9 @@ fn parse_verdict(s: &str) -> Result<Verdict, String> {
 }
 
 fn parse_set(s: &str) -> Result<(String, PathBuf), String> {
-    let (label, path) = s.split_once('=').ok_or_else(|| format!("expected LABEL=PATH, got {s:?}"))?;
+    let (label, path) = s
+        .split_once('=')
+        .ok_or_else(|| format!("expected LABEL=PATH, got {s:?}"))?;
     if label.is_empty() || path.is_empty() {
         return Err(format!("expected LABEL=PATH, got {s:?}"));
     }
@@ -114,11 +116,14 @@ impl CommonArgs {
     }
 
     fn threads(&self) -> usize {
-        self.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        self.threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
 
     fn input_limits(&self) -> spearwatch_input::Limits {
-        spearwatch_input::Limits { max_message_bytes: self.max_message_bytes }
+        spearwatch_input::Limits {
+            max_message_bytes: self.max_message_bytes,
+        }
     }
 }
 
@@ -126,7 +131,8 @@ fn load_policy(path: Option<&std::path::Path>) -> Result<Policy> {
     match path {
         None => Ok(Policy::default()),
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read policy {}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read policy {}", p.display()))?;
             Policy::from_override_toml(&text).with_context(|| format!("policy {}", p.display()))
         }
     }
@@ -153,7 +159,7 @@ fn main() -> ExitCode {
             if is_broken_pipe(&e) {
                 return ExitCode::from(exit::OK);
             }
-            eprintln!("spearwatch: {e:#}");
+            eprintln!("spearwatch: {}", error_message(&e));
             ExitCode::from(exit::USAGE)
         }
     }
@@ -178,7 +184,28 @@ fn policy_cmd(check: Option<PathBuf>) -> Result<u8> {
     Ok(exit::OK)
 }
 
+/// The error and its causes, `: `-separated like `{:#}`, leaving out a cause whose text an outer
+/// message already quotes (errors that print their source, like the policy's TOML error, would
+/// otherwise appear twice).
+fn error_message(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let s = cause.to_string();
+        if msg.contains(&s) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&s);
+    }
+    msg
+}
+
 /// ripgrep's rule: a closed pipe (`spearwatch scan ... | head`) is not an error.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

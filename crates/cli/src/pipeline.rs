@@ -14,12 +14,24 @@ use std::sync::{Arc, Mutex};
 
 /// One outcome, in input order.
 pub enum Event {
-    Scanned { report: Box<Report>, cpu_us: u64 },
-    /// An input that could not be read, or a message the engine could not finish.
-    Failed { path: String, error: String },
+    Scanned {
+        report: Box<Report>,
+        cpu_us: u64,
+    },
+    /// An input that could not be read, or a message the engine could not finish. `error` starts
+    /// with the path it concerns (`"{path}: {what}"`).
+    Failed {
+        error: String,
+    },
 }
 
-pub fn run(engine: &Engine, sources: &[Source], limits: &Limits, threads: usize, mut on_event: impl FnMut(Event)) {
+pub fn run(
+    engine: &Engine,
+    sources: &[Source],
+    limits: &Limits,
+    threads: usize,
+    mut on_event: impl FnMut(Event),
+) {
     let threads = threads.max(1);
     let (item_tx, item_rx) = sync_channel::<(usize, Result<Item, InputError>)>(threads * 4);
     let (out_tx, out_rx) = channel::<(usize, Event)>();
@@ -68,7 +80,11 @@ pub fn run(engine: &Engine, sources: &[Source], limits: &Limits, threads: usize,
     });
 }
 
-fn worker(engine: &Engine, rx: &Mutex<Receiver<(usize, Result<Item, InputError>)>>, tx: &std::sync::mpsc::Sender<(usize, Event)>) {
+fn worker(
+    engine: &Engine,
+    rx: &Mutex<Receiver<(usize, Result<Item, InputError>)>>,
+    tx: &std::sync::mpsc::Sender<(usize, Event)>,
+) {
     loop {
         let next = match rx.lock() {
             Ok(guard) => guard.recv(),
@@ -76,7 +92,10 @@ fn worker(engine: &Engine, rx: &Mutex<Receiver<(usize, Result<Item, InputError>)
         };
         let Ok((idx, item)) = next else { return };
         let ev = match item {
-            Err(e) => Event::Failed { path: error_path(&e), error: e.to_string() },
+            // InputError's message names its path already.
+            Err(e) => Event::Failed {
+                error: e.to_string(),
+            },
             Ok(item) => {
                 let cpu = cpu_time::ThreadTime::try_now().ok();
                 // The engine contains detector panics itself; this catches a panic in parsing so that
@@ -84,21 +103,21 @@ fn worker(engine: &Engine, rx: &Mutex<Receiver<(usize, Result<Item, InputError>)
                 match catch_unwind(AssertUnwindSafe(|| engine.scan(&item.bytes, &item.path))) {
                     Ok(report) => Event::Scanned {
                         report: Box::new(report),
-                        cpu_us: cpu.and_then(|c| c.try_elapsed().ok()).map_or(0, |d| d.as_micros() as u64),
+                        cpu_us: cpu
+                            .and_then(|c| c.try_elapsed().ok())
+                            .map_or(0, |d| d.as_micros() as u64),
                     },
-                    Err(_) => Event::Failed { path: item.path, error: "internal error while scanning (please report this message)".into() },
+                    Err(_) => Event::Failed {
+                        error: format!(
+                            "{}: internal error while scanning (please report this message)",
+                            item.path
+                        ),
+                    },
                 }
             }
         };
         if tx.send((idx, ev)).is_err() {
             return;
         }
-    }
-}
-
-fn error_path(e: &InputError) -> String {
-    match e {
-        InputError::NotFound { path } | InputError::Io { path, .. } | InputError::NotAFile { path } => path.display().to_string(),
-        InputError::TooLarge { path, .. } => path.clone(),
     }
 }

@@ -27,9 +27,18 @@ pub fn run(a: ScanArgs) -> Result<u8> {
 
     // A progress line only for people watching a multi-input run.
     let interactive = std::io::stderr().is_terminal() && !a.quiet;
-    let bar = if interactive && (sources.len() > 1 || sources.iter().any(|s| matches!(s, spearwatch_input::Source::Mbox(_)))) {
-        let b = ProgressBar::with_draw_target(Some(sources.len() as u64), ProgressDrawTarget::stderr());
-        b.set_style(ProgressStyle::with_template("{spinner} {pos}/{len} inputs, {msg} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+    let bar = if interactive
+        && (sources.len() > 1
+            || sources
+                .iter()
+                .any(|s| matches!(s, spearwatch_input::Source::Mbox(_))))
+    {
+        let b =
+            ProgressBar::with_draw_target(Some(sources.len() as u64), ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template("{spinner} {pos}/{len} inputs, {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
         Some(b)
     } else {
         None
@@ -37,41 +46,54 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     let mut scanned = 0usize;
 
     if a.format == Format::Table {
-        write_err = writeln!(out, "{:<10} {:>6}  {:<40} FROM / SUBJECT", "VERDICT", "SCORE", "PATH").err();
+        write_err = writeln!(
+            out,
+            "{:<10} {:>6}  {:<40} FROM / SUBJECT",
+            "VERDICT", "SCORE", "PATH"
+        )
+        .err();
     }
-    pipeline::run(&engine, &sources, &a.common.input_limits(), a.common.threads(), |ev| {
-        if write_err.is_some() {
-            return;
-        }
-        match ev {
-            Event::Scanned { report, .. } => {
-                scanned += 1;
-                counts[report.verdict as usize] += 1;
-                if a.fail_on.is_some_and(|f| report.verdict >= f) {
-                    failed_on = true;
+    pipeline::run(
+        &engine,
+        &sources,
+        &a.common.input_limits(),
+        a.common.threads(),
+        |ev| {
+            if write_err.is_some() {
+                return;
+            }
+            match ev {
+                Event::Scanned { report, .. } => {
+                    scanned += 1;
+                    counts[report.verdict as usize] += 1;
+                    if a.fail_on.is_some_and(|f| report.verdict >= f) {
+                        failed_on = true;
+                    }
+                    let res = match a.format {
+                        Format::Jsonl => serde_json::to_writer(&mut out, &*report)
+                            .map_err(std::io::Error::from)
+                            .and_then(|_| out.write_all(b"\n")),
+                        Format::Table => write_row(&mut out, &report, a.all_findings),
+                    };
+                    write_err = res.err();
+                    if let Some(b) = &bar {
+                        b.set_message(format!("{scanned} messages"));
+                        if !report.path.contains('#') {
+                            b.inc(1);
+                        }
+                    }
                 }
-                let res = match a.format {
-                    Format::Jsonl => serde_json::to_writer(&mut out, &*report).map_err(std::io::Error::from).and_then(|_| out.write_all(b"\n")),
-                    Format::Table => write_row(&mut out, &report, a.all_findings),
-                };
-                write_err = res.err();
-                if let Some(b) = &bar {
-                    b.set_message(format!("{scanned} messages"));
-                    if !report.path.contains('#') {
-                        b.inc(1);
+                Event::Failed { error } => {
+                    unreadable += 1;
+                    if let Some(b) = &bar {
+                        b.suspend(|| eprintln!("spearwatch: {error}"));
+                    } else {
+                        eprintln!("spearwatch: {error}");
                     }
                 }
             }
-            Event::Failed { path, error } => {
-                unreadable += 1;
-                if let Some(b) = &bar {
-                    b.suspend(|| eprintln!("spearwatch: {path}: {error}"));
-                } else {
-                    eprintln!("spearwatch: {error}");
-                }
-            }
-        }
-    });
+        },
+    );
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -106,14 +128,48 @@ fn write_row(out: &mut impl Write, r: &Report, all: bool) -> std::io::Result<()>
         (None, Some(s)) => format!("(no From) — {s}"),
         (None, None) => "(no From, no Subject)".into(),
     };
-    writeln!(out, "{:<10} {:>6.1}  {:<40} {}", r.verdict.as_str(), r.score, truncate_str(&r.path, 40), truncate_str(&who.replace(['\r', '\n', '\t'], " "), 100))?;
+    writeln!(
+        out,
+        "{:<10} {:>6.1}  {:<40} {}",
+        r.verdict.as_str(),
+        r.score,
+        truncate_path(&r.path, 40),
+        truncate_str(&who.replace(['\r', '\n', '\t'], " "), 100)
+    )?;
     if r.verdict == Verdict::Clean && !all {
         return Ok(());
     }
     let shown = if all { r.findings.len() } else { 5 };
-    for f in r.findings.iter().filter(|f| all || f.score > 0.0).take(shown) {
-        let ev = f.evidence.first().map(|e| format!(" [{}]", truncate_str(&e.value, 60))).unwrap_or_default();
-        writeln!(out, "{:>19} {:>5.1}  {}{} {}", f.severity.as_str(), f.score, f.title, ev, f.techniques.join(","))?;
+    for f in r
+        .findings
+        .iter()
+        .filter(|f| all || f.score > 0.0)
+        .take(shown)
+    {
+        let ev = f
+            .evidence
+            .first()
+            .map(|e| format!(" [{}]", truncate_str(&e.value, 60)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{:>19} {:>5.1}  {}{} {}",
+            f.severity.as_str(),
+            f.score,
+            f.title,
+            ev,
+            f.techniques.join(",")
+        )?;
     }
     Ok(())
+}
+
+/// Cuts a path for the PATH column from the left, so the file name (and an mbox's `#n`) stays visible.
+fn truncate_path(path: &str, max: usize) -> String {
+    let n = path.chars().count();
+    if n <= max {
+        return path.to_string();
+    }
+    let tail: String = path.chars().skip(n - max.saturating_sub(1)).collect();
+    format!("…{tail}")
 }

@@ -74,15 +74,30 @@ const MAX_VALUE_CHARS: usize = 300;
 
 impl Evidence {
     pub fn new(source: Source, value: impl AsRef<str>) -> Self {
-        Evidence { source, value: truncate_str(value.as_ref(), MAX_VALUE_CHARS), note: None }
+        Evidence {
+            source,
+            value: truncate_str(value.as_ref(), MAX_VALUE_CHARS),
+            note: None,
+        }
     }
 
     pub fn header(name: impl Into<String>, value: impl AsRef<str>) -> Self {
-        Self::new(Source::Header { name: name.into(), part: None }, value)
+        Self::new(
+            Source::Header {
+                name: name.into(),
+                part: None,
+            },
+            value,
+        )
     }
 
     pub fn url(url: impl AsRef<str>, value: impl AsRef<str>) -> Self {
-        Self::new(Source::Url { url: truncate_str(url.as_ref(), MAX_VALUE_CHARS) }, value)
+        Self::new(
+            Source::Url {
+                url: truncate_str(url.as_ref(), MAX_VALUE_CHARS),
+            },
+            value,
+        )
     }
 
     pub fn body(part: usize, value: impl AsRef<str>) -> Self {

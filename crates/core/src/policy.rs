@@ -75,7 +75,8 @@ pub struct Scored {
 
 impl Default for Policy {
     fn default() -> Self {
-        let p: Policy = toml::from_str(DEFAULT_POLICY_TOML).expect("compiled-in policy.toml is valid");
+        let p: Policy =
+            toml::from_str(DEFAULT_POLICY_TOML).expect("compiled-in policy.toml is valid");
         p.validate().expect("compiled-in policy.toml is consistent");
         p
     }
@@ -108,13 +109,23 @@ impl Policy {
                 t.suspicious, t.phishing, t.malicious
             )));
         }
-        for s in [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical] {
+        for s in [
+            Severity::Info,
+            Severity::Low,
+            Severity::Medium,
+            Severity::High,
+            Severity::Critical,
+        ] {
             if !self.severity_weights.contains_key(&s) {
-                return Err(PolicyError::Invalid(format!("severity_weights has no weight for {s}")));
+                return Err(PolicyError::Invalid(format!(
+                    "severity_weights has no weight for {s}"
+                )));
             }
         }
         if let Some((id, w)) = self.weights.iter().find(|(_, w)| !w.is_finite()) {
-            return Err(PolicyError::Invalid(format!("weight of {id} is not a number: {w}")));
+            return Err(PolicyError::Invalid(format!(
+                "weight of {id} is not a number: {w}"
+            )));
         }
         Ok(())
     }
@@ -145,7 +156,11 @@ impl Policy {
         let mut verdict = self.verdict(score);
         // "Malicious" means a payload or a known-bad indicator, not merely a very deceptive mail: it
         // takes at least one critical finding that the policy weighs.
-        if verdict == Verdict::Malicious && !findings.iter().any(|f| f.severity == Severity::Critical && f.score > 0.0) {
+        if verdict == Verdict::Malicious
+            && !findings
+                .iter()
+                .any(|f| f.severity == Severity::Critical && f.score > 0.0)
+        {
             verdict = Verdict::Phishing;
         }
         Scored { score, verdict }
@@ -177,24 +192,44 @@ mod tests {
     #[test]
     fn repeated_ids_count_once_and_malicious_needs_a_critical_finding() {
         let p = Policy::default();
-        let mut v = vec![f("x.high", Severity::High), f("x.high", Severity::High), f("y.high", Severity::High), f("z.high", Severity::High), f("w.high", Severity::High)];
+        let mut v = vec![
+            f("x.high", Severity::High),
+            f("x.high", Severity::High),
+            f("y.high", Severity::High),
+            f("z.high", Severity::High),
+            f("w.high", Severity::High),
+        ];
         let s = p.score(&mut v);
         assert_eq!(v[1].score, 0.0);
         assert_eq!(s.score, 4.0 * p.severity_weights[&Severity::High]);
-        assert_eq!(s.verdict, Verdict::Phishing, "no critical finding: capped at phishing");
+        assert_eq!(
+            s.verdict,
+            Verdict::Phishing,
+            "no critical finding: capped at phishing"
+        );
         v.push(f("payload", Severity::Critical));
         assert_eq!(p.score(&mut v).verdict, Verdict::Malicious);
     }
 
     #[test]
     fn overrides_lay_over_defaults_and_bad_files_say_why() {
-        let p = Policy::from_override_toml("[thresholds]\nphishing = 9.5\n[weights]\n\"sender.freemail\" = 2.0\n").unwrap();
+        let p = Policy::from_override_toml(
+            "[thresholds]\nphishing = 9.5\n[weights]\n\"sender.freemail\" = 2.0\n",
+        )
+        .unwrap();
         assert_eq!(p.thresholds.phishing, 9.5);
-        assert_eq!(p.thresholds.suspicious, Policy::default().thresholds.suspicious);
+        assert_eq!(
+            p.thresholds.suspicious,
+            Policy::default().thresholds.suspicious
+        );
         assert_eq!(p.weights["sender.freemail"], 2.0);
-        let e = Policy::from_override_toml("[thresholds]\nphishng = 1\n").unwrap_err().to_string();
+        let e = Policy::from_override_toml("[thresholds]\nphishng = 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("phishng") && e.contains("line"), "{e}");
-        let e = Policy::from_override_toml("[thresholds]\nsuspicious = 20\n").unwrap_err().to_string();
+        let e = Policy::from_override_toml("[thresholds]\nsuspicious = 20\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("suspicious <= phishing"), "{e}");
     }
 }

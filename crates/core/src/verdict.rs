@@ -15,7 +15,12 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub const ALL: [Verdict; 4] = [Verdict::Clean, Verdict::Suspicious, Verdict::Phishing, Verdict::Malicious];
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Clean,
+        Verdict::Suspicious,
+        Verdict::Phishing,
+        Verdict::Malicious,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -44,6 +49,8 @@ impl FromStr for Verdict {
         Verdict::ALL
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| format!("unknown verdict {s:?} (expected clean, suspicious, phishing or malicious)"))
+            .ok_or_else(|| {
+                format!("unknown verdict {s:?} (expected clean, suspicious, phishing or malicious)")
+            })
     }
 }

@@ -12,13 +12,43 @@ pub struct Attachments;
 
 /// Extensions Windows runs or opens in a script host / installer / mounter when double-clicked.
 const EXECUTABLE: &[&str] = &[
-    "exe", "scr", "cpl", "dll", "com", "pif", "msi", "msp", "jar", "js", "jse", "vbs", "vbe", "wsf", "wsh", "hta",
-    "ps1", "psm1", "bat", "cmd", "chm", "lnk", "reg", "scf", "url", "appx", "msix", "xll", "application",
+    "exe",
+    "scr",
+    "cpl",
+    "dll",
+    "com",
+    "pif",
+    "msi",
+    "msp",
+    "jar",
+    "js",
+    "jse",
+    "vbs",
+    "vbe",
+    "wsf",
+    "wsh",
+    "hta",
+    "ps1",
+    "psm1",
+    "bat",
+    "cmd",
+    "chm",
+    "lnk",
+    "reg",
+    "scf",
+    "url",
+    "appx",
+    "msix",
+    "xll",
+    "application",
 ];
 /// Disk images and containers Windows mounts with a double-click (ISO/IMG/VHD: Mark-of-the-Web bypass).
 const DISK_IMAGE: &[&str] = &["iso", "img", "vhd", "vhdx"];
 /// Document extensions that attackers put before the real one.
-const DECOY: &[&str] = &["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "hwp", "hwpx", "txt", "jpg", "jpeg", "png", "rtf", "zip", "csv"];
+const DECOY: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "hwp", "hwpx", "txt", "jpg", "jpeg", "png",
+    "rtf", "zip", "csv",
+];
 
 impl Detector for Attachments {
     fn name(&self) -> &'static str {
@@ -34,7 +64,10 @@ impl Detector for Attachments {
 
 fn check(a: &Attachment, out: &mut Vec<Finding>) {
     let name = a.name.clone().unwrap_or_default();
-    let src = || Source::Attachment { part: a.part, name: name.clone() };
+    let src = || Source::Attachment {
+        part: a.part,
+        name: name.clone(),
+    };
     let ev = |note: String| Evidence::new(src(), &name).with_note(note);
 
     if name.chars().any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')) {
@@ -49,46 +82,92 @@ fn check(a: &Attachment, out: &mut Vec<Finding>) {
     let lower = name.to_lowercase();
     let trimmed = lower.trim_end_matches(['.', ' ']);
     let mut exts = trimmed.rsplit('.');
-    let ext = if trimmed.contains('.') { exts.next().unwrap_or("") } else { "" };
-    let prev = if trimmed.contains('.') { exts.next().map(|p| p.trim_end()).unwrap_or("") } else { "" };
+    let ext = if trimmed.contains('.') {
+        exts.next().unwrap_or("")
+    } else {
+        ""
+    };
+    let prev = if trimmed.contains('.') {
+        exts.next().map(|p| p.trim_end()).unwrap_or("")
+    } else {
+        ""
+    };
 
     if !ext.is_empty() && (EXECUTABLE.contains(&ext) || DISK_IMAGE.contains(&ext)) {
-        if DECOY.iter().any(|d| prev.ends_with(d) && prev.len() >= d.len()) && trimmed.matches('.').count() >= 2 {
+        if DECOY
+            .iter()
+            .any(|d| prev.ends_with(d) && prev.len() >= d.len())
+            && trimmed.matches('.').count() >= 2
+        {
             out.push(
-                Finding::new("attachment.double_extension", Severity::Critical, format!("Attachment \"{name}\" poses as a .{} but is a .{ext}", DECOY.iter().find(|d| prev.ends_with(*d)).unwrap_or(&"")))
-                    .technique(t::DOUBLE_FILE_EXTENSION)
-                    .technique(t::MALICIOUS_FILE)
-                    .evidence(ev("Windows hides known extensions, so the reader sees only the first one".into())),
+                Finding::new(
+                    "attachment.double_extension",
+                    Severity::Critical,
+                    format!(
+                        "Attachment \"{name}\" poses as a .{} but is a .{ext}",
+                        DECOY.iter().find(|d| prev.ends_with(*d)).unwrap_or(&"")
+                    ),
+                )
+                .technique(t::DOUBLE_FILE_EXTENSION)
+                .technique(t::MALICIOUS_FILE)
+                .evidence(ev(
+                    "Windows hides known extensions, so the reader sees only the first one".into(),
+                )),
             );
         }
         if name.contains("   ") || name.contains("\u{3000}") {
             out.push(
-                Finding::new("attachment.padded_name", Severity::High, "Attachment name is padded with spaces to push its real extension out of view")
-                    .technique(t::MASQUERADING)
-                    .evidence(ev("runs of spaces before the extension".into())),
+                Finding::new(
+                    "attachment.padded_name",
+                    Severity::High,
+                    "Attachment name is padded with spaces to push its real extension out of view",
+                )
+                .technique(t::MASQUERADING)
+                .evidence(ev("runs of spaces before the extension".into())),
             );
         }
-        let (id, what) = if DISK_IMAGE.contains(&ext) { ("attachment.disk_image", "disk image") } else { ("attachment.executable", "file Windows runs when opened") };
+        let (id, what) = if DISK_IMAGE.contains(&ext) {
+            ("attachment.disk_image", "disk image")
+        } else {
+            ("attachment.executable", "file Windows runs when opened")
+        };
         out.push(
-            Finding::new(id, Severity::Critical, format!("Attachment \"{name}\" is a {what} (.{ext})"))
-                .technique(t::SPEARPHISHING_ATTACHMENT)
-                .technique(t::MALICIOUS_FILE)
-                .evidence(ev(format!("declared {}, content {:?}", a.declared_type, a.detected_type))),
+            Finding::new(
+                id,
+                Severity::Critical,
+                format!("Attachment \"{name}\" is a {what} (.{ext})"),
+            )
+            .technique(t::SPEARPHISHING_ATTACHMENT)
+            .technique(t::MALICIOUS_FILE)
+            .evidence(ev(format!(
+                "declared {}, content {:?}",
+                a.declared_type, a.detected_type
+            ))),
         );
     }
 
     // Content that runs, whatever the name says.
-    let runs = matches!(a.detected_type, FileKind::Pe | FileKind::Elf | FileKind::MachO | FileKind::Lnk);
+    let runs = matches!(
+        a.detected_type,
+        FileKind::Pe | FileKind::Elf | FileKind::MachO | FileKind::Lnk
+    );
     if runs && !EXECUTABLE.contains(&ext) {
         out.push(
             Finding::new(
                 "attachment.type_mismatch",
                 Severity::Critical,
-                format!("Attachment \"{name}\" is named as .{} but its content is {:?}", if ext.is_empty() { "(none)" } else { ext }, a.detected_type),
+                format!(
+                    "Attachment \"{name}\" is named as .{} but its content is {:?}",
+                    if ext.is_empty() { "(none)" } else { ext },
+                    a.detected_type
+                ),
             )
             .technique(t::MASQUERADING)
             .technique(t::MALICIOUS_FILE)
-            .evidence(ev(format!("declared {}, magic bytes say {:?}", a.declared_type, a.detected_type))),
+            .evidence(ev(format!(
+                "declared {}, magic bytes say {:?}",
+                a.declared_type, a.detected_type
+            ))),
         );
     } else if a.detected_type == FileKind::OneNote || ext == "one" {
         out.push(
@@ -98,7 +177,9 @@ fn check(a: &Attachment, out: &mut Vec<Finding>) {
         );
     }
 
-    if a.detected_type == FileKind::Html || matches!(ext, "html" | "htm" | "shtml" | "xhtml" | "svg") {
+    if a.detected_type == FileKind::Html
+        || matches!(ext, "html" | "htm" | "shtml" | "xhtml" | "svg")
+    {
         out.push(
             Finding::new("attachment.html", Severity::Medium, format!("Attachment \"{name}\" is a web page, opened in the browser from the local disk"))
                 .technique(t::SPEARPHISHING_ATTACHMENT)
@@ -106,13 +187,43 @@ fn check(a: &Attachment, out: &mut Vec<Finding>) {
                 .evidence(ev("local HTML files host phishing forms and smuggle payloads past URL filters".into())),
         );
     }
-    if matches!(a.detected_type, FileKind::Zip | FileKind::Rar | FileKind::SevenZip | FileKind::Gzip | FileKind::Cab | FileKind::Iso | FileKind::Bzip2 | FileKind::Xz)
-        && !matches!(ext, "docx" | "docm" | "xlsx" | "xlsm" | "pptx" | "pptm" | "hwpx" | "odt" | "ods" | "odp" | "jar" | "apk" | "epub")
-    {
+    if matches!(
+        a.detected_type,
+        FileKind::Zip
+            | FileKind::Rar
+            | FileKind::SevenZip
+            | FileKind::Gzip
+            | FileKind::Cab
+            | FileKind::Iso
+            | FileKind::Bzip2
+            | FileKind::Xz
+    ) && !matches!(
+        ext,
+        "docx"
+            | "docm"
+            | "xlsx"
+            | "xlsm"
+            | "pptx"
+            | "pptm"
+            | "hwpx"
+            | "odt"
+            | "ods"
+            | "odp"
+            | "jar"
+            | "apk"
+            | "epub"
+    ) {
         out.push(
-            Finding::new("attachment.archive", Severity::Info, format!("Attachment \"{name}\" is an archive ({:?})", a.detected_type))
-                .technique(t::SPEARPHISHING_ATTACHMENT)
-                .evidence(ev(format!("{} bytes, sha256 {}", a.size, a.sha256))),
+            Finding::new(
+                "attachment.archive",
+                Severity::Info,
+                format!(
+                    "Attachment \"{name}\" is an archive ({:?})",
+                    a.detected_type
+                ),
+            )
+            .technique(t::SPEARPHISHING_ATTACHMENT)
+            .evidence(ev(format!("{} bytes, sha256 {}", a.size, a.sha256))),
         );
     }
 }
@@ -128,19 +239,45 @@ mod tests {
 
     #[test]
     fn disguised_executables() {
-        let f = run(&Attachments, &with_attachment("invoice.pdf.exe", "application/octet-stream", "TVqQAAMAAAAEAAAA"));
-        assert_eq!(ids(&f), ["attachment.double_extension", "attachment.executable"]);
-        let f = run(&Attachments, &with_attachment("invoice.pdf", "application/pdf", "TVqQAAMAAAAEAAAA"));
+        let f = run(
+            &Attachments,
+            &with_attachment(
+                "invoice.pdf.exe",
+                "application/octet-stream",
+                "TVqQAAMAAAAEAAAA",
+            ),
+        );
+        assert_eq!(
+            ids(&f),
+            ["attachment.double_extension", "attachment.executable"]
+        );
+        let f = run(
+            &Attachments,
+            &with_attachment("invoice.pdf", "application/pdf", "TVqQAAMAAAAEAAAA"),
+        );
         assert_eq!(ids(&f), ["attachment.type_mismatch"]);
-        let f = run(&Attachments, &with_attachment("=?UTF-8?B?cmVwb3J04oCuZmRwLmV4ZQ==?=", "application/octet-stream", "AAAA")); // report\u{202E}fdp.exe
+        let f = run(
+            &Attachments,
+            &with_attachment(
+                "=?UTF-8?B?cmVwb3J04oCuZmRwLmV4ZQ==?=",
+                "application/octet-stream",
+                "AAAA",
+            ),
+        ); // report\u{202E}fdp.exe
         assert_eq!(ids(&f), ["attachment.bidi_name", "attachment.executable"]);
-        let f = run(&Attachments, &with_attachment("scan.iso", "application/octet-stream", "AAAA"));
+        let f = run(
+            &Attachments,
+            &with_attachment("scan.iso", "application/octet-stream", "AAAA"),
+        );
         assert_eq!(ids(&f), ["attachment.disk_image"]);
     }
 
     #[test]
     fn ordinary_documents_are_quiet() {
-        let f = run(&Attachments, &with_attachment("report.pdf", "application/pdf", "JVBERi0xLjcK"));
+        let f = run(
+            &Attachments,
+            &with_attachment("report.pdf", "application/pdf", "JVBERi0xLjcK"),
+        );
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 }

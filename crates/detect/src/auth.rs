@@ -35,27 +35,47 @@ pub struct AuthResults {
 /// Parses one header value (RFC 8601 §2.2). Lenient: unknown syntax is skipped, never an error.
 pub fn parse(value: &str) -> AuthResults {
     let mut segments = split_top(value);
-    let first = segments.first().map(|(t, _)| t.trim().to_string()).unwrap_or_default();
+    let first = segments
+        .first()
+        .map(|(t, _)| t.trim().to_string())
+        .unwrap_or_default();
     let authserv_id = if first.contains('=') || first.is_empty() {
         None
     } else {
         segments.remove(0);
         // authserv-id [CFWS authres-version]
-        first.split_whitespace().next().map(|s| s.to_ascii_lowercase())
+        first
+            .split_whitespace()
+            .next()
+            .map(|s| s.to_ascii_lowercase())
     };
     let mut results = Vec::new();
     for (seg, comment) in segments {
         let mut words = seg.split_whitespace();
         let Some(head) = words.next() else { continue };
-        let Some((method, result)) = head.split_once('=') else { continue };
-        let method = method.split('/').next().unwrap_or(method).to_ascii_lowercase();
+        let Some((method, result)) = head.split_once('=') else {
+            continue;
+        };
+        let method = method
+            .split('/')
+            .next()
+            .unwrap_or(method)
+            .to_ascii_lowercase();
         let props = words
             .filter_map(|w| w.split_once('='))
             .map(|(k, v)| (k.to_ascii_lowercase(), v.trim_matches('"').to_string()))
             .collect();
-        results.push(MethodResult { method, result: result.to_ascii_lowercase(), props, comment });
+        results.push(MethodResult {
+            method,
+            result: result.to_ascii_lowercase(),
+            props,
+            comment,
+        });
     }
-    AuthResults { authserv_id, results }
+    AuthResults {
+        authserv_id,
+        results,
+    }
 }
 
 /// Splits on `;` outside comments and quotes; returns each segment without its comments, and the
@@ -81,7 +101,10 @@ fn split_top(v: &str) -> Vec<(String, String)> {
                 comment.push(if depth == 0 { ' ' } else { c });
             }
             ';' if depth == 0 && !quoted => {
-                out.push((std::mem::take(&mut text), std::mem::take(&mut comment).trim().to_string()));
+                out.push((
+                    std::mem::take(&mut text),
+                    std::mem::take(&mut comment).trim().to_string(),
+                ));
             }
             _ if depth > 0 => comment.push(c),
             _ => text.push(c),
@@ -102,7 +125,10 @@ impl Detector for Auth {
         let mut reported_untrusted = false;
         for raw in cx.mail.header_values("Authentication-Results") {
             let ar = parse(raw);
-            let is_trusted = ar.authserv_id.as_deref().is_some_and(|id| trusted.iter().any(|t| t.eq_ignore_ascii_case(id)));
+            let is_trusted = ar
+                .authserv_id
+                .as_deref()
+                .is_some_and(|id| trusted.iter().any(|t| t.eq_ignore_ascii_case(id)));
             if is_trusted {
                 if !used_trusted {
                     used_trusted = true;
@@ -113,7 +139,12 @@ impl Detector for Auth {
             if reported_untrusted {
                 continue;
             }
-            let passes: Vec<&str> = ar.results.iter().filter(|r| r.result == "pass").map(|r| r.method.as_str()).collect();
+            let passes: Vec<&str> = ar
+                .results
+                .iter()
+                .filter(|r| r.result == "pass")
+                .map(|r| r.method.as_str())
+                .collect();
             if !passes.is_empty() {
                 reported_untrusted = true;
                 let who = ar.authserv_id.as_deref().unwrap_or("(no authserv-id)");
@@ -121,10 +152,17 @@ impl Detector for Auth {
                     Finding::new(
                         "auth.untrusted_pass",
                         Severity::Low,
-                        format!("Authentication-Results from an untrusted host ({who}) claims {} pass", passes.join("/")),
+                        format!(
+                            "Authentication-Results from an untrusted host ({who}) claims {} pass",
+                            passes.join("/")
+                        ),
                     )
                     .technique(t::EMAIL_SPOOFING)
-                    .evidence(Evidence::header("Authentication-Results", raw).with_note("not added by a trusted receiving server: may be forged by the sender")),
+                    .evidence(
+                        Evidence::header("Authentication-Results", raw).with_note(
+                            "not added by a trusted receiving server: may be forged by the sender",
+                        ),
+                    ),
                 );
             }
         }
@@ -134,7 +172,10 @@ impl Detector for Auth {
 fn trusted_findings(ar: &AuthResults, raw: &str, out: &mut Vec<Finding>) {
     let get = |m: &str| ar.results.iter().find(|r| r.method == m);
     let ev = || Evidence::header("Authentication-Results", raw);
-    let dkim_pass = ar.results.iter().any(|r| r.method == "dkim" && r.result == "pass");
+    let dkim_pass = ar
+        .results
+        .iter()
+        .any(|r| r.method == "dkim" && r.result == "pass");
 
     if let Some(d) = get("dmarc") {
         let policy = d
@@ -144,26 +185,48 @@ fn trusted_findings(ar: &AuthResults, raw: &str, out: &mut Vec<Finding>) {
             .map(|(_, v)| v.to_ascii_lowercase())
             .or_else(|| {
                 let c = d.comment.to_ascii_lowercase();
-                c.split_whitespace().find_map(|w| w.strip_prefix("p=").map(str::to_string))
+                c.split_whitespace()
+                    .find_map(|w| w.strip_prefix("p=").map(str::to_string))
             });
-        let from = d.props.iter().find(|(k, _)| k == "header.from").map(|(_, v)| v.as_str()).unwrap_or("?");
+        let from = d
+            .props
+            .iter()
+            .find(|(k, _)| k == "header.from")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("?");
         match d.result.as_str() {
             "fail" => out.push(
-                Finding::new("auth.dmarc_fail", Severity::High, format!("DMARC fails for the From domain {from}"))
-                    .technique(t::EMAIL_SPOOFING)
-                    .evidence(ev().with_note(match &policy {
-                        Some(p) => format!("the domain's policy is {p}: it asks receivers to refuse such mail"),
-                        None => "neither SPF nor DKIM is aligned with the From domain".to_string(),
-                    })),
+                Finding::new(
+                    "auth.dmarc_fail",
+                    Severity::High,
+                    format!("DMARC fails for the From domain {from}"),
+                )
+                .technique(t::EMAIL_SPOOFING)
+                .evidence(ev().with_note(match &policy {
+                    Some(p) => {
+                        format!("the domain's policy is {p}: it asks receivers to refuse such mail")
+                    }
+                    None => "neither SPF nor DKIM is aligned with the From domain".to_string(),
+                })),
             ),
             "none" => out.push(
-                Finding::new("auth.dmarc_none", Severity::Low, format!("The From domain {from} publishes no DMARC policy"))
-                    .technique(t::EMAIL_SPOOFING)
-                    .evidence(ev().with_note("anyone can send as this domain without receivers noticing")),
+                Finding::new(
+                    "auth.dmarc_none",
+                    Severity::Low,
+                    format!("The From domain {from} publishes no DMARC policy"),
+                )
+                .technique(t::EMAIL_SPOOFING)
+                .evidence(
+                    ev().with_note("anyone can send as this domain without receivers noticing"),
+                ),
             ),
             "temperror" | "permerror" => out.push(
-                Finding::new("auth.dmarc_error", Severity::Low, format!("DMARC could not be evaluated ({})", d.result))
-                    .evidence(ev()),
+                Finding::new(
+                    "auth.dmarc_error",
+                    Severity::Low,
+                    format!("DMARC could not be evaluated ({})", d.result),
+                )
+                .evidence(ev()),
             ),
             _ => {}
         }
@@ -177,29 +240,52 @@ fn trusted_findings(ar: &AuthResults, raw: &str, out: &mut Vec<Finding>) {
             _ => ("", Severity::Info),
         };
         if !id.is_empty() {
-            let mf = s.props.iter().find(|(k, _)| k == "smtp.mailfrom").map(|(_, v)| v.as_str()).unwrap_or("?");
+            let mf = s
+                .props
+                .iter()
+                .find(|(k, _)| k == "smtp.mailfrom")
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("?");
             out.push(
-                Finding::new(id, sev, format!("SPF {} for envelope sender {mf}", s.result))
-                    .technique(t::EMAIL_SPOOFING)
-                    .evidence(ev().with_note("the sending host is not authorised by the envelope domain")),
+                Finding::new(
+                    id,
+                    sev,
+                    format!("SPF {} for envelope sender {mf}", s.result),
+                )
+                .technique(t::EMAIL_SPOOFING)
+                .evidence(
+                    ev().with_note("the sending host is not authorised by the envelope domain"),
+                ),
             );
         }
     }
     if !dkim_pass {
-        if let Some(d) = ar.results.iter().find(|r| r.method == "dkim" && matches!(r.result.as_str(), "fail" | "permerror")) {
+        if let Some(d) = ar
+            .results
+            .iter()
+            .find(|r| r.method == "dkim" && matches!(r.result.as_str(), "fail" | "permerror"))
+        {
             out.push(
-                Finding::new("auth.dkim_fail", Severity::Medium, format!("DKIM signature does not verify ({})", d.result))
-                    .technique(t::EMAIL_SPOOFING)
-                    .evidence(ev().with_note("the message was altered or the signature forged")),
+                Finding::new(
+                    "auth.dkim_fail",
+                    Severity::Medium,
+                    format!("DKIM signature does not verify ({})", d.result),
+                )
+                .technique(t::EMAIL_SPOOFING)
+                .evidence(ev().with_note("the message was altered or the signature forged")),
             );
         }
     }
     if let Some(a) = get("arc") {
         if a.result == "fail" {
             out.push(
-                Finding::new("auth.arc_fail", Severity::Low, "ARC chain does not validate")
-                    .technique(t::EMAIL_SPOOFING)
-                    .evidence(ev()),
+                Finding::new(
+                    "auth.arc_fail",
+                    Severity::Low,
+                    "ARC chain does not validate",
+                )
+                .technique(t::EMAIL_SPOOFING)
+                .evidence(ev()),
             );
         }
     }
@@ -217,7 +303,10 @@ mod tests {
         let ar = parse("example.com 1; spf=pass (sender IP is 192.0.2.1) smtp.mailfrom=example.net; dkim=fail (bad sig) header.d=example.net; dmarc=fail (p=REJECT sp=NONE) header.from=example.net");
         assert_eq!(ar.authserv_id.as_deref(), Some("example.com"));
         assert_eq!(ar.results.len(), 3);
-        assert_eq!(ar.results[0].props, vec![("smtp.mailfrom".to_string(), "example.net".to_string())]);
+        assert_eq!(
+            ar.results[0].props,
+            vec![("smtp.mailfrom".to_string(), "example.net".to_string())]
+        );
         assert_eq!(ar.results[2].comment, "p=REJECT sp=NONE");
         let ms = parse("spf=pass (sender IP is 1.2.3.4) smtp.mailfrom=x.example; dkim=none");
         assert_eq!(ms.authserv_id, None);
@@ -230,9 +319,14 @@ mod tests {
 
     #[test]
     fn only_trusted_results_count() {
-        let cfg = DetectConfig { trusted_authserv_ids: vec!["mx.ourbank.example".into()] };
+        let cfg = DetectConfig {
+            trusted_authserv_ids: vec!["mx.ourbank.example".into()],
+        };
         let f = run_with(&Auth, MSG, &cfg);
-        assert_eq!(ids(&f), ["auth.dmarc_fail", "auth.spf_fail", "auth.untrusted_pass"]);
+        assert_eq!(
+            ids(&f),
+            ["auth.dmarc_fail", "auth.spf_fail", "auth.untrusted_pass"]
+        );
         assert!(f[0].evidence[0].note.as_deref().unwrap().contains("reject"));
         // Nothing trusted: failures are not believed, the forged pass is still reported.
         let f = run(&Auth, MSG);

@@ -1,5 +1,6 @@
 //! Compiled-in data: domain lists, brands, lure lexicons. Parsed once, on first use.
 
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -20,7 +21,8 @@ pub struct DomainLists {
 }
 
 pub static DOMAINS: LazyLock<DomainLists> = LazyLock::new(|| {
-    let f: DomainsFile = toml::from_str(include_str!("../data/domains.toml")).expect("data/domains.toml is valid");
+    let f: DomainsFile =
+        toml::from_str(include_str!("../data/domains.toml")).expect("data/domains.toml is valid");
     DomainLists {
         freemail: f.freemail.into_iter().collect(),
         shorteners: f.shorteners.into_iter().collect(),
@@ -42,49 +44,183 @@ struct BrandsFile {
 }
 
 pub static BRANDS: LazyLock<Vec<Brand>> = LazyLock::new(|| {
-    let f: BrandsFile = toml::from_str(include_str!("../data/brands.toml")).expect("data/brands.toml is valid");
+    let f: BrandsFile =
+        toml::from_str(include_str!("../data/brands.toml")).expect("data/brands.toml is valid");
     f.brand
 });
 
 impl Brand {
     /// The host is one of the brand's domains or a subdomain of one.
     pub fn owns(&self, host: &str) -> bool {
-        self.domains.iter().any(|d| crate::domains::is_within(host, d))
+        self.domains
+            .iter()
+            .any(|d| crate::domains::is_within(host, d))
     }
 }
 
-/// The first brand named in `text` and the keyword that named it. Matches keywords on word boundaries
-/// in the lower-cased text, in its ASCII look-alike folding ("lRS" reads as "IRS", "paypa1" as
-/// "paypal"), and for non-ASCII text in its UTS #39 skeleton ("Μetamаsk" with Greek and Cyrillic).
-pub fn brand_named_in(text: &str) -> Option<(&'static Brand, &'static str)> {
-    let lower = text.to_lowercase();
-    let folded = fold_ascii_lookalikes(&lower);
-    // Skeleton first (capital Greek Μ maps to M; its lower-case μ would not), then lower-case, then
-    // skeleton again so both sides are in the same form ("m" becomes "rn" in skeletons).
-    let skel = (!text.is_ascii()).then(|| {
-        let once: String = unicode_security::skeleton(text).collect();
-        unicode_security::skeleton(&once.to_lowercase()).collect::<String>()
-    });
-    for brand in BRANDS.iter() {
-        for kw in &brand.keywords {
-            let hit = crate::sender::contains_word(&lower, kw)
-                || (kw.is_ascii() && kw.len() >= 3 && crate::sender::contains_word(&folded, &fold_ascii_lookalikes(kw)))
-                || skel.as_deref().is_some_and(|sk| kw.is_ascii() && kw.len() >= 4 && sk.contains(&unicode_security::skeleton(kw).collect::<String>()));
-            if hit {
-                return Some((brand, kw.as_str()));
+/// Automata over every brand keyword and domain, built once, so that a display name, subject or
+/// link is checked against all brands in one pass instead of brand by brand.
+struct BrandIndex {
+    /// Keyword forms: as written (lower-case), ASCII look-alike folded, UTS #39 skeleton.
+    exact: AhoCorasick,
+    folded: AhoCorasick,
+    skeleton: AhoCorasick,
+    /// Per pattern of each automaton above: (brand index, keyword index).
+    exact_ids: Vec<(usize, usize)>,
+    folded_ids: Vec<(usize, usize)>,
+    skeleton_ids: Vec<(usize, usize)>,
+    /// ASCII keywords and domains, to find which brands a host or URL path could involve.
+    in_url: AhoCorasick,
+    in_url_ids: Vec<usize>,
+}
+
+static BRAND_INDEX: LazyLock<BrandIndex> = LazyLock::new(|| {
+    let (mut exact, mut exact_ids) = (Vec::new(), Vec::new());
+    let (mut folded, mut folded_ids) = (Vec::new(), Vec::new());
+    let (mut skel, mut skel_ids) = (Vec::new(), Vec::new());
+    let (mut in_url, mut in_url_ids) = (Vec::new(), Vec::new());
+    for (bi, b) in BRANDS.iter().enumerate() {
+        for (ki, kw) in b.keywords.iter().enumerate() {
+            let kw = kw.to_lowercase();
+            exact.push(kw.clone());
+            exact_ids.push((bi, ki));
+            if kw.is_ascii() && kw.len() >= 3 {
+                folded.push(fold_ascii_lookalikes(&kw));
+                folded_ids.push((bi, ki));
+            }
+            if kw.is_ascii() && kw.len() >= 4 {
+                skel.push(unicode_security::skeleton(&kw).collect::<String>());
+                skel_ids.push((bi, ki));
+            }
+            if kw.is_ascii() && !kw.contains(' ') {
+                in_url.push(kw);
+                in_url_ids.push(bi);
             }
         }
+        for d in &b.domains {
+            in_url.push(d.clone());
+            in_url_ids.push(bi);
+        }
     }
-    None
+    let build =
+        |pats: &[String]| AhoCorasick::new(pats).expect("brand patterns build an automaton");
+    BrandIndex {
+        exact: build(&exact),
+        folded: build(&folded),
+        skeleton: build(&skel),
+        exact_ids,
+        folded_ids,
+        skeleton_ids: skel_ids,
+        in_url: build(&in_url),
+        in_url_ids,
+    }
+});
+
+/// The first brand (in list order) named in `text`, and the keyword that named it. Matches keywords on
+/// word boundaries in the lower-cased text (single letters joined: "D/H/L"), in its ASCII look-alike
+/// folding ("lRS" reads as "IRS", "paypa1" as "paypal"), and for non-ASCII text in its UTS #39
+/// skeleton ("Μetamаsk" with Greek and Cyrillic letters).
+pub fn brand_named_in(text: &str) -> Option<(&'static Brand, &'static str)> {
+    let ix = &*BRAND_INDEX;
+    let lower = collapse_spaced_letters(&text.to_lowercase());
+    let folded = fold_ascii_lookalikes(&lower);
+    let mut best: Option<(usize, usize)> = None;
+    let mut consider = |hay: &str, ac: &AhoCorasick, ids: &[(usize, usize)], boundaries: bool| {
+        for m in ac.find_overlapping_iter(hay) {
+            let id = ids[m.pattern().as_usize()];
+            let kw = &BRANDS[id.0].keywords[id.1];
+            if boundaries && kw.is_ascii() && !word_at(hay, m.start(), m.end()) {
+                continue;
+            }
+            if best.is_none_or(|b| id < b) {
+                best = Some(id);
+            }
+        }
+    };
+    consider(&lower, &ix.exact, &ix.exact_ids, true);
+    consider(&folded, &ix.folded, &ix.folded_ids, true);
+    if !text.is_ascii() {
+        // Skeleton first (capital Greek Μ maps to M; its lower-case μ would not), then lower-case,
+        // then skeleton again so both sides are in the same form ("m" becomes "rn" in skeletons).
+        let once: String = unicode_security::skeleton(text).collect();
+        let skel: String = unicode_security::skeleton(&once.to_lowercase()).collect();
+        consider(&skel, &ix.skeleton, &ix.skeleton_ids, false);
+    }
+    best.map(|(b, k)| (&BRANDS[b], BRANDS[b].keywords[k].as_str()))
+}
+
+/// Brands whose keywords or domains occur in `hay` (a lower-case host or URL), by index, sorted.
+pub fn brands_in_url(hay: &str) -> Vec<&'static Brand> {
+    let ix = &*BRAND_INDEX;
+    let mut v: Vec<usize> = ix
+        .in_url
+        .find_overlapping_iter(hay)
+        .map(|m| ix.in_url_ids[m.pattern().as_usize()])
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().map(|i| &BRANDS[i]).collect()
+}
+
+/// No letter or digit right before `start` or right after `end`.
+fn word_at(hay: &str, start: usize, end: usize) -> bool {
+    hay[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
+        && hay[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric())
+}
+
+/// Joins single letters split by one separator, "d/h/l" or "p a y p a l", into one word.
+fn collapse_spaced_letters(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let is_sep = |c: char| matches!(c, '/' | '.' | '-' | '_' | ' ' | '*' | '|');
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        // A run letter, sep, letter, sep, letter... of at least three single letters.
+        let mut j = i;
+        let mut letters = Vec::new();
+        while j < chars.len()
+            && chars[j].is_alphanumeric()
+            && chars.get(j + 1).is_none_or(|c| is_sep(*c))
+            && (j == 0 || is_sep(chars[j - 1]) || j == i)
+        {
+            letters.push(chars[j]);
+            if chars.get(j + 2).is_some_and(|c| c.is_alphanumeric())
+                && chars.get(j + 3).is_none_or(|c| is_sep(*c))
+            {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        let starts_word = i == 0 || !chars[i - 1].is_alphanumeric();
+        if letters.len() >= 3 && starts_word {
+            out.extend(letters.iter());
+            i = j + 1;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// Folds ASCII characters that read alike in most fonts: 0/o, 1/l/i/|, rn/m, vv/w.
 fn fold_ascii_lookalikes(s: &str) -> String {
-    s.replace("rn", "m").replace("vv", "w").chars().map(|c| match c {
-        '0' => 'o',
-        '1' | 'i' | '|' => 'l',
-        _ => c,
-    }).collect()
+    s.replace("rn", "m")
+        .replace("vv", "w")
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | 'i' | '|' => 'l',
+            _ => c,
+        })
+        .collect()
 }
 
 #[derive(Debug, Deserialize)]
@@ -107,8 +243,9 @@ pub struct Lexicon {
     pub password_hint: PasswordHint,
 }
 
-pub static LEXICON: LazyLock<Lexicon> =
-    LazyLock::new(|| toml::from_str(include_str!("../data/lures.toml")).expect("data/lures.toml is valid"));
+pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    toml::from_str(include_str!("../data/lures.toml")).expect("data/lures.toml is valid")
+});
 
 #[cfg(test)]
 mod tests {
@@ -116,10 +253,31 @@ mod tests {
 
     #[test]
     fn brands_are_found_behind_look_alikes() {
-        assert_eq!(brand_named_in("lRS.GOV").map(|b| b.0.name.as_str()), Some("IRS"));
-        assert_eq!(brand_named_in("PayPa1 Service").map(|b| b.0.name.as_str()), Some("PayPal"));
-        assert_eq!(brand_named_in("\u{039C}etam\u{0430}sk").map(|b| b.0.name.as_str()), Some("MetaMask"));
-        assert_eq!(brand_named_in("[국세청] 안내").map(|b| b.0.name.as_str()), Some("National Tax Service (Korea)"));
+        assert_eq!(
+            brand_named_in("lRS.GOV").map(|b| b.0.name.as_str()),
+            Some("IRS")
+        );
+        assert_eq!(
+            brand_named_in("PayPa1 Service").map(|b| b.0.name.as_str()),
+            Some("PayPal")
+        );
+        assert_eq!(
+            brand_named_in("\u{039C}etam\u{0430}sk").map(|b| b.0.name.as_str()),
+            Some("MetaMask")
+        );
+        assert_eq!(
+            brand_named_in("[국세청] 안내").map(|b| b.0.name.as_str()),
+            Some("National Tax Service (Korea)")
+        );
+        assert_eq!(
+            brand_named_in("D/H/L-verzending").map(|b| b.0.name.as_str()),
+            Some("DHL")
+        );
+        assert_eq!(
+            collapse_spaced_letters("p a y p a l support"),
+            "paypal support"
+        );
+        assert_eq!(collapse_spaced_letters("a b test"), "a b test");
         assert!(brand_named_in("Iris Miller").is_none());
         assert!(brand_named_in("Weekly groups digest").is_none());
     }
@@ -127,13 +285,22 @@ mod tests {
     #[test]
     fn data_files_parse_and_are_lower_case() {
         assert!(DOMAINS.freemail.contains("naver.com"));
-        assert!(DOMAINS.freemail.iter().all(|d| d == &d.to_ascii_lowercase()));
-        assert!(BRANDS.iter().all(|b| !b.domains.is_empty() && !b.keywords.is_empty()));
+        assert!(DOMAINS
+            .freemail
+            .iter()
+            .all(|d| d == &d.to_ascii_lowercase()));
+        assert!(BRANDS
+            .iter()
+            .all(|b| !b.domains.is_empty() && !b.keywords.is_empty()));
         assert!(LEXICON.class.iter().any(|c| c.id == "tax"));
         for c in &LEXICON.class {
             let mut seen = HashSet::new();
             for p in &c.phrases {
-                assert!(seen.insert(p.to_lowercase()), "duplicate phrase {p:?} in {}", c.id);
+                assert!(
+                    seen.insert(p.to_lowercase()),
+                    "duplicate phrase {p:?} in {}",
+                    c.id
+                );
             }
         }
     }

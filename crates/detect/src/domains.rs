@@ -46,7 +46,9 @@ pub fn unicode_host(host: &str) -> Option<String> {
 
 /// A label that mixes scripts in a way UTS #39 §5.1 calls not "single script" (Cyrillic "а" in "pаypal").
 pub fn has_mixed_script_label(unicode_host: &str) -> bool {
-    unicode_host.split('.').any(|l| !l.is_ascii() && !l.is_single_script())
+    unicode_host
+        .split('.')
+        .any(|l| !l.is_ascii() && !l.is_single_script())
 }
 
 /// The top-level label of `host`.
@@ -59,11 +61,17 @@ pub fn tld(host: &str) -> &str {
 /// ("mp3shop", "web2u", "365online") switch at most twice. Sub-addresses (`+tag`) are ignored.
 pub fn looks_generated(label: &str) -> bool {
     let label = label.split('+').next().unwrap_or(label);
-    let chars: Vec<char> = label.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let chars: Vec<char> = label
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     if chars.len() < 6 || !chars.iter().any(|c| c.is_ascii_alphabetic()) {
         return false;
     }
-    let switches = chars.windows(2).filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit()).count();
+    let switches = chars
+        .windows(2)
+        .filter(|w| w[0].is_ascii_digit() != w[1].is_ascii_digit())
+        .count();
     let mut run = 0usize;
     let mut longest = 0usize;
     for c in &chars {
@@ -79,8 +87,14 @@ mod tests {
 
     #[test]
     fn registrable_domains() {
-        assert_eq!(registrable("Mail.Samil-Tax.co.kr").as_deref(), Some("samil-tax.co.kr"));
-        assert_eq!(registrable("a.b.example.com.").as_deref(), Some("example.com"));
+        assert_eq!(
+            registrable("Mail.Samil-Tax.co.kr").as_deref(),
+            Some("samil-tax.co.kr")
+        );
+        assert_eq!(
+            registrable("a.b.example.com.").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(registrable("10.0.0.1"), None);
         assert_eq!(site("10.0.0.1"), "10.0.0.1");
         assert!(is_within("login.paypal.com", "paypal.com"));
@@ -90,10 +104,23 @@ mod tests {
 
     #[test]
     fn generated_labels() {
-        for g in ["96eua96p9g", "sac9283940324recompensa", "ug7n15uql1", "xfhmv4ws9a"] {
+        for g in [
+            "96eua96p9g",
+            "sac9283940324recompensa",
+            "ug7n15uql1",
+            "xfhmv4ws9a",
+        ] {
             assert!(looks_generated(g), "{g}");
         }
-        for h in ["mindspring", "mp3players", "web2u", "365online", "kevin+dated+1031410733", "abc123", "12345"] {
+        for h in [
+            "mindspring",
+            "mp3players",
+            "web2u",
+            "365online",
+            "kevin+dated+1031410733",
+            "abc123",
+            "12345",
+        ] {
             assert!(!looks_generated(h), "{h}");
         }
     }

@@ -71,7 +71,13 @@ pub(crate) mod testutil {
     pub fn run_with(d: &dyn Detector, raw: &str, config: &DetectConfig) -> Vec<Finding> {
         let mail = spearwatch_message::parse(raw.as_bytes(), &Default::default());
         let mut out = Vec::new();
-        d.detect(&Context { mail: &mail, config }, &mut out);
+        d.detect(
+            &Context {
+                mail: &mail,
+                config,
+            },
+            &mut out,
+        );
         out
     }
 

@@ -4,8 +4,11 @@
 //! `data:` URIs) and the HTML forms. Each finding id is raised once per message with every offending
 //! URL as evidence (up to a handful), so ten IP links are one finding, not ten.
 
-use crate::data::{BRANDS, DOMAINS};
-use crate::domains::{has_mixed_script_label, is_ip_literal, is_within, looks_generated, registrable, site, tld, unicode_host};
+use crate::data::{brands_in_url, BRANDS, DOMAINS};
+use crate::domains::{
+    has_mixed_script_label, is_ip_literal, is_within, looks_generated, registrable, site, tld,
+    unicode_host,
+};
 use crate::{Context, Detector};
 use spearwatch_core::{technique as t, Evidence, Finding, Severity};
 use spearwatch_message::{Link, UrlSource};
@@ -22,8 +25,18 @@ struct Hits {
 }
 
 impl Hits {
-    fn add(&mut self, id: &'static str, sev: Severity, technique: &'static str, title: &'static str, ev: Evidence) {
-        let e = self.by_id.entry(id).or_insert((sev, technique, title, Vec::new(), 0));
+    fn add(
+        &mut self,
+        id: &'static str,
+        sev: Severity,
+        technique: &'static str,
+        title: &'static str,
+        ev: Evidence,
+    ) {
+        let e = self
+            .by_id
+            .entry(id)
+            .or_insert((sev, technique, title, Vec::new(), 0));
         e.4 += 1;
         if e.3.len() < MAX_EVIDENCE && !e.3.contains(&ev) {
             e.3.push(ev);
@@ -32,7 +45,11 @@ impl Hits {
 
     fn emit(self, out: &mut Vec<Finding>) {
         for (id, (sev, technique, title, evidence, n)) in self.by_id {
-            let title = if n > 1 { format!("{title} ({n} URLs)") } else { title.to_string() };
+            let title = if n > 1 {
+                format!("{title} ({n} URLs)")
+            } else {
+                title.to_string()
+            };
             let mut f = Finding::new(id, sev, title).technique(technique);
             if technique != t::SPEARPHISHING_LINK {
                 f = f.technique(t::SPEARPHISHING_LINK);
@@ -50,14 +67,22 @@ impl Detector for Links {
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mail = cx.mail;
-        let mut hits = Hits { by_id: BTreeMap::new() };
+        let mut hits = Hits {
+            by_id: BTreeMap::new(),
+        };
         let from_site = mail.from().and_then(|m| m.domain()).map(site);
 
         for link in &mail.links {
             check_link(link, from_site.as_deref(), &mut hits);
         }
         for form in &mail.forms {
-            let action_host = form.action.as_deref().and_then(|a| spearwatch_message::urls::make_link(a, UrlSource::FormAction, form.part, None)).and_then(|l| l.host);
+            let action_host = form
+                .action
+                .as_deref()
+                .and_then(|a| {
+                    spearwatch_message::urls::make_link(a, UrlSource::FormAction, form.part, None)
+                })
+                .and_then(|l| l.host);
             if form.has_password {
                 let note = format!(
                     "form in the message body asks for a password (inputs: {}), posting to {}",
@@ -69,7 +94,8 @@ impl Detector for Links {
                     Severity::High,
                     t::PHISHING_FOR_INFORMATION,
                     "HTML form in the mail asks for a password",
-                    Evidence::body(form.part, form.action.as_deref().unwrap_or("(no action)")).with_note(note),
+                    Evidence::body(form.part, form.action.as_deref().unwrap_or("(no action)"))
+                        .with_note(note),
                 );
             } else if let (Some(h), Some(fs)) = (&action_host, &from_site) {
                 if &site(h) != fs {
@@ -78,7 +104,8 @@ impl Detector for Links {
                         Severity::Low,
                         t::PHISHING_FOR_INFORMATION,
                         "HTML form in the mail posts to another domain than the sender's",
-                        Evidence::body(form.part, form.action.as_deref().unwrap_or("")).with_note(format!("inputs: {}", form.inputs.join(", "))),
+                        Evidence::body(form.part, form.action.as_deref().unwrap_or(""))
+                            .with_note(format!("inputs: {}", form.inputs.join(", "))),
                     );
                 }
             }
@@ -88,8 +115,13 @@ impl Detector for Links {
 }
 
 fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
-    let clickable = matches!(link.source, UrlSource::Href | UrlSource::Text | UrlSource::FormAction | UrlSource::MetaRefresh);
-    let ev = |note: String| Evidence::url(&link.url, link.host.as_deref().unwrap_or(&link.url)).with_note(note);
+    let clickable = matches!(
+        link.source,
+        UrlSource::Href | UrlSource::Text | UrlSource::FormAction | UrlSource::MetaRefresh
+    );
+    let ev = |note: String| {
+        Evidence::url(&link.url, link.host.as_deref().unwrap_or(&link.url)).with_note(note)
+    };
 
     if link.scheme == "data" && clickable {
         hits.add(
@@ -102,23 +134,44 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
         return;
     }
     if link.scheme == "javascript" || link.scheme == "vbscript" {
-        hits.add("links.script_uri", Severity::High, t::MALICIOUS_LINK, "Link runs script when clicked", ev(format!("{}: URL", link.scheme)));
+        hits.add(
+            "links.script_uri",
+            Severity::High,
+            t::MALICIOUS_LINK,
+            "Link runs script when clicked",
+            ev(format!("{}: URL", link.scheme)),
+        );
         return;
     }
-    if link.scheme == "file" || link.url.starts_with("\\\\") || link.scheme == "search-ms" || link.scheme == "ms-msdt" {
+    if link.scheme == "file"
+        || link.url.starts_with("\\\\")
+        || link.scheme == "search-ms"
+        || link.scheme == "ms-msdt"
+    {
         hits.add(
             "links.file_scheme",
             Severity::High,
             t::MALICIOUS_LINK,
             "Link opens a local or network file share / Windows protocol handler",
-            ev(format!("{}: links run programs or leak credentials (NTLM) when opened", link.scheme)),
+            ev(format!(
+                "{}: links run programs or leak credentials (NTLM) when opened",
+                link.scheme
+            )),
         );
         return;
     }
-    let Some(host) = link.host.as_deref() else { return };
+    let Some(host) = link.host.as_deref() else {
+        return;
+    };
 
     if meta_refresh(link) {
-        hits.add("links.meta_refresh", Severity::Medium, t::MALICIOUS_LINK, "HTML body redirects the reader's browser automatically (meta refresh)", ev("redirects without a click".into()));
+        hits.add(
+            "links.meta_refresh",
+            Severity::Medium,
+            t::MALICIOUS_LINK,
+            "HTML body redirects the reader's browser automatically (meta refresh)",
+            ev("redirects without a click".into()),
+        );
     }
     if let Some(ui) = &link.userinfo {
         hits.add(
@@ -126,11 +179,19 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
             Severity::High,
             t::MASQUERADING,
             "URL hides its real host behind user@ text",
-            ev(format!("\"{ui}@\" is not the host; the browser goes to {host}")),
+            ev(format!(
+                "\"{ui}@\" is not the host; the browser goes to {host}"
+            )),
         );
     }
     if is_ip_literal(host) && clickable {
-        hits.add("links.ip_literal", Severity::High, t::MALICIOUS_LINK, "Link points to a bare IP address instead of a domain", ev("legitimate senders link to names, not addresses".into()));
+        hits.add(
+            "links.ip_literal",
+            Severity::High,
+            t::MALICIOUS_LINK,
+            "Link points to a bare IP address instead of a domain",
+            ev("legitimate senders link to names, not addresses".into()),
+        );
     }
     if let Some(u) = unicode_host(host) {
         if has_mixed_script_label(&u) {
@@ -142,13 +203,25 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
                 ev(format!("{host} displays as {u}")),
             );
         } else if clickable {
-            hits.add("links.punycode_host", Severity::Low, t::ACQUIRE_DOMAINS, "Link host is an internationalised (punycode) domain", ev(format!("{host} displays as {u}")));
+            hits.add(
+                "links.punycode_host",
+                Severity::Low,
+                t::ACQUIRE_DOMAINS,
+                "Link host is an internationalised (punycode) domain",
+                ev(format!("{host} displays as {u}")),
+            );
         }
     }
     let reg = registrable(host);
     let reg_str = reg.as_deref().unwrap_or(host);
     if DOMAINS.shorteners.contains(reg_str) || DOMAINS.shorteners.contains(host) {
-        hits.add("links.shortener", Severity::Low, t::MALICIOUS_LINK, "Link goes through a URL shortener that hides the destination", ev(format!("{host} is a shortener")));
+        hits.add(
+            "links.shortener",
+            Severity::Low,
+            t::MALICIOUS_LINK,
+            "Link goes through a URL shortener that hides the destination",
+            ev(format!("{host} is a shortener")),
+        );
     }
     if clickable {
         if let Some(h) = DOMAINS.free_hosting.iter().find(|d| is_within(host, d)) {
@@ -161,20 +234,38 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
             );
         }
         // Only the registrable label: mail services put random tokens in tracking subdomains.
-        if let Some(label) = reg.as_deref().and_then(|r| r.split('.').next()).filter(|l| looks_generated(l)) {
+        if let Some(label) = reg
+            .as_deref()
+            .and_then(|r| r.split('.').next())
+            .filter(|l| looks_generated(l))
+        {
             hits.add(
                 "links.generated_host",
                 Severity::Low,
                 t::ACQUIRE_DOMAINS,
                 "Link host looks machine-generated",
-                ev(format!("label \"{label}\" mixes letters and digits like a generated name")),
+                ev(format!(
+                    "label \"{label}\" mixes letters and digits like a generated name"
+                )),
             );
         }
         if DOMAINS.abused_tlds.contains(tld(host)) {
-            hits.add("links.abused_tld", Severity::Low, t::ACQUIRE_DOMAINS, "Link host is on a top-level domain heavily used for abuse", ev(format!(".{} domain", tld(host))));
+            hits.add(
+                "links.abused_tld",
+                Severity::Low,
+                t::ACQUIRE_DOMAINS,
+                "Link host is on a top-level domain heavily used for abuse",
+                ev(format!(".{} domain", tld(host))),
+            );
         }
         if let Some(note) = brand_elsewhere(link, host, reg_str) {
-            hits.add("links.brand_in_unrelated_domain", Severity::High, t::IMPERSONATION, "Link uses a brand's name on a domain the brand does not own", ev(note));
+            hits.add(
+                "links.brand_in_unrelated_domain",
+                Severity::High,
+                t::IMPERSONATION,
+                "Link uses a brand's name on a domain the brand does not own",
+                ev(note),
+            );
         }
         if let Some(note) = anchor_mismatch(link, host) {
             // Senders that route links through their own site ("lindows.com/walmart" shown as
@@ -182,7 +273,13 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
             if from_site.is_some_and(|fs| fs == site(host)) {
                 hits.add("links.anchor_via_sender_domain", Severity::Low, t::MASQUERADING, "Link text shows another domain, but the link goes through the sender's own domain", ev(note));
             } else {
-                hits.add("links.anchor_mismatch", Severity::High, t::MASQUERADING, "Link text shows one domain while the link goes to another", ev(note));
+                hits.add(
+                    "links.anchor_mismatch",
+                    Severity::High,
+                    t::MASQUERADING,
+                    "Link text shows one domain while the link goes to another",
+                    ev(note),
+                );
             }
         }
     }
@@ -194,40 +291,78 @@ fn meta_refresh(link: &Link) -> bool {
 
 /// A brand keyword in the host labels or path of a domain the brand does not own.
 fn brand_elsewhere(link: &Link, host: &str, reg: &str) -> Option<String> {
-    let path_start = link.url.find("://").map(|i| i + 3).and_then(|i| link.url[i..].find('/').map(|j| i + j));
-    let path = path_start.map(|i| link.url[i..].to_ascii_lowercase()).unwrap_or_default();
+    let path_start = link
+        .url
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|i| link.url[i..].find('/').map(|j| i + j));
+    let path = path_start
+        .map(|i| link.url[i..].to_ascii_lowercase())
+        .unwrap_or_default();
     // Labels left of the registrable domain, and the registrable label itself.
     let sub = host.strip_suffix(reg).unwrap_or("").trim_end_matches('.');
     let reg_label = reg.split('.').next().unwrap_or("");
-    for brand in BRANDS.iter() {
+    let url_lower = link.url.to_ascii_lowercase();
+    for brand in brands_in_url(&url_lower) {
         if brand.owns(host) {
             continue;
         }
         // The brand's own domain as leading labels of another: "paypal.com.secure-check.example".
-        if let Some(d) = brand.domains.iter().find(|d| host.starts_with(&format!("{d}.")) || host.contains(&format!(".{d}."))) {
-            return Some(format!("{host} starts with {d}, {}'s domain, but belongs to {reg}", brand.name));
+        if let Some(d) = brand
+            .domains
+            .iter()
+            .find(|d| host.starts_with(&format!("{d}.")) || host.contains(&format!(".{d}.")))
+        {
+            return Some(format!(
+                "{host} starts with {d}, {}'s domain, but belongs to {reg}",
+                brand.name
+            ));
         }
-        for kw in brand.keywords.iter().filter(|k| k.is_ascii() && !k.contains(' ') && !k.contains('&') && !COMMON_WORDS.contains(&k.as_str())) {
+        for kw in brand.keywords.iter().filter(|k| {
+            k.is_ascii()
+                && !k.contains(' ')
+                && !k.contains('&')
+                && !COMMON_WORDS.contains(&k.as_str())
+        }) {
             // As a hyphen/dot token ("paypal-secure", "secure.paypal.evil"), or glued to a typical
             // phishing affix ("paypalsecure", "binancesupport"), but not inside ordinary words
             // ("revolution" is not "revolut").
             let glued = |label: &str| {
                 label != kw
-                    && [label.strip_prefix(kw.as_str()), label.strip_suffix(kw.as_str())]
-                        .into_iter()
-                        .flatten()
-                        .any(|rest| PHISHING_AFFIXES.contains(&rest) || (!rest.is_empty() && rest.bytes().all(|c| c.is_ascii_digit())))
+                    && [
+                        label.strip_prefix(kw.as_str()),
+                        label.strip_suffix(kw.as_str()),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .any(|rest| {
+                        PHISHING_AFFIXES.contains(&rest)
+                            || (!rest.is_empty() && rest.bytes().all(|c| c.is_ascii_digit()))
+                    })
             };
             let in_sub = sub.split(['.', '-']).any(|tok| tok == kw) || sub.split('.').any(glued);
-            let in_reg = reg_label != kw && (reg_label.split('-').any(|tok| tok == kw) || glued(reg_label));
+            let in_reg =
+                reg_label != kw && (reg_label.split('-').any(|tok| tok == kw) || glued(reg_label));
             // Brand in the path: "evil.example/paypal/login" but not any path word (a news article
             // mentioning "google"): the brand as a whole path segment of a sign-in-looking URL.
             let in_path = kw.len() >= 5
-                && path.split(['/', '?', '&', '=', '.', '_', '-']).any(|seg| seg == kw)
+                && path
+                    .split(['/', '?', '&', '=', '.', '_', '-'])
+                    .any(|seg| seg == kw)
                 && CREDENTIAL_WORDS.iter().any(|w| path.contains(w));
             if in_sub || in_reg || in_path {
-                let where_ = if in_sub { "subdomain" } else if in_reg { "domain name" } else { "path" };
-                return Some(format!("\"{kw}\" in the {where_} of {host}; {} uses {}", brand.name, brand.domains.join(", ")));
+                let where_ = if in_sub {
+                    "subdomain"
+                } else if in_reg {
+                    "domain name"
+                } else {
+                    "path"
+                };
+                return Some(format!(
+                    "\"{kw}\" in the {where_} of {host}; {} uses {}",
+                    brand.name,
+                    brand.domains.join(", ")
+                ));
             }
         }
     }
@@ -236,17 +371,68 @@ fn brand_elsewhere(link: &Link, host: &str, reg: &str) -> Option<String> {
 
 /// Brand keywords that are also ordinary words or names ("outlook.4team.biz" is a product site): in
 /// hosts they count only as the brand's full domain ("outlook.com.evil.example").
-const COMMON_WORDS: &[&str] = &["outlook", "amazon", "kraken", "ledger", "steam", "stripe", "norton", "chase", "apple", "meta", "visa", "wise", "zoom", "intuit", "discord", "telegram"];
+const COMMON_WORDS: &[&str] = &[
+    "outlook", "amazon", "kraken", "ledger", "steam", "stripe", "norton", "chase", "apple", "meta",
+    "visa", "wise", "zoom", "intuit", "discord", "telegram",
+];
 
 /// What phishing kits glue to a brand name in host labels.
 const PHISHING_AFFIXES: &[&str] = &[
-    "secure", "security", "login", "logon", "signin", "verify", "verification", "support", "help", "helpdesk", "account",
-    "accounts", "online", "update", "service", "services", "wallet", "app", "auth", "id", "pay", "center", "team",
-    "official", "alert", "alerts", "notice", "info", "recovery", "unlock", "claim", "bonus", "reward", "rewards", "web",
+    "secure",
+    "security",
+    "login",
+    "logon",
+    "signin",
+    "verify",
+    "verification",
+    "support",
+    "help",
+    "helpdesk",
+    "account",
+    "accounts",
+    "online",
+    "update",
+    "service",
+    "services",
+    "wallet",
+    "app",
+    "auth",
+    "id",
+    "pay",
+    "center",
+    "team",
+    "official",
+    "alert",
+    "alerts",
+    "notice",
+    "info",
+    "recovery",
+    "unlock",
+    "claim",
+    "bonus",
+    "reward",
+    "rewards",
+    "web",
 ];
 
 /// Path words of sign-in and verification pages.
-const CREDENTIAL_WORDS: &[&str] = &["login", "log-in", "signin", "sign-in", "logon", "verify", "verification", "account", "secure", "auth", "password", "wallet", "unlock", "update", "confirm"];
+const CREDENTIAL_WORDS: &[&str] = &[
+    "login",
+    "log-in",
+    "signin",
+    "sign-in",
+    "logon",
+    "verify",
+    "verification",
+    "account",
+    "secure",
+    "auth",
+    "password",
+    "wallet",
+    "unlock",
+    "update",
+    "confirm",
+];
 
 /// Anchor text that itself looks like a URL or host name, on another registrable domain than the href.
 fn anchor_mismatch(link: &Link, host: &str) -> Option<String> {
@@ -269,11 +455,25 @@ fn shown_host(text: &str) -> Option<String> {
     if text.split_whitespace().count() > 1 && !first.contains("://") {
         return None;
     }
-    let candidate = first.trim_matches(|c: char| matches!(c, '<' | '>' | '"' | '\'' | '(' | ')' | '[' | ']' | ',' | '.'));
+    let candidate = first.trim_matches(|c: char| {
+        matches!(
+            c,
+            '<' | '>' | '"' | '\'' | '(' | ')' | '[' | ']' | ',' | '.'
+        )
+    });
     let lower = candidate.to_ascii_lowercase();
     let after_scheme = lower.split_once("://").map(|(_, r)| r).unwrap_or(&lower);
-    let host = after_scheme.split(['/', '?', '#', ':']).next()?.rsplit('@').next()?;
-    if !host.contains('.') || host.contains('@') || !host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-')) {
+    let host = after_scheme
+        .split(['/', '?', '#', ':'])
+        .next()?
+        .rsplit('@')
+        .next()?;
+    if !host.contains('.')
+        || host.contains('@')
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+    {
         return None;
     }
     // Only count it when the suffix is a real one: "file.pdf" or "v1.2" are not hosts.
@@ -293,7 +493,10 @@ mod tests {
 
     #[test]
     fn deceptive_links() {
-        let f = run(&Links, &html(r#"<a href="http://198.51.100.7/login">https://www.paypal.com/signin</a>
+        let f = run(
+            &Links,
+            &html(
+                r#"<a href="http://198.51.100.7/login">https://www.paypal.com/signin</a>
             <a href="https://www.paypal.com@evil.example/">x</a>
             <a href="https://xn--pypal-4ve.com/">pay</a>
             <a href="https://bit.ly/abc">track</a>
@@ -301,25 +504,43 @@ mod tests {
             <a href="https://binancesupport.example.com/">help</a>
             <a href="data:text/html;base64,PHNjcmlwdD4=">open</a>
             <a href="https://login-portal.web.app/">portal</a>
-            <form action="https://collect.example/p"><input name=email><input type=password name=pass></form>"#));
+            <form action="https://collect.example/p"><input name=email><input type=password name=pass></form>"#,
+            ),
+        );
         let got = ids(&f);
         for want in [
-            "links.anchor_mismatch", "links.ip_literal", "links.userinfo", "links.mixed_script_host", "links.shortener",
-            "links.brand_in_unrelated_domain", "links.data_uri", "links.free_hosting", "links.credential_form",
+            "links.anchor_mismatch",
+            "links.ip_literal",
+            "links.userinfo",
+            "links.mixed_script_host",
+            "links.shortener",
+            "links.brand_in_unrelated_domain",
+            "links.data_uri",
+            "links.free_hosting",
+            "links.credential_form",
         ] {
             assert!(got.contains(&want), "missing {want} in {got:?}");
         }
         let mm = f.iter().find(|f| f.id == "links.anchor_mismatch").unwrap();
-        assert!(mm.evidence[0].note.as_deref().unwrap().contains("www.paypal.com"));
+        assert!(mm.evidence[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("www.paypal.com"));
     }
 
     #[test]
     fn honest_links_raise_nothing() {
-        let f = run(&Links, &html(r#"<a href="https://www.paypal.com/signin">https://www.paypal.com/signin</a>
+        let f = run(
+            &Links,
+            &html(
+                r#"<a href="https://www.paypal.com/signin">https://www.paypal.com/signin</a>
             <a href="https://shop.example/a">Read more</a> <a href="https://news.example/google/">google</a>
             <a href="https://docs.example/v1.2">v1.2</a> <img src="https://cdn.example/x.png">
             <a href="https://mail.google.com/">gmail.com</a> <a href="http://enigmail.mozdev.org/">enigmail</a>
-            <a href="http://outlook.4team.biz/">add-in</a> <a href="http://www.revolution-os.com/">film</a>"#));
+            <a href="http://outlook.4team.biz/">add-in</a> <a href="http://www.revolution-os.com/">film</a>"#,
+            ),
+        );
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 }

@@ -65,7 +65,10 @@ pub fn normalise(s: &str) -> String {
             '\u{3000}' => ' ',
             _ => c,
         };
-        if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}') {
+        if matches!(
+            c,
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}'
+        ) {
             continue;
         }
         if c.is_whitespace() {
@@ -86,8 +89,15 @@ pub fn normalise(s: &str) -> String {
 }
 
 fn boundary_ok(text: &str, start: usize, end: usize, check_end: bool) -> bool {
-    let before = text[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-    let after = !check_end || text[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+    let before = text[..start]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric());
+    let after = !check_end
+        || text[end..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
     before && after
 }
 
@@ -101,14 +111,25 @@ struct Scanned {
 fn scanned_texts(mail: &Mail) -> Vec<Scanned> {
     let mut v = Vec::new();
     if let Some(s) = &mail.subject {
-        v.push(Scanned { source: Source::Header { name: "Subject".into(), part: None }, text: normalise(s), weight: 2 });
+        v.push(Scanned {
+            source: Source::Header {
+                name: "Subject".into(),
+                part: None,
+            },
+            text: normalise(s),
+            weight: 2,
+        });
     }
     for b in mail.body_texts() {
         let mut cut = b.text.len().min(MAX_SCAN_BYTES);
         while !b.text.is_char_boundary(cut) {
             cut -= 1;
         }
-        v.push(Scanned { source: Source::Body { part: b.part }, text: normalise(&b.text[..cut]), weight: 1 });
+        v.push(Scanned {
+            source: Source::Body { part: b.part },
+            text: normalise(&b.text[..cut]),
+            weight: 1,
+        });
     }
     v
 }
@@ -118,7 +139,13 @@ fn scanned_texts(mail: &Mail) -> Vec<Scanned> {
 pub fn harvest_passwords(mail: &Mail) -> Vec<(String, Source)> {
     let mut texts: Vec<(&str, Source)> = Vec::new();
     if let Some(s) = &mail.subject {
-        texts.push((s, Source::Header { name: "Subject".into(), part: None }));
+        texts.push((
+            s,
+            Source::Header {
+                name: "Subject".into(),
+                part: None,
+            },
+        ));
     }
     for b in mail.body_texts() {
         let mut cut = b.text.len().min(MAX_SCAN_BYTES);
@@ -147,15 +174,26 @@ pub fn harvest_passwords(mail: &Mail) -> Vec<(String, Source)> {
 /// non-space characters.
 fn password_after(rest: &str) -> Option<String> {
     let rest: String = rest.chars().take(40).collect();
-    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '：' | '=' | '-' | '"' | '\'' | '[' | '(' | '「'));
-    let rest = ["is ", "는 ", "은 ", "는", "은"].iter().find_map(|p| rest.strip_prefix(p)).unwrap_or(rest);
-    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '"' | '\'' | '['));
+    let rest = rest.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '：' | '=' | '-' | '"' | '\'' | '[' | '(' | '「')
+    });
+    let rest = ["is ", "는 ", "은 ", "는", "은"]
+        .iter()
+        .find_map(|p| rest.strip_prefix(p))
+        .unwrap_or(rest);
+    let rest =
+        rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '"' | '\'' | '['));
     let tok: String = rest
         .chars()
-        .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ']' | ')' | '」' | ',' | '，'))
+        .take_while(|c| {
+            !c.is_whitespace() && !matches!(c, '"' | '\'' | ']' | ')' | '」' | ',' | '，')
+        })
         .collect();
     let tok = tok.trim_end_matches(['.', '。', '입', '이']).to_string();
-    let tok = tok.strip_suffix("입니다").map(str::to_string).unwrap_or(tok);
+    let tok = tok
+        .strip_suffix("입니다")
+        .map(str::to_string)
+        .unwrap_or(tok);
     let n = tok.chars().count();
     ((3..=32).contains(&n) && tok.chars().any(|c| c.is_ascii_alphanumeric())).then_some(tok)
 }
@@ -189,23 +227,49 @@ impl Detector for Lures {
             if counts[ci] < c.min_hits.max(1) {
                 continue;
             }
-            let phrases: Vec<&str> = seen[ci].iter().map(|(p, _)| c.phrases[*p].as_str()).collect();
-            let sev = if c.id == "enable_content" { Severity::High } else { Severity::Medium };
-            let mut f = Finding::new(&format!("lure.{}", c.id), sev, format!("{}: {}", c.title, quote_list(&phrases, 4)))
-                .technique(&c.technique);
+            let phrases: Vec<&str> = seen[ci]
+                .iter()
+                .map(|(p, _)| c.phrases[*p].as_str())
+                .collect();
+            let sev = if c.id == "enable_content" {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
+            let mut f = Finding::new(
+                &format!("lure.{}", c.id),
+                sev,
+                format!("{}: {}", c.title, quote_list(&phrases, 4)),
+            )
+            .technique(&c.technique);
             for (p, src) in seen[ci].iter().take(5) {
                 f = f.evidence(Evidence::new(src.clone(), &c.phrases[*p]));
             }
             out.push(f);
         }
 
-        if let (Some(subject), Some(from_domain)) = (&cx.mail.subject, cx.mail.from().and_then(|m| m.domain())) {
+        if let (Some(subject), Some(from_domain)) =
+            (&cx.mail.subject, cx.mail.from().and_then(|m| m.domain()))
+        {
             if let Some((brand, kw)) = crate::data::brand_named_in(subject) {
                 if !brand.owns(from_domain) {
                     out.push(
-                        Finding::new("lure.brand_in_subject", Severity::Low, format!("The subject names {}, but the mail is not from a {} domain", brand.name, brand.name))
-                            .technique(spearwatch_core::technique::IMPERSONATION)
-                            .evidence(Evidence::header("Subject", subject).with_note(format!("\"{kw}\"; sender domain {from_domain}; {} uses {}", brand.name, brand.domains.join(", ")))),
+                        Finding::new(
+                            "lure.brand_in_subject",
+                            Severity::Low,
+                            format!(
+                                "The subject names {}, but the mail is not from a {} domain",
+                                brand.name, brand.name
+                            ),
+                        )
+                        .technique(spearwatch_core::technique::IMPERSONATION)
+                        .evidence(
+                            Evidence::header("Subject", subject).with_note(format!(
+                                "\"{kw}\"; sender domain {from_domain}; {} uses {}",
+                                brand.name,
+                                brand.domains.join(", ")
+                            )),
+                        ),
                     );
                 }
             }
@@ -213,15 +277,28 @@ impl Detector for Lures {
 
         if let Some(note) = address_in_subject(cx.mail) {
             out.push(
-                Finding::new("lure.recipient_in_subject", Severity::Medium, "The subject addresses the reader by an e-mail address")
-                    .technique(spearwatch_core::technique::PHISHING)
-                    .evidence(Evidence::header("Subject", cx.mail.subject.as_deref().unwrap_or_default()).with_note(note)),
+                Finding::new(
+                    "lure.recipient_in_subject",
+                    Severity::Medium,
+                    "The subject addresses the reader by an e-mail address",
+                )
+                .technique(spearwatch_core::technique::PHISHING)
+                .evidence(
+                    Evidence::header("Subject", cx.mail.subject.as_deref().unwrap_or_default())
+                        .with_note(note),
+                ),
             );
         }
 
         if !cx.mail.attachments.is_empty() {
             if let Some((pw, src)) = harvest_passwords(cx.mail).into_iter().next() {
-                let names: Vec<String> = cx.mail.attachments.iter().filter_map(|a| a.name.clone()).take(3).collect();
+                let names: Vec<String> = cx
+                    .mail
+                    .attachments
+                    .iter()
+                    .filter_map(|a| a.name.clone())
+                    .take(3)
+                    .collect();
                 out.push(
                     Finding::new(
                         "lure.attachment_password",
@@ -238,7 +315,12 @@ impl Detector for Lures {
 }
 
 /// Headers the receiving system writes with the real recipient (the envelope RCPT TO).
-const RECIPIENT_HEADERS: &[&str] = &["Delivered-To", "X-Original-To", "X-Delivered-To", "Envelope-To"];
+const RECIPIENT_HEADERS: &[&str] = &[
+    "Delivered-To",
+    "X-Original-To",
+    "X-Delivered-To",
+    "Envelope-To",
+];
 
 /// Mass phishing personalises subjects with the address it was sent to ("user@corp.example, your
 /// mailbox is full"); people write names. Returns the note for the finding.
@@ -252,7 +334,12 @@ fn address_in_subject(mail: &Mail) -> Option<String> {
         .iter()
         .chain(&mail.cc)
         .filter_map(|m| m.address.clone())
-        .chain(RECIPIENT_HEADERS.iter().flat_map(|h| mail.header_values(h)).map(|v| v.trim().trim_matches(['<', '>']).to_string()));
+        .chain(
+            RECIPIENT_HEADERS
+                .iter()
+                .flat_map(|h| mail.header_values(h))
+                .map(|v| v.trim().trim_matches(['<', '>']).to_string()),
+        );
     for r in recipients {
         let r = r.to_lowercase();
         if r.len() >= 6 && r.contains('@') && subject.contains(&r) {
@@ -262,18 +349,39 @@ fn address_in_subject(mail: &Mail) -> Option<String> {
     // Undisclosed recipients: an address that opens or closes the subject, the salutation position
     // ("kim@corp.example, your invoice"). Addresses mid-sentence are usually what the mail is about
     // ("post from x@y requires approval").
-    let sender = mail.from().and_then(|m| m.address.as_deref()).unwrap_or("").to_lowercase();
+    let sender = mail
+        .from()
+        .and_then(|m| m.address.as_deref())
+        .unwrap_or("")
+        .to_lowercase();
     let words: Vec<&str> = subject
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '<' | '>' | '(' | ')' | '[' | ']' | '"' | '\'' | '!' | '-'))
+        .split(|c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    ',' | ';' | ':' | '<' | '>' | '(' | ')' | '[' | ']' | '"' | '\'' | '!' | '-'
+                )
+        })
         .filter(|w| !w.is_empty())
         .collect();
     let is_address = |w: &&&str| {
         w.len() >= 6
             && **w != sender
-            && w.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && d.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-')))
+            && w.split_once('@').is_some_and(|(l, d)| {
+                !l.is_empty()
+                    && d.contains('.')
+                    && !d.starts_with('.')
+                    && d.chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'))
+            })
     };
-    let found = [words.first(), words.last()].into_iter().flatten().find(is_address)?;
-    Some(format!("opens or closes with the address {found} while the recipients are not disclosed"))
+    let found = [words.first(), words.last()]
+        .into_iter()
+        .flatten()
+        .find(is_address)?;
+    Some(format!(
+        "opens or closes with the address {found} while the recipients are not disclosed"
+    ))
 }
 
 fn quote_list(items: &[&str], max: usize) -> String {
@@ -300,8 +408,14 @@ mod tests {
 
     #[test]
     fn word_boundaries_and_obfuscation() {
-        assert_eq!(normalise("Ｔａｘ\u{200B} Ｒｅｆｕｎｄ\t\n now"), "tax refund now");
-        let f = run(&Lures, "From: a@b.example\r\nSubject: syntax refunds\r\n\r\nno lure here");
+        assert_eq!(
+            normalise("Ｔａｘ\u{200B} Ｒｅｆｕｎｄ\t\n now"),
+            "tax refund now"
+        );
+        let f = run(
+            &Lures,
+            "From: a@b.example\r\nSubject: syntax refunds\r\n\r\nno lure here",
+        );
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
@@ -311,7 +425,10 @@ mod tests {
         assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
         let f = run(&Lures, "From: a@b.example\r\nTo: Undisclosed recipients:;\r\nDelivered-To: kim@exchange.example\r\nSubject: kim@exchange.example, claim now\r\n\r\nx");
         assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
-        let f = run(&Lures, "From: a@b.example\r\nTo: team@b.example\r\nSubject: Meeting with Lee\r\n\r\nx");
+        let f = run(
+            &Lures,
+            "From: a@b.example\r\nTo: team@b.example\r\nSubject: Meeting with Lee\r\n\r\nx",
+        );
         assert!(f.is_empty());
         let f = run(&Lures, "From: a@b.example\r\nTo: Undisclosed recipients:;\r\nSubject: IIU post from harvest@email.com requires approval\r\n\r\nx");
         assert!(f.is_empty());
@@ -323,9 +440,15 @@ mod tests {
     fn attachment_password() {
         let raw = "From: a@b.example\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n첨부 파일 비밀번호: 0427 입니다\r\n--x\r\nContent-Type: application/zip; name=doc.zip\r\nContent-Disposition: attachment; filename=doc.zip\r\n\r\nPK\r\n--x--\r\n";
         let f = run(&Lures, raw);
-        let pw = f.iter().find(|f| f.id == "lure.attachment_password").expect("password finding");
+        let pw = f
+            .iter()
+            .find(|f| f.id == "lure.attachment_password")
+            .expect("password finding");
         assert_eq!(pw.evidence[0].value, "0427");
-        let mail = spearwatch_message::parse(b"Subject: x\r\n\r\nThe password is \"Xk29!a\". Regards", &Default::default());
+        let mail = spearwatch_message::parse(
+            b"Subject: x\r\n\r\nThe password is \"Xk29!a\". Regards",
+            &Default::default(),
+        );
         assert_eq!(harvest_passwords(&mail)[0].0, "Xk29!a");
     }
 }

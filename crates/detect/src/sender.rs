@@ -21,63 +21,118 @@ impl Detector for Sender {
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mail = cx.mail;
         let Some(from) = mail.from() else { return };
-        let Some(from_domain) = from.domain() else { return };
+        let Some(from_domain) = from.domain() else {
+            return;
+        };
         let from_site = site(from_domain);
         let from_free = is_freemail(from_domain);
         let list_sites = mailing_list_sites(mail);
 
         if !is_internet_domain(from_domain) {
             out.push(
-                Finding::new("sender.invalid_domain", Severity::Medium, format!("From domain \"{from_domain}\" is not a valid internet domain"))
-                    .technique(t::EMAIL_SPOOFING)
-                    .evidence(Evidence::header("From", from.display()).with_note("no public suffix: nobody can reply to or authenticate this sender")),
+                Finding::new(
+                    "sender.invalid_domain",
+                    Severity::Medium,
+                    format!("From domain \"{from_domain}\" is not a valid internet domain"),
+                )
+                .technique(t::EMAIL_SPOOFING)
+                .evidence(
+                    Evidence::header("From", from.display()).with_note(
+                        "no public suffix: nobody can reply to or authenticate this sender",
+                    ),
+                ),
             );
         }
 
         if from_free {
             out.push(
-                Finding::new("sender.freemail", Severity::Low, format!("Sent from a free-mail address ({from_domain})"))
-                    .technique(t::EMAIL_ACCOUNTS)
-                    .evidence(Evidence::header("From", from.display()).with_note("anyone can open an address on this provider")),
+                Finding::new(
+                    "sender.freemail",
+                    Severity::Low,
+                    format!("Sent from a free-mail address ({from_domain})"),
+                )
+                .technique(t::EMAIL_ACCOUNTS)
+                .evidence(
+                    Evidence::header("From", from.display())
+                        .with_note("anyone can open an address on this provider"),
+                ),
             );
         }
 
-        let reg_label = registrable(from_domain).and_then(|r| r.split('.').next().map(str::to_string)).unwrap_or_default();
-        let local = from.address.as_deref().and_then(|a| a.rsplit_once('@')).map(|(l, _)| l).unwrap_or("");
+        let reg_label = registrable(from_domain)
+            .and_then(|r| r.split('.').next().map(str::to_string))
+            .unwrap_or_default();
+        let local = from
+            .address
+            .as_deref()
+            .and_then(|a| a.rsplit_once('@'))
+            .map(|(l, _)| l)
+            .unwrap_or("");
         // Local parts with separators are usually VERP or tagged addresses of mailing software.
         let plain_local = !local.contains(['.', '-', '_', '#', '=', '+']);
         if looks_generated(&reg_label) || (!from_free && plain_local && looks_generated(local)) {
-            let what = if looks_generated(&reg_label) { format!("domain label \"{reg_label}\"") } else { format!("local part \"{local}\"") };
+            let what = if looks_generated(&reg_label) {
+                format!("domain label \"{reg_label}\"")
+            } else {
+                format!("local part \"{local}\"")
+            };
             out.push(
-                Finding::new("sender.generated_address", Severity::Medium, format!("Sender address looks machine-generated ({what})"))
-                    .technique(t::EMAIL_ACCOUNTS)
-                    .evidence(Evidence::header("From", from.display()).with_note("throw-away domains and mailboxes are made in bulk for one campaign")),
+                Finding::new(
+                    "sender.generated_address",
+                    Severity::Medium,
+                    format!("Sender address looks machine-generated ({what})"),
+                )
+                .technique(t::EMAIL_ACCOUNTS)
+                .evidence(Evidence::header("From", from.display()).with_note(
+                    "throw-away domains and mailboxes are made in bulk for one campaign",
+                )),
             );
         }
         if DOMAINS.abused_tlds.contains(tld(from_domain)) {
             out.push(
-                Finding::new("sender.abused_tld", Severity::Low, format!("Sender domain is on .{}, a top-level domain heavily used for abuse", tld(from_domain)))
-                    .technique(t::ACQUIRE_DOMAINS)
-                    .evidence(Evidence::header("From", from.display())),
+                Finding::new(
+                    "sender.abused_tld",
+                    Severity::Low,
+                    format!(
+                        "Sender domain is on .{}, a top-level domain heavily used for abuse",
+                        tld(from_domain)
+                    ),
+                )
+                .technique(t::ACQUIRE_DOMAINS)
+                .evidence(Evidence::header("From", from.display())),
             );
         }
 
         for rt in &mail.reply_to {
-            let Some(rt_domain) = rt.domain() else { continue };
+            let Some(rt_domain) = rt.domain() else {
+                continue;
+            };
             // Mailing lists point Reply-To at the list (RFC 2369 List-Post, RFC 2919 List-Id).
             if site(rt_domain) == from_site || list_sites.contains(&site(rt_domain)) {
                 continue;
             }
             let (id, sev, why) = if is_freemail(rt_domain) && !from_free {
-                ("sender.reply_to_freemail", Severity::High, "replies go to a free-mail address while the From domain is an organisation's")
+                (
+                    "sender.reply_to_freemail",
+                    Severity::High,
+                    "replies go to a free-mail address while the From domain is an organisation's",
+                )
             } else {
-                ("sender.reply_to_divergent", Severity::Medium, "replies go to another organisation than the one in From")
+                (
+                    "sender.reply_to_divergent",
+                    Severity::Medium,
+                    "replies go to another organisation than the one in From",
+                )
             };
             out.push(
-                Finding::new(id, sev, format!("Reply-To ({rt_domain}) differs from From ({from_domain})"))
-                    .technique(t::PHISHING)
-                    .evidence(Evidence::header("Reply-To", rt.display()).with_note(why))
-                    .evidence(Evidence::header("From", from.display())),
+                Finding::new(
+                    id,
+                    sev,
+                    format!("Reply-To ({rt_domain}) differs from From ({from_domain})"),
+                )
+                .technique(t::PHISHING)
+                .evidence(Evidence::header("Reply-To", rt.display()).with_note(why))
+                .evidence(Evidence::header("From", from.display())),
             );
             break;
         }
@@ -102,10 +157,14 @@ impl Detector for Sender {
             if let Some(sd) = s.domain() {
                 if site(sd) != from_site && !list_sites.contains(&site(sd)) {
                     out.push(
-                        Finding::new("sender.sender_divergent", Severity::Low, format!("Sender ({sd}) differs from From ({from_domain})"))
-                            .technique(t::EMAIL_SPOOFING)
-                            .evidence(Evidence::header("Sender", s.display()))
-                            .evidence(Evidence::header("From", from.display())),
+                        Finding::new(
+                            "sender.sender_divergent",
+                            Severity::Low,
+                            format!("Sender ({sd}) differs from From ({from_domain})"),
+                        )
+                        .technique(t::EMAIL_SPOOFING)
+                        .evidence(Evidence::header("Sender", s.display()))
+                        .evidence(Evidence::header("From", from.display())),
                     );
                 }
             }
@@ -122,7 +181,11 @@ fn mailing_list_sites(mail: &spearwatch_message::Mail) -> Vec<String> {
     let mut v = Vec::new();
     if let Some(id) = mail.header("List-Id") {
         // RFC 2919: list-id is a dot-atom inside angle brackets, usually under the list host's domain.
-        let inner = id.rsplit('<').next().unwrap_or(id).trim_end_matches(['>', ' ']);
+        let inner = id
+            .rsplit('<')
+            .next()
+            .unwrap_or(id)
+            .trim_end_matches(['>', ' ']);
         if let Some(r) = registrable(inner) {
             v.push(r);
         }
@@ -130,7 +193,10 @@ fn mailing_list_sites(mail: &spearwatch_message::Mail) -> Vec<String> {
     if let Some(post) = mail.header("List-Post") {
         let lower = post.to_ascii_lowercase();
         if let Some(at) = lower.find("mailto:") {
-            let addr: String = lower[at + 7..].chars().take_while(|c| !matches!(c, '>' | '?' | ' ' | ',')).collect();
+            let addr: String = lower[at + 7..]
+                .chars()
+                .take_while(|c| !matches!(c, '>' | '?' | ' ' | ','))
+                .collect();
             if let Some((_, d)) = addr.rsplit_once('@') {
                 v.push(site(d));
             }
@@ -154,23 +220,39 @@ fn tld_is_known(domain: &str) -> bool {
 }
 
 fn is_freemail(domain: &str) -> bool {
-    DOMAINS.freemail.contains(domain) || registrable(domain).is_some_and(|r| DOMAINS.freemail.contains(&r))
+    DOMAINS.freemail.contains(domain)
+        || registrable(domain).is_some_and(|r| DOMAINS.freemail.contains(&r))
 }
 
-fn display_name_checks(name: &str, from: &Mailbox, from_domain: &str, from_site: &str, out: &mut Vec<Finding>) {
+fn display_name_checks(
+    name: &str,
+    from: &Mailbox,
+    from_domain: &str,
+    from_site: &str,
+    out: &mut Vec<Finding>,
+) {
     // An address inside the display name: "support@paypal.com <x@evil.example>".
     if let Some(addr) = address_in(name) {
-        let addr_domain = addr.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default();
+        let addr_domain = addr
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_ascii_lowercase())
+            .unwrap_or_default();
         if site(&addr_domain) != from_site {
             out.push(
                 Finding::new(
                     "sender.display_name_address",
                     Severity::High,
-                    format!("Display name shows the address {addr}, but the mail is from {}", from.address.as_deref().unwrap_or("")),
+                    format!(
+                        "Display name shows the address {addr}, but the mail is from {}",
+                        from.address.as_deref().unwrap_or("")
+                    ),
                 )
                 .technique(t::IMPERSONATION)
                 .technique(t::EMAIL_SPOOFING)
-                .evidence(Evidence::header("From", from.display()).with_note("mail clients often show only the display name")),
+                .evidence(
+                    Evidence::header("From", from.display())
+                        .with_note("mail clients often show only the display name"),
+                ),
             );
             return;
         }
@@ -180,7 +262,9 @@ fn display_name_checks(name: &str, from: &Mailbox, from_domain: &str, from_site:
                 Finding::new(
                     "sender.display_name_domain",
                     Severity::Medium,
-                    format!("Display name names the domain {dom}, but the mail is from {from_domain}"),
+                    format!(
+                        "Display name names the domain {dom}, but the mail is from {from_domain}"
+                    ),
                 )
                 .technique(t::IMPERSONATION)
                 .evidence(Evidence::header("From", from.display())),
@@ -196,56 +280,62 @@ fn display_name_checks(name: &str, from: &Mailbox, from_domain: &str, from_site:
             Finding::new(
                 "sender.brand_impersonation",
                 Severity::High,
-                format!("Display name claims {} but the mail is from {from_domain}, not a {} domain", brand.name, brand.name),
+                format!(
+                    "Display name claims {} but the mail is from {from_domain}, not a {} domain",
+                    brand.name, brand.name
+                ),
             )
             .technique(t::IMPERSONATION)
-            .evidence(Evidence::header("From", from.display()).with_note(format!("\"{kw}\" in the display name; {} sends from {}", brand.name, brand.domains.join(", ")))),
+            .evidence(Evidence::header("From", from.display()).with_note(format!(
+                "\"{kw}\" in the display name; {} sends from {}",
+                brand.name,
+                brand.domains.join(", ")
+            ))),
         );
     }
 }
 
 /// An addr-spec-looking token in `s`.
 fn address_in(s: &str) -> Option<String> {
-    s.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | '\'' | ',' | ';' | '[' | ']'))
-        .find(|tok| {
-            let Some((l, d)) = tok.split_once('@') else { return false };
-            !l.is_empty() && d.contains('.') && registrable(d).is_some()
-        })
-        .map(str::to_string)
+    s.split(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '<' | '>' | '(' | ')' | '"' | '\'' | ',' | ';' | '[' | ']'
+            )
+    })
+    .find(|tok| {
+        let Some((l, d)) = tok.split_once('@') else {
+            return false;
+        };
+        !l.is_empty() && d.contains('.') && registrable(d).is_some()
+    })
+    .map(str::to_string)
 }
 
 /// A domain-looking token in `s` (`paypal.com`, `www.upbit.com`) with a real public suffix.
 fn domain_in(s: &str) -> Option<String> {
-    s.split(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '(' | ')' | '"' | '\'' | ',' | ';' | '[' | ']' | '|' | '/' | ':'))
-        .map(|t| t.trim_matches('.').to_ascii_lowercase())
-        .find(|tok| {
-            tok.contains('.')
-                && tok.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-                && tok.rsplit('.').next().is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
-                && psl::suffix_str(tok).is_some_and(|sfx| sfx != tok)
-                && psl::suffix(tok.as_bytes()).is_some_and(|s| s.is_known())
-        })
+    s.split(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '<' | '>' | '(' | ')' | '"' | '\'' | ',' | ';' | '[' | ']' | '|' | '/' | ':'
+            )
+    })
+    .map(|t| t.trim_matches('.').to_ascii_lowercase())
+    .find(|tok| {
+        tok.contains('.')
+            && tok
+                .split('.')
+                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            && tok
+                .rsplit('.')
+                .next()
+                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+            && psl::suffix_str(tok).is_some_and(|sfx| sfx != tok)
+            && psl::suffix(tok.as_bytes()).is_some_and(|s| s.is_known())
+    })
 }
-
-/// `needle` occurs in `hay` with no letter or digit on either side (Korean keywords: any position).
-pub(crate) fn contains_word(hay: &str, needle: &str) -> bool {
-    if !needle.is_ascii() {
-        return hay.contains(needle);
-    }
-    let mut start = 0;
-    while let Some(i) = hay[start..].find(needle) {
-        let a = start + i;
-        let b = a + needle.len();
-        let before = hay[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-        let after = hay[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-        if before && after {
-            return true;
-        }
-        start = a + needle.len().max(1);
-    }
-    false
-}
-
 
 #[cfg(test)]
 mod tests {
@@ -255,8 +345,14 @@ mod tests {
     #[test]
     fn reply_to_freemail_and_return_path() {
         let f = run(&Sender, "From: Kim <kim@samil-tax.kr>\r\nReply-To: kim.tax@gmail.com\r\nReturn-Path: <b@bulk.example.com>\r\n\r\nx");
-        assert_eq!(ids(&f), ["sender.reply_to_freemail", "sender.return_path_divergent"]);
-        assert!(f[0].evidence.iter().any(|e| e.value.contains("kim.tax@gmail.com")));
+        assert_eq!(
+            ids(&f),
+            ["sender.reply_to_freemail", "sender.return_path_divergent"]
+        );
+        assert!(f[0]
+            .evidence
+            .iter()
+            .any(|e| e.value.contains("kim.tax@gmail.com")));
     }
 
     #[test]
@@ -270,7 +366,11 @@ mod tests {
         let f = run(&Sender, "From: Aviso <alerta587@correios>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.invalid_domain"]);
         assert!(run(&Sender, "From: Ville <ville@iki.fi>\r\n\r\nx").is_empty());
-        assert!(run(&Sender, "From: Lists <news-1031164464.7f11b3@lists.example.com>\r\n\r\nx").is_empty());
+        assert!(run(
+            &Sender,
+            "From: Lists <news-1031164464.7f11b3@lists.example.com>\r\n\r\nx"
+        )
+        .is_empty());
         let f = run(&Sender, "From: a@member.example.com\r\nReply-To: talk@lists.project.example.com\r\nSender: talk-admin@lists.project.example.com\r\nList-Id: Talk <talk.lists.project.example.com>\r\n\r\nx");
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
@@ -285,23 +385,39 @@ mod tests {
 
     #[test]
     fn korean_freemail() {
-        let f = run(&Sender, "From: =?UTF-8?B?6rmA66+87KSA?= <minjun@hanmail.net>\r\n\r\nx");
+        let f = run(
+            &Sender,
+            "From: =?UTF-8?B?6rmA66+87KSA?= <minjun@hanmail.net>\r\n\r\nx",
+        );
         assert_eq!(ids(&f), ["sender.freemail"]);
     }
 
     #[test]
     fn display_name_tricks() {
-        let f = run(&Sender, "From: \"ceo@exchange.example\" <x@attacker.example.com>\r\n\r\nx");
+        let f = run(
+            &Sender,
+            "From: \"ceo@exchange.example\" <x@attacker.example.com>\r\n\r\nx",
+        );
         assert_eq!(ids(&f), ["sender.display_name_address"]);
-        let f = run(&Sender, "From: \"Upbit.com Security\" <no-reply@upbit-secure.example.com>\r\n\r\nx");
-        assert_eq!(ids(&f), ["sender.display_name_domain", "sender.brand_impersonation"]);
-        let f = run(&Sender, "From: =?UTF-8?B?6rWt7IS47LKt?= <notice@nts-refund.example.com>\r\n\r\nx"); // 국세청
+        let f = run(
+            &Sender,
+            "From: \"Upbit.com Security\" <no-reply@upbit-secure.example.com>\r\n\r\nx",
+        );
+        assert_eq!(
+            ids(&f),
+            ["sender.display_name_domain", "sender.brand_impersonation"]
+        );
+        let f = run(
+            &Sender,
+            "From: =?UTF-8?B?6rWt7IS47LKt?= <notice@nts-refund.example.com>\r\n\r\nx",
+        ); // 국세청
         assert_eq!(ids(&f), ["sender.brand_impersonation"]);
-        let f = run(&Sender, "From: =?UTF-8?B?zpxldGFt0LBzaw==?= <kirk@dental.example.com>\r\n\r\nx"); // "Μetamаsk"
+        let f = run(
+            &Sender,
+            "From: =?UTF-8?B?zpxldGFt0LBzaw==?= <kirk@dental.example.com>\r\n\r\nx",
+        ); // "Μetamаsk"
         assert_eq!(ids(&f), ["sender.brand_impersonation"]);
         let f = run(&Sender, "From: PayPal <service@paypal.com>\r\n\r\nx");
         assert!(f.is_empty());
-        assert!(!contains_word("groups", "ups"));
-        assert!(contains_word("ups delivery", "ups"));
     }
 }

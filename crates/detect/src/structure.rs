@@ -74,9 +74,23 @@ mod tests {
 
     #[test]
     fn anomalies_become_findings() {
-        let f = run(&Structure, "From: a@b.example\r\nFrom: c@d.example\r\nSubject: x\r\n\r\n");
-        assert_eq!(ids(&f), ["structure.duplicate_header", "structure.no_message_id", "structure.empty_body"]);
+        let f = run(
+            &Structure,
+            "From: a@b.example\r\nFrom: c@d.example\r\nSubject: x\r\n\r\n",
+        );
+        assert_eq!(
+            ids(&f),
+            [
+                "structure.duplicate_header",
+                "structure.no_message_id",
+                "structure.empty_body"
+            ]
+        );
         assert_eq!(f[0].evidence.len(), 2);
-        assert!(run(&Structure, "Message-ID: <a@b>\r\nFrom: a@b.example\r\n\r\nhello").is_empty());
+        assert!(run(
+            &Structure,
+            "Message-ID: <a@b>\r\nFrom: a@b.example\r\n\r\nhello"
+        )
+        .is_empty());
     }
 }

@@ -25,10 +25,22 @@ impl Detector for Text {
         let mail = cx.mail;
         let mut seen: Vec<(Source, String)> = Vec::new();
         if let Some(s) = &mail.subject {
-            seen.push((Source::Header { name: "Subject".into(), part: None }, s.clone()));
+            seen.push((
+                Source::Header {
+                    name: "Subject".into(),
+                    part: None,
+                },
+                s.clone(),
+            ));
         }
         if let Some(n) = mail.from().and_then(|m| m.name.as_ref()) {
-            seen.push((Source::Header { name: "From".into(), part: None }, n.clone()));
+            seen.push((
+                Source::Header {
+                    name: "From".into(),
+                    part: None,
+                },
+                n.clone(),
+            ));
         }
         let header_count = seen.len();
         for b in mail.body_texts() {
@@ -48,28 +60,40 @@ impl Detector for Text {
         let mut hidden_words = 0usize;
         for (i, (src, text)) in seen.iter().enumerate() {
             let in_header = i < header_count;
-            for word in text.split(|c: char| !(c.is_alphanumeric() || is_invisible(c) || c == '\'')) {
+            for word in text.split(|c: char| !(c.is_alphanumeric() || is_invisible(c) || c == '\''))
+            {
                 if word.is_ascii() || word.is_empty() {
                     continue;
                 }
                 if mixed.len() < 5 && is_mixed_latin_confusable(word) {
                     mixed_in_header |= in_header;
                     let plain: String = unicode_security::skeleton(word).collect();
-                    mixed.push(Evidence::new(src.clone(), word).with_note(format!("reads as \"{plain}\"; mixes Latin with Cyrillic/Greek letters")));
+                    mixed.push(Evidence::new(src.clone(), word).with_note(format!(
+                        "reads as \"{plain}\"; mixes Latin with Cyrillic/Greek letters"
+                    )));
                 }
                 if styled.len() < 5 && word.chars().any(is_stylised_letter) {
                     styled_in_header |= in_header;
-                    styled.push(Evidence::new(src.clone(), word).with_note("letters from symbol blocks (small capitals, mathematical, enclosed)"));
+                    styled.push(Evidence::new(src.clone(), word).with_note(
+                        "letters from symbol blocks (small capitals, mathematical, enclosed)",
+                    ));
                 }
                 if hidden.len() < 5 && has_invisible_inside(word) {
                     hidden_in_header |= in_header;
                     hidden_words += 1;
-                    hidden.push(Evidence::new(src.clone(), word.replace(is_invisible, "\u{2423}")).with_note("invisible characters (shown as ␣) split the word"));
+                    hidden.push(
+                        Evidence::new(src.clone(), word.replace(is_invisible, "\u{2423}"))
+                            .with_note("invisible characters (shown as ␣) split the word"),
+                    );
                 }
             }
         }
         if !mixed.is_empty() {
-            let sev = if mixed_in_header { Severity::High } else { Severity::Medium };
+            let sev = if mixed_in_header {
+                Severity::High
+            } else {
+                Severity::Medium
+            };
             let mut f = Finding::new("text.mixed_script", sev, "Words mix Latin letters with look-alike Cyrillic or Greek letters to slip past filters")
                 .technique(t::OBFUSCATED_FILES)
                 .technique(t::IMPERSONATION);
@@ -77,15 +101,29 @@ impl Detector for Text {
             out.push(f);
         }
         if !styled.is_empty() {
-            let sev = if styled_in_header { Severity::Medium } else { Severity::Low };
-            let mut f = Finding::new("text.stylised_letters", sev, "Text uses letter-like symbols instead of ordinary letters").technique(t::OBFUSCATED_FILES);
+            let sev = if styled_in_header {
+                Severity::Medium
+            } else {
+                Severity::Low
+            };
+            let mut f = Finding::new(
+                "text.stylised_letters",
+                sev,
+                "Text uses letter-like symbols instead of ordinary letters",
+            )
+            .technique(t::OBFUSCATED_FILES);
             f.evidence = styled;
             out.push(f);
         }
         // One odd word in a long body can be an editor's artefact; in the subject or sender name, or
         // repeated in the body, it is salting to break keyword filters.
         if hidden_in_header || hidden_words >= 2 {
-            let mut f = Finding::new("text.invisible_characters", Severity::Medium, "Invisible characters are hidden inside words to break keyword filters").technique(t::OBFUSCATED_FILES);
+            let mut f = Finding::new(
+                "text.invisible_characters",
+                Severity::Medium,
+                "Invisible characters are hidden inside words to break keyword filters",
+            )
+            .technique(t::OBFUSCATED_FILES);
             f.evidence = hidden;
             out.push(f);
         }
@@ -94,7 +132,10 @@ impl Detector for Text {
 
 /// Scripts whose letters are confusable with Latin (UTS #39 confusables are concentrated here).
 fn is_confusable_script(s: Script) -> bool {
-    matches!(s, Script::Cyrillic | Script::Greek | Script::Armenian | Script::Cherokee | Script::Coptic)
+    matches!(
+        s,
+        Script::Cyrillic | Script::Greek | Script::Armenian | Script::Cherokee | Script::Coptic
+    )
 }
 
 fn is_mixed_latin_confusable(word: &str) -> bool {
@@ -145,7 +186,10 @@ mod tests {
         assert_eq!(ids(&f), ["text.mixed_script", "text.stylised_letters"]);
         assert_eq!(f[0].severity, Severity::High);
         assert!(f[0].evidence.iter().any(|e| e.value == "Amаzon"));
-        let f = run(&Text, "From: a@b.example\r\nSubject: =?UTF-8?B?UHLigI5p4oCObWU=?= statement\r\n\r\nx\r\n"); // "Pr\u{200E}i\u{200E}me"
+        let f = run(
+            &Text,
+            "From: a@b.example\r\nSubject: =?UTF-8?B?UHLigI5p4oCObWU=?= statement\r\n\r\nx\r\n",
+        ); // "Pr\u{200E}i\u{200E}me"
         assert_eq!(ids(&f), ["text.invisible_characters"]);
     }
 

@@ -36,9 +36,19 @@ impl Engine {
     /// The built-in detectors under `policy`.
     pub fn new(policy: Policy) -> Self {
         let config = DetectConfig {
-            trusted_authserv_ids: policy.auth.trusted_authserv_ids.iter().map(|s| s.to_ascii_lowercase()).collect(),
+            trusted_authserv_ids: policy
+                .auth
+                .trusted_authserv_ids
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect(),
         };
-        Engine { detectors: default_detectors(), policy, config, limits: Limits::default() }
+        Engine {
+            detectors: default_detectors(),
+            policy,
+            config,
+            limits: Limits::default(),
+        }
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -60,7 +70,10 @@ impl Engine {
     pub fn scan(&self, raw: &[u8], path: &str) -> Report {
         let start = Instant::now();
         let mail = spearwatch_message::parse(raw, &self.limits);
-        let cx = Context { mail: &mail, config: &self.config };
+        let cx = Context {
+            mail: &mail,
+            config: &self.config,
+        };
         let mut findings = Vec::new();
         for d in &self.detectors {
             let before = findings.len();
@@ -68,8 +81,18 @@ impl Engine {
             if res.is_err() {
                 findings.truncate(before);
                 findings.push(
-                    Finding::new("engine.detector_failed", Severity::Medium, format!("Detector {} failed on this message; its checks are missing", d.name()))
-                        .evidence(Evidence::structure(d.name()).with_note("please report this message as a bug")),
+                    Finding::new(
+                        "engine.detector_failed",
+                        Severity::Medium,
+                        format!(
+                            "Detector {} failed on this message; its checks are missing",
+                            d.name()
+                        ),
+                    )
+                    .evidence(
+                        Evidence::structure(d.name())
+                            .with_note("please report this message as a bug"),
+                    ),
                 );
             }
         }

@@ -50,8 +50,18 @@ pub struct AttachmentInfo {
 }
 
 impl Report {
-    pub(crate) fn new(path: &str, mail: &Mail, findings: Vec<Finding>, scored: Scored, elapsed: Duration) -> Report {
-        let mut techniques: Vec<String> = findings.iter().filter(|f| f.score > 0.0).flat_map(|f| f.techniques.iter().cloned()).collect();
+    pub(crate) fn new(
+        path: &str,
+        mail: &Mail,
+        findings: Vec<Finding>,
+        scored: Scored,
+        elapsed: Duration,
+    ) -> Report {
+        let mut techniques: Vec<String> = findings
+            .iter()
+            .filter(|f| f.score > 0.0)
+            .flat_map(|f| f.techniques.iter().cloned())
+            .collect();
         techniques.sort();
         techniques.dedup();
         Report {
@@ -67,7 +77,13 @@ impl Report {
             urls: mail
                 .links
                 .iter()
-                .map(|l| UrlInfo { url: l.url.clone(), host: l.host.clone(), source: l.source, part: l.part, anchor_text: l.anchor_text.clone() })
+                .map(|l| UrlInfo {
+                    url: l.url.clone(),
+                    host: l.host.clone(),
+                    source: l.source,
+                    part: l.part,
+                    anchor_text: l.anchor_text.clone(),
+                })
                 .collect(),
             attachments: mail
                 .attachments
@@ -102,18 +118,34 @@ mod tests {
     #[test]
     fn korean_tax_spear_phish_is_flagged_with_explanations() {
         let r = Engine::default().scan(KOREAN_SPEAR.as_bytes(), "fixture");
-        assert!(r.verdict >= Verdict::Phishing, "{} {:#?}", r.score, r.findings);
+        assert!(
+            r.verdict >= Verdict::Phishing,
+            "{} {:#?}",
+            r.score,
+            r.findings
+        );
         let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
-        for want in ["sender.brand_impersonation", "sender.reply_to_freemail", "links.anchor_mismatch", "links.ip_literal", "lure.tax"] {
+        for want in [
+            "sender.brand_impersonation",
+            "sender.reply_to_freemail",
+            "links.anchor_mismatch",
+            "links.ip_literal",
+            "lure.tax",
+        ] {
             assert!(ids.contains(&want), "missing {want}: {ids:?}");
         }
-        assert!(r.findings.iter().all(|f| !f.title.is_empty() && !f.evidence.is_empty()));
+        assert!(r
+            .findings
+            .iter()
+            .all(|f| !f.title.is_empty() && !f.evidence.is_empty()));
         assert!(r.techniques.iter().any(|t| t == "T1656"));
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json["schema"], "spearwatch.report/1");
         assert_eq!(json["verdict"], "phishing");
         assert_eq!(json["urls"][0]["host"], "203.0.113.9");
-        assert_eq!(json["findings"][0]["evidence"][0]["kind"].as_str().is_some(), true);
+        assert!(json["findings"][0]["evidence"][0]["kind"]
+            .as_str()
+            .is_some());
     }
 
     #[test]
@@ -125,6 +157,9 @@ mod tests {
         let b = e.scan(KOREAN_SPEAR.as_bytes(), "b");
         let c = e.scan(KOREAN_SPEAR.as_bytes(), "b");
         assert_eq!(b.score, c.score);
-        assert_eq!(serde_json::to_value(&b.findings).unwrap(), serde_json::to_value(&c.findings).unwrap());
+        assert_eq!(
+            serde_json::to_value(&b.findings).unwrap(),
+            serde_json::to_value(&c.findings).unwrap()
+        );
     }
 }

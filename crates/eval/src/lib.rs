@@ -65,7 +65,10 @@ pub struct SetSummary {
 
 impl SetStats {
     pub fn new(label: impl Into<String>) -> Self {
-        SetStats { label: label.into(), ..Default::default() }
+        SetStats {
+            label: label.into(),
+            ..Default::default()
+        }
     }
 
     pub fn add(&mut self, s: Sample) {
@@ -87,7 +90,10 @@ impl SetStats {
         let share = |k: usize| if n == 0 { 0.0 } else { k as f64 / n as f64 };
         let mut verdicts = BTreeMap::new();
         for v in Verdict::ALL {
-            verdicts.insert(v.as_str(), share(self.samples.iter().filter(|s| s.verdict == v).count()));
+            verdicts.insert(
+                v.as_str(),
+                share(self.samples.iter().filter(|s| s.verdict == v).count()),
+            );
         }
         let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
         for s in &self.samples {
@@ -95,8 +101,14 @@ impl SetStats {
                 *ids.entry(id.as_str()).or_default() += 1;
             }
         }
-        let mut top_findings: Vec<FindingShare> =
-            ids.into_iter().map(|(id, m)| FindingShare { id: id.to_string(), messages: m, share: share(m) }).collect();
+        let mut top_findings: Vec<FindingShare> = ids
+            .into_iter()
+            .map(|(id, m)| FindingShare {
+                id: id.to_string(),
+                messages: m,
+                share: share(m),
+            })
+            .collect();
         top_findings.sort_by(|a, b| b.messages.cmp(&a.messages).then_with(|| a.id.cmp(&b.id)));
         top_findings.truncate(top);
 
@@ -111,13 +123,27 @@ impl SetStats {
             messages: n,
             errors: self.errors,
             verdicts,
-            flagged: share(self.samples.iter().filter(|s| s.verdict.is_flagged()).count()),
-            suspicious_or_worse: share(self.samples.iter().filter(|s| s.verdict >= Verdict::Suspicious).count()),
+            flagged: share(
+                self.samples
+                    .iter()
+                    .filter(|s| s.verdict.is_flagged())
+                    .count(),
+            ),
+            suspicious_or_worse: share(
+                self.samples
+                    .iter()
+                    .filter(|s| s.verdict >= Verdict::Suspicious)
+                    .count(),
+            ),
             top_findings,
             wall_seconds,
             messages_per_second: n as f64 / wall,
             megabytes_per_second: bytes as f64 / 1e6 / wall,
-            cpu_ms_per_message_mean: if n == 0 { 0.0 } else { cpu.iter().sum::<u64>() as f64 / n as f64 / 1000.0 },
+            cpu_ms_per_message_mean: if n == 0 {
+                0.0
+            } else {
+                cpu.iter().sum::<u64>() as f64 / n as f64 / 1000.0
+            },
             cpu_ms_per_message_median: percentile(&cpu, 50.0) as f64 / 1000.0,
             cpu_ms_per_message_p99: percentile(&cpu, 99.0) as f64 / 1000.0,
             latency_us_p50: percentile(&lat, 50.0),
@@ -142,7 +168,11 @@ impl SetSummary {
     pub fn render(&self) -> String {
         let pct = |x: f64| format!("{:.1}%", x * 100.0);
         let mut s = String::new();
-        let _ = writeln!(s, "== {} ({} messages, {} unreadable)", self.label, self.messages, self.errors);
+        let _ = writeln!(
+            s,
+            "== {} ({} messages, {} unreadable)",
+            self.label, self.messages, self.errors
+        );
         let _ = writeln!(
             s,
             "   verdicts:  clean {}  suspicious {}  phishing {}  malicious {}",
@@ -151,7 +181,12 @@ impl SetSummary {
             pct(self.verdicts["phishing"]),
             pct(self.verdicts["malicious"])
         );
-        let _ = writeln!(s, "   flagged (phishing|malicious): {}   suspicious-or-worse: {}", pct(self.flagged), pct(self.suspicious_or_worse));
+        let _ = writeln!(
+            s,
+            "   flagged (phishing|malicious): {}   suspicious-or-worse: {}",
+            pct(self.flagged),
+            pct(self.suspicious_or_worse)
+        );
         let _ = writeln!(
             s,
             "   speed:     {:.0} msg/s, {:.1} MB/s, CPU/msg median {:.3} ms, mean {:.3} ms, p99 {:.3} ms",
@@ -163,7 +198,9 @@ impl SetSummary {
             self.latency_us_p50,
             self.latency_us_p99,
             self.latency_us_max,
-            self.peak_rss_mib.map(|m| format!("; peak RSS {m:.0} MiB")).unwrap_or_default()
+            self.peak_rss_mib
+                .map(|m| format!("; peak RSS {m:.0} MiB"))
+                .unwrap_or_default()
         );
         let _ = writeln!(s, "   top findings:");
         for f in &self.top_findings {
@@ -178,7 +215,13 @@ mod tests {
     use super::*;
 
     fn sample(v: Verdict, ids: &[&str], us: u64) -> Sample {
-        Sample { verdict: v, finding_ids: ids.iter().map(|s| s.to_string()).collect(), elapsed_us: us, cpu_us: us, bytes: 1000 }
+        Sample {
+            verdict: v,
+            finding_ids: ids.iter().map(|s| s.to_string()).collect(),
+            elapsed_us: us,
+            cpu_us: us,
+            bytes: 1000,
+        }
     }
 
     #[test]

@@ -6,7 +6,11 @@ use crate::model::FileKind;
 /// 0x8001) are checked where the data is long enough.
 pub fn sniff(data: &[u8]) -> FileKind {
     let starts = |m: &[u8]| data.starts_with(m);
-    if starts(b"%PDF-") || data.get(..1024).is_some_and(|h| memchr::memmem::find(h, b"%PDF-").is_some()) {
+    if starts(b"%PDF-")
+        || data
+            .get(..1024)
+            .is_some_and(|h| memchr::memmem::find(h, b"%PDF-").is_some())
+    {
         // Readers accept a PDF header anywhere in the first KiB (ISO 32000-1 §7.5.2 note; Acrobat).
         return FileKind::Pdf;
     }
@@ -25,7 +29,10 @@ pub fn sniff(data: &[u8]) -> FileKind {
     if starts(b"\x7fELF") {
         return FileKind::Elf;
     }
-    if starts(&[0xCF, 0xFA, 0xED, 0xFE]) || starts(&[0xCE, 0xFA, 0xED, 0xFE]) || starts(&[0xCA, 0xFE, 0xBA, 0xBE]) {
+    if starts(&[0xCF, 0xFA, 0xED, 0xFE])
+        || starts(&[0xCE, 0xFA, 0xED, 0xFE])
+        || starts(&[0xCA, 0xFE, 0xBA, 0xBE])
+    {
         return FileKind::MachO;
     }
     if starts(b"Rar!\x1A\x07") {
@@ -47,11 +54,16 @@ pub fn sniff(data: &[u8]) -> FileKind {
         return FileKind::Cab;
     }
     // MS-SHLLINK §2.1: HeaderSize 0x4C then the LinkCLSID 00021401-0000-0000-C000-000000000046.
-    if starts(&[0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0x00, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46]) {
+    if starts(&[
+        0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0x00, 0, 0, 0, 0, 0xC0, 0, 0, 0, 0, 0, 0, 0x46,
+    ]) {
         return FileKind::Lnk;
     }
     // MS-ONESTORE §2.3.1: file format GUID {7B5C52E4-D88C-4DA7-AEB1-5378D02996D3}.
-    if starts(&[0xE4, 0x52, 0x5C, 0x7B, 0x8C, 0xD8, 0xA7, 0x4D, 0xAE, 0xB1, 0x53, 0x78, 0xD0, 0x29, 0x96, 0xD3]) {
+    if starts(&[
+        0xE4, 0x52, 0x5C, 0x7B, 0x8C, 0xD8, 0xA7, 0x4D, 0xAE, 0xB1, 0x53, 0x78, 0xD0, 0x29, 0x96,
+        0xD3,
+    ]) {
         return FileKind::OneNote;
     }
     if data.get(0x8001..0x8006) == Some(b"CD001") {
@@ -69,10 +81,19 @@ pub fn sniff(data: &[u8]) -> FileKind {
     let head = &data[..data.len().min(512)];
     let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
     let lower = lower.trim_start_matches('\u{feff}').trim_start();
-    if lower.starts_with("<!doctype html") || lower.starts_with("<html") || lower.contains("<script") || lower.contains("<body") {
+    if lower.starts_with("<!doctype html")
+        || lower.starts_with("<html")
+        || lower.contains("<script")
+        || lower.contains("<body")
+    {
         return FileKind::Html;
     }
-    if !head.is_empty() && head.iter().all(|&c| c >= 0x20 || matches!(c, b'\t' | b'\n' | b'\r') ) && std::str::from_utf8(head).is_ok() {
+    if !head.is_empty()
+        && head
+            .iter()
+            .all(|&c| c >= 0x20 || matches!(c, b'\t' | b'\n' | b'\r'))
+        && std::str::from_utf8(head).is_ok()
+    {
         return FileKind::Text;
     }
     FileKind::Unknown

@@ -40,8 +40,29 @@ pub struct HtmlForm {
 const RAW_TEXT: &[&str] = &["script", "style", "template", "xmp"];
 /// Elements after which a reader sees a line break.
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote",
-    "hr", "title", "section", "article", "header", "footer", "center", "pre",
+    "p",
+    "div",
+    "br",
+    "tr",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "ul",
+    "ol",
+    "blockquote",
+    "hr",
+    "title",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "center",
+    "pre",
 ];
 const MAX_ANCHORS: usize = 2000;
 const MAX_ANCHOR_TEXT: usize = 500;
@@ -90,7 +111,10 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
         }
         let closing = rest.first() == Some(&b'/');
         let name_start = i + 1 + usize::from(closing);
-        let name_len = b[name_start..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
         if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
             // Not a tag (`a < b`): literal text.
             text.push('<');
@@ -119,7 +143,10 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
                         anchor = Some((href.to_string(), TextBuf::default()));
                     } else if out.anchors.len() < MAX_ANCHORS {
                         let alt = attr(&attrs, "alt").unwrap_or_default().to_string();
-                        out.anchors.push(Anchor { href: href.to_string(), text: alt });
+                        out.anchors.push(Anchor {
+                            href: href.to_string(),
+                            text: alt,
+                        });
                     }
                 }
             }
@@ -175,13 +202,20 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
 fn close_anchor(anchor: &mut Option<(String, TextBuf)>, out: &mut HtmlSummary) {
     if let Some((href, t)) = anchor.take() {
         if out.anchors.len() < MAX_ANCHORS {
-            out.anchors.push(Anchor { href, text: t.finish().replace('\n', " ") });
+            out.anchors.push(Anchor {
+                href,
+                text: t.finish().replace('\n', " "),
+            });
         }
     }
 }
 
 fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    attrs.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+    attrs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
 }
 
 /// Parses attributes from `start` (just after the tag name) to the closing `>`. Returns the attributes
@@ -250,7 +284,9 @@ fn find(h: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 
 fn find_ci(h: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     let hay = h.get(from..)?;
-    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle)).map(|n| from + n)
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|n| from + n)
 }
 
 /// Decodes character references (HTML §13.2.5.72) in `s`.
@@ -290,7 +326,10 @@ fn decode_reference(s: &str) -> Option<(char, usize)> {
             Some(b'x') | Some(b'X') => (&s[2..], 16, 2),
             _ => (&s[1..], 10, 1),
         };
-        let n = digits.bytes().take_while(|c| c.is_ascii_digit() || (radix == 16 && c.is_ascii_hexdigit())).count();
+        let n = digits
+            .bytes()
+            .take_while(|c| c.is_ascii_digit() || (radix == 16 && c.is_ascii_hexdigit()))
+            .count();
         if n == 0 || n > 8 {
             return None;
         }
@@ -299,7 +338,11 @@ fn decode_reference(s: &str) -> Option<(char, usize)> {
         let semi = usize::from(digits.as_bytes().get(n) == Some(&b';'));
         return Some((c, skip + n + semi));
     }
-    let n = b.iter().take(10).take_while(|c| c.is_ascii_alphanumeric()).count();
+    let n = b
+        .iter()
+        .take(10)
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .count();
     let c = match &s[..n] {
         "amp" | "AMP" => '&',
         "lt" | "LT" => '<',
@@ -381,20 +424,42 @@ mod tests {
         assert!(s.text.contains("<b> AB AT&T"), "{}", s.text);
         assert!(!s.text.contains("color"), "style text leaked: {}", s.text);
         assert!(!s.text.contains("var a"), "script text leaked: {}", s.text);
-        assert_eq!(s.anchors[0], Anchor { href: "https://evil.example/login".into(), text: "https://www.paypal.com".into() });
+        assert_eq!(
+            s.anchors[0],
+            Anchor {
+                href: "https://evil.example/login".into(),
+                text: "https://www.paypal.com".into()
+            }
+        );
         assert_eq!(s.anchors[1].href, "https://map.example/");
         assert_eq!(s.anchors.len(), 2);
         assert_eq!(s.refresh, vec!["https://evil.example/x".to_string()]);
         assert_eq!(s.resources, vec!["https://cdn.example/p.png".to_string()]);
         assert_eq!(s.forms.len(), 1);
         assert!(s.forms[0].has_password);
-        assert_eq!(s.forms[0].action.as_deref(), Some("https://collect.example/post"));
+        assert_eq!(
+            s.forms[0].action.as_deref(),
+            Some("https://collect.example/post")
+        );
         assert_eq!(s.forms[0].inputs, vec!["user", "pw"]);
     }
 
     #[test]
     fn hostile_markup_never_panics() {
-        for h in ["<", "<a", "<a href=", "<a href='x", "<!--", "<script>", "&#xFFFFFFFFF;", "&#;", "<a href=x>t", "</", "<\u{00e9}>", "<a href=\"\u{1F600}\">é</a>"] {
+        for h in [
+            "<",
+            "<a",
+            "<a href=",
+            "<a href='x",
+            "<!--",
+            "<script>",
+            "&#xFFFFFFFFF;",
+            "&#;",
+            "<a href=x>t",
+            "</",
+            "<\u{00e9}>",
+            "<a href=\"\u{1F600}\">é</a>",
+        ] {
             let _ = scan(h, 1 << 20);
         }
         let s = scan("<p>한국어 텍스트</p>", 7);

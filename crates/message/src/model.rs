@@ -147,20 +147,33 @@ pub enum Anomaly {
     Unparsable,
     NoFromHeader,
     /// A header that must appear at most once (RFC 5322 §3.6) appeared `count` times.
-    DuplicateHeader { name: String, count: usize },
+    DuplicateHeader {
+        name: String,
+        count: usize,
+    },
     /// From held more than one mailbox (allowed only with Sender, RFC 5322 §3.6.2).
     MultipleFromAddresses(usize),
     /// An address header whose value yielded no address.
-    UnparsableAddress { header: String, raw: String },
+    UnparsableAddress {
+        header: String,
+        raw: String,
+    },
     /// A part whose transfer encoding or charset could not be decoded cleanly.
-    EncodingProblem { part: usize },
+    EncodingProblem {
+        part: usize,
+    },
     /// Raw 8-bit bytes in the header section (RFC 5322 allows only US-ASCII; RFC 6532 UTF-8); the
     /// section was decoded with the named charset.
-    EightBitHeaders { charset: String },
+    EightBitHeaders {
+        charset: String,
+    },
     /// No text or HTML body to read.
     EmptyBody,
     /// A limit was hit; the rest was not analysed.
-    LimitReached { what: &'static str, limit: usize },
+    LimitReached {
+        what: &'static str,
+        limit: usize,
+    },
     /// No Message-ID field (RFC 5322 §3.6.4: every message SHOULD have one).
     MissingMessageId,
 }
@@ -202,7 +215,10 @@ pub struct NestedMessage {
 impl Mail {
     /// Decoded values of every header named `name` (case-insensitive), in order.
     pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn header<'a>(&'a self, name: &'a str) -> Option<&'a str> {

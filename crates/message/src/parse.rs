@@ -22,16 +22,35 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_parts: 512, max_html_bytes: 2 << 20, max_text_bytes: 1 << 20, max_links: 2000 }
+        Limits {
+            max_parts: 512,
+            max_html_bytes: 2 << 20,
+            max_text_bytes: 1 << 20,
+            max_links: 2000,
+        }
     }
 }
 
 /// Headers that RFC 5322 §3.6 allows at most once.
-const SINGLE_HEADERS: &[&str] = &["From", "Sender", "Reply-To", "To", "Cc", "Subject", "Message-ID", "Date", "In-Reply-To", "References"];
+const SINGLE_HEADERS: &[&str] = &[
+    "From",
+    "Sender",
+    "Reply-To",
+    "To",
+    "Cc",
+    "Subject",
+    "Message-ID",
+    "Date",
+    "In-Reply-To",
+    "References",
+];
 
 /// Parses `raw` into the owned model. Never fails: what cannot be read is an [`Anomaly`].
 pub fn parse(raw: &[u8], limits: &Limits) -> Mail {
-    let mut mail = Mail { size: raw.len(), ..Mail::default() };
+    let mut mail = Mail {
+        size: raw.len(),
+        ..Mail::default()
+    };
     let transcoded = transcode_8bit_headers(raw, &mut mail);
     let bytes: &[u8] = transcoded.as_deref().unwrap_or(raw);
     let Some(msg) = MessageParser::default().parse(bytes) else {
@@ -44,12 +63,16 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Mail {
             .get(h.offset_start() as usize..h.offset_end() as usize)
             .map(String::from_utf8_lossy)
             .unwrap_or_default();
-        mail.headers.push((h.name().to_string(), header_text(h.value(), &raw_value)));
+        mail.headers
+            .push((h.name().to_string(), header_text(h.value(), &raw_value)));
     }
     for name in SINGLE_HEADERS {
         let count = mail.header_values(name).count();
         if count > 1 {
-            mail.anomalies.push(Anomaly::DuplicateHeader { name: name.to_string(), count });
+            mail.anomalies.push(Anomaly::DuplicateHeader {
+                name: name.to_string(),
+                count,
+            });
         }
     }
 
@@ -62,17 +85,25 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Mail {
     mail.cc = mailboxes(msg.cc());
     mail.return_path = msg
         .return_address()
-        .map(|s| s.trim().trim_matches(|c| c == '<' || c == '>').to_ascii_lowercase())
+        .map(|s| {
+            s.trim()
+                .trim_matches(|c| c == '<' || c == '>')
+                .to_ascii_lowercase()
+        })
         .filter(|s| !s.is_empty());
 
     if mail.header("From").is_none() {
         mail.anomalies.push(Anomaly::NoFromHeader);
     } else if mail.from.iter().all(|m| m.address.is_none()) {
         let raw = raw_header(&msg, bytes, "From");
-        mail.anomalies.push(Anomaly::UnparsableAddress { header: "From".into(), raw });
+        mail.anomalies.push(Anomaly::UnparsableAddress {
+            header: "From".into(),
+            raw,
+        });
     }
     if mail.from.len() > 1 {
-        mail.anomalies.push(Anomaly::MultipleFromAddresses(mail.from.len()));
+        mail.anomalies
+            .push(Anomaly::MultipleFromAddresses(mail.from.len()));
     }
     if mail.message_id.is_none() {
         mail.anomalies.push(Anomaly::MissingMessageId);
@@ -88,10 +119,19 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Mail {
 }
 
 /// Walks the parts of `msg` (and of nested messages) in order.
-fn walk(msg: &mail_parser::Message<'_>, depth: usize, limits: &Limits, mail: &mut Mail, seen: &mut HashSet<(String, UrlSource)>) {
+fn walk(
+    msg: &mail_parser::Message<'_>,
+    depth: usize,
+    limits: &Limits,
+    mail: &mut Mail,
+    seen: &mut HashSet<(String, UrlSource)>,
+) {
     for (local, part) in msg.parts.iter().enumerate() {
         if mail.parts.len() >= limits.max_parts {
-            mail.anomalies.push(Anomaly::LimitReached { what: "MIME parts", limit: limits.max_parts });
+            mail.anomalies.push(Anomaly::LimitReached {
+                what: "MIME parts",
+                limit: limits.max_parts,
+            });
             return;
         }
         let content_type = part
@@ -114,8 +154,12 @@ fn walk(msg: &mail_parser::Message<'_>, depth: usize, limits: &Limits, mail: &mu
         let is_attachment = part
             .content_disposition()
             .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"))
-            || (part.attachment_name().is_some() && !matches!(part.body, PartType::Text(_) | PartType::Html(_)))
-            || (local != 0 && msg.attachments.contains(&(local as u32)) && !msg.text_body.contains(&(local as u32)) && !msg.html_body.contains(&(local as u32)));
+            || (part.attachment_name().is_some()
+                && !matches!(part.body, PartType::Text(_) | PartType::Html(_)))
+            || (local != 0
+                && msg.attachments.contains(&(local as u32))
+                && !msg.text_body.contains(&(local as u32))
+                && !msg.html_body.contains(&(local as u32)));
         match &part.body {
             PartType::Multipart(_) => {}
             PartType::Message(nested) => {
@@ -134,7 +178,11 @@ fn walk(msg: &mail_parser::Message<'_>, depth: usize, limits: &Limits, mail: &mu
                     let mut found = Vec::new();
                     urls::find_in_text(text, idx, &mut found, limits.max_links);
                     push_links(mail, found, seen, limits);
-                    mail.bodies.push(TextBody { part: idx, text: text.to_string(), from_html: false });
+                    mail.bodies.push(TextBody {
+                        part: idx,
+                        text: text.to_string(),
+                        from_html: false,
+                    });
                 }
             }
             PartType::Html(h) => {
@@ -150,10 +198,19 @@ fn walk(msg: &mail_parser::Message<'_>, depth: usize, limits: &Limits, mail: &mu
     }
 }
 
-fn scan_html(mail: &mut Mail, idx: usize, h: &str, limits: &Limits, seen: &mut HashSet<(String, UrlSource)>) {
+fn scan_html(
+    mail: &mut Mail,
+    idx: usize,
+    h: &str,
+    limits: &Limits,
+    seen: &mut HashSet<(String, UrlSource)>,
+) {
     let s = html::scan(h, limits.max_html_bytes);
     if s.truncated {
-        mail.anomalies.push(Anomaly::LimitReached { what: "HTML bytes per part", limit: limits.max_html_bytes });
+        mail.anomalies.push(Anomaly::LimitReached {
+            what: "HTML bytes per part",
+            limit: limits.max_html_bytes,
+        });
     }
     let mut found = Vec::new();
     for a in s.anchors {
@@ -177,19 +234,36 @@ fn scan_html(mail: &mut Mail, idx: usize, h: &str, limits: &Limits, seen: &mut H
     in_text.retain(|l| !hrefs.contains(l.url.as_str()));
     found.extend(in_text);
     push_links(mail, found, seen, limits);
-    mail.forms.extend(s.forms.into_iter().filter(|f| f.action.is_some() || f.has_password).map(|f| Form {
+    mail.forms.extend(
+        s.forms
+            .into_iter()
+            .filter(|f| f.action.is_some() || f.has_password)
+            .map(|f| Form {
+                part: idx,
+                action: f.action,
+                has_password: f.has_password,
+                inputs: f.inputs,
+            }),
+    );
+    mail.bodies.push(TextBody {
         part: idx,
-        action: f.action,
-        has_password: f.has_password,
-        inputs: f.inputs,
-    }));
-    mail.bodies.push(TextBody { part: idx, text: s.text, from_html: true });
+        text: s.text,
+        from_html: true,
+    });
 }
 
-fn push_links(mail: &mut Mail, found: Vec<Link>, seen: &mut HashSet<(String, UrlSource)>, limits: &Limits) {
+fn push_links(
+    mail: &mut Mail,
+    found: Vec<Link>,
+    seen: &mut HashSet<(String, UrlSource)>,
+    limits: &Limits,
+) {
     for l in found {
         if mail.links.len() >= limits.max_links {
-            mail.anomalies.push(Anomaly::LimitReached { what: "URLs", limit: limits.max_links });
+            mail.anomalies.push(Anomaly::LimitReached {
+                what: "URLs",
+                limit: limits.max_links,
+            });
             return;
         }
         // The same URL may appear as text and as href: keep one per source.
@@ -199,10 +273,19 @@ fn push_links(mail: &mut Mail, found: Vec<Link>, seen: &mut HashSet<(String, Url
     }
 }
 
-fn push_attachment(mail: &mut Mail, idx: usize, part: &mail_parser::MessagePart<'_>, declared: &str, data: &[u8]) {
+fn push_attachment(
+    mail: &mut Mail,
+    idx: usize,
+    part: &mail_parser::MessagePart<'_>,
+    declared: &str,
+    data: &[u8],
+) {
     mail.attachments.push(Attachment {
         part: idx,
-        name: part.attachment_name().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        name: part
+            .attachment_name()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty()),
         declared_type: declared.to_string(),
         detected_type: filetype::sniff(data),
         size: data.len(),
@@ -226,8 +309,14 @@ fn mailboxes(a: Option<&Address<'_>>) -> Vec<Mailbox> {
     let Some(a) = a else { return Vec::new() };
     a.iter()
         .map(|addr| Mailbox {
-            name: addr.name().map(|n| n.trim().trim_matches('"').trim().to_string()).filter(|n| !n.is_empty()),
-            address: addr.address().map(normalise_address).filter(|a| !a.is_empty()),
+            name: addr
+                .name()
+                .map(|n| n.trim().trim_matches('"').trim().to_string())
+                .filter(|n| !n.is_empty()),
+            address: addr
+                .address()
+                .map(normalise_address)
+                .filter(|a| !a.is_empty()),
         })
         .collect()
 }
@@ -236,7 +325,8 @@ fn mailboxes(a: Option<&Address<'_>>) -> Vec<Mailbox> {
 /// <x@evil.example>`. Mail clients show the name, so fold address-less fragments into the display name
 /// of the next mailbox that has an address (dropping a name with no letters or digits, like "_").
 fn merge_name_fragments(v: Vec<Mailbox>) -> Vec<Mailbox> {
-    if v.len() < 2 || v.iter().all(|m| m.address.is_some()) || v.iter().all(|m| m.address.is_none()) {
+    if v.len() < 2 || v.iter().all(|m| m.address.is_some()) || v.iter().all(|m| m.address.is_none())
+    {
         return v;
     }
     let mut out = Vec::new();
@@ -247,7 +337,10 @@ fn merge_name_fragments(v: Vec<Mailbox>) -> Vec<Mailbox> {
             continue;
         }
         if !pending.is_empty() {
-            let own = m.name.take().filter(|n| n.chars().any(char::is_alphanumeric));
+            let own = m
+                .name
+                .take()
+                .filter(|n| n.chars().any(char::is_alphanumeric));
             pending.extend(own);
             m.name = Some(pending.join(" "));
             pending.clear();
@@ -280,12 +373,17 @@ fn header_text(v: &HeaderValue<'_>, raw: &str) -> String {
     match v {
         HeaderValue::Text(t) => t.to_string(),
         HeaderValue::TextList(l) => l.join(", "),
-        HeaderValue::Address(a) => {
-            a.iter().map(|m| {
-                let mb = Mailbox { name: m.name().map(str::to_string), address: m.address().map(str::to_string) };
+        HeaderValue::Address(a) => a
+            .iter()
+            .map(|m| {
+                let mb = Mailbox {
+                    name: m.name().map(str::to_string),
+                    address: m.address().map(str::to_string),
+                };
                 mb.display()
-            }).collect::<Vec<_>>().join(", ")
-        }
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         _ => unfold(raw),
     }
 }
@@ -314,14 +412,17 @@ fn transcode_8bit_headers(raw: &[u8], mail: &mut Mail) -> Option<Vec<u8>> {
     if head.is_ascii() || std::str::from_utf8(head).is_ok() {
         return None;
     }
-    let declared = declared_charset(head).and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()));
+    let declared =
+        declared_charset(head).and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()));
     let enc = declared.unwrap_or_else(|| {
         let mut det = chardetng::EncodingDetector::new();
         det.feed(head, true);
         det.guess(None, true)
     });
     let (text, _, _) = enc.decode(head);
-    mail.anomalies.push(Anomaly::EightBitHeaders { charset: enc.name().to_string() });
+    mail.anomalies.push(Anomaly::EightBitHeaders {
+        charset: enc.name().to_string(),
+    });
     let mut out = Vec::with_capacity(raw.len() + text.len());
     out.extend_from_slice(text.as_bytes());
     out.extend_from_slice(&raw[end..]);
@@ -334,7 +435,9 @@ fn header_end(raw: &[u8]) -> usize {
     while let Some(n) = memchr::memchr(b'\n', &raw[i..]) {
         let nl = i + n;
         let next = nl + 1;
-        if raw.get(next) == Some(&b'\n') || (raw.get(next) == Some(&b'\r') && raw.get(next + 1) == Some(&b'\n')) {
+        if raw.get(next) == Some(&b'\n')
+            || (raw.get(next) == Some(&b'\r') && raw.get(next + 1) == Some(&b'\n'))
+        {
             return next;
         }
         i = next;
@@ -375,7 +478,11 @@ mod tests {
         assert_eq!(m.bodies.len(), 2);
         assert!(m.bodies[1].from_html);
         assert_eq!(m.links.len(), 2, "{:?}", m.links);
-        let href = m.links.iter().find(|l| l.source == UrlSource::Href).unwrap();
+        let href = m
+            .links
+            .iter()
+            .find(|l| l.source == UrlSource::Href)
+            .unwrap();
         assert_eq!(href.host.as_deref(), Some("evil.example"));
         assert_eq!(href.anchor_text.as_deref(), Some("https://example.com/x"));
         assert!(m.anomalies.is_empty(), "{:?}", m.anomalies);
@@ -393,7 +500,13 @@ mod tests {
         let m = p(&raw);
         assert_eq!(m.subject.as_deref(), Some("[국세청] 종합소득세 환급 안내"));
         assert_eq!(m.from().unwrap().name.as_deref(), Some("국세청"));
-        assert_eq!(m.anomalies.iter().filter(|a| matches!(a, Anomaly::EightBitHeaders { .. })).count(), 1);
+        assert_eq!(
+            m.anomalies
+                .iter()
+                .filter(|a| matches!(a, Anomaly::EightBitHeaders { .. }))
+                .count(),
+            1
+        );
     }
 
     #[test]
@@ -407,8 +520,14 @@ mod tests {
         assert_eq!(a.sha256.len(), 64);
         assert_eq!(m.nested.len(), 1);
         assert_eq!(m.nested[0].subject.as_deref(), Some("inner"));
-        assert!(m.links.iter().any(|l| l.host.as_deref() == Some("inner.example")));
-        assert!(m.anomalies.contains(&Anomaly::DuplicateHeader { name: "From".into(), count: 2 }));
+        assert!(m
+            .links
+            .iter()
+            .any(|l| l.host.as_deref() == Some("inner.example")));
+        assert!(m.anomalies.contains(&Anomaly::DuplicateHeader {
+            name: "From".into(),
+            count: 2
+        }));
         assert!(m.anomalies.contains(&Anomaly::MissingMessageId));
     }
 
@@ -417,13 +536,25 @@ mod tests {
         let m = p(b"From: Microsoft account team ,_<no-reply@access.example>\r\n\r\nx");
         assert_eq!(m.from.len(), 1);
         assert_eq!(m.from[0].name.as_deref(), Some("Microsoft account team"));
-        assert_eq!(m.from[0].address.as_deref(), Some("no-reply@access.example"));
-        assert!(!m.anomalies.iter().any(|a| matches!(a, Anomaly::MultipleFromAddresses(_))));
+        assert_eq!(
+            m.from[0].address.as_deref(),
+            Some("no-reply@access.example")
+        );
+        assert!(!m
+            .anomalies
+            .iter()
+            .any(|a| matches!(a, Anomaly::MultipleFromAddresses(_))));
     }
 
     #[test]
     fn garbage_never_panics() {
-        for raw in [&b""[..], b"\xff\xfe\x00", b"From:\r\n\r\n", b"Content-Type: multipart/mixed; boundary=\r\n\r\n--\r\n--\r\n", b"From: <>\r\nSubject: =?x?B?@@@?=\r\n\r\n"] {
+        for raw in [
+            &b""[..],
+            b"\xff\xfe\x00",
+            b"From:\r\n\r\n",
+            b"Content-Type: multipart/mixed; boundary=\r\n\r\n--\r\n--\r\n",
+            b"From: <>\r\nSubject: =?x?B?@@@?=\r\n\r\n",
+        ] {
             let _ = p(raw);
         }
         let m = p(b"Subject: x\r\n\r\n");

@@ -18,15 +18,27 @@ pub fn find_in_text(text: &str, part: usize, out: &mut Vec<Link>, max: usize) {
 
 /// Builds a [`Link`] from a URL as written. Relative references, `javascript:` placeholders (`#`), and
 /// empty values yield `None`; `data:` and `mailto:` are kept without a host.
-pub fn make_link(raw: &str, source: UrlSource, part: usize, anchor_text: Option<String>) -> Option<Link> {
+pub fn make_link(
+    raw: &str,
+    source: UrlSource,
+    part: usize,
+    anchor_text: Option<String>,
+) -> Option<Link> {
     // Browsers strip leading/trailing C0 controls and spaces and remove tab/newline anywhere (WHATWG
     // URL §4.4 basic URL parser), which attackers use to split URLs across lines.
-    let cleaned: String = raw.trim().chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let cleaned: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     if cleaned.is_empty() || cleaned.starts_with('#') {
         return None;
     }
     let scheme_end = cleaned.find(':').filter(|&i| {
-        i > 0 && cleaned[..i].bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+        i > 0
+            && cleaned[..i]
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
     });
     let scheme = match scheme_end {
         Some(i) => cleaned[..i].to_ascii_lowercase(),
@@ -36,14 +48,22 @@ pub fn make_link(raw: &str, source: UrlSource, part: usize, anchor_text: Option<
     };
     let (host, userinfo) = match scheme.as_str() {
         "http" | "https" | "ftp" | "ws" | "wss" => {
-            let absolute = if scheme_end.is_none() { format!("https:{cleaned}") } else { cleaned.clone() };
+            let absolute = if scheme_end.is_none() {
+                format!("https:{cleaned}")
+            } else {
+                cleaned.clone()
+            };
             match url::Url::parse(&absolute) {
                 Ok(u) => {
                     let ui = (!u.username().is_empty()).then(|| match u.password() {
                         Some(p) => format!("{}:{}", u.username(), p),
                         None => u.username().to_string(),
                     });
-                    (u.host_str().map(|h| h.trim_end_matches('.').to_ascii_lowercase()), ui)
+                    (
+                        u.host_str()
+                            .map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
+                        ui,
+                    )
                 }
                 Err(_) => (None, None),
             }
@@ -81,7 +101,12 @@ mod tests {
     #[test]
     fn text_urls() {
         let mut v = Vec::new();
-        find_in_text("Visit https://Example.COM./a?b=1 or http://1.2.3.4:8080/x, not example.org.", 3, &mut v, 10);
+        find_in_text(
+            "Visit https://Example.COM./a?b=1 or http://1.2.3.4:8080/x, not example.org.",
+            3,
+            &mut v,
+            10,
+        );
         assert_eq!(v.len(), 2);
         assert_eq!(v[0].host.as_deref(), Some("example.com"));
         assert_eq!(v[1].host.as_deref(), Some("1.2.3.4"));
@@ -90,7 +115,13 @@ mod tests {
 
     #[test]
     fn userinfo_idn_and_data() {
-        let l = make_link("https://www.paypal.com@evil.example/login", UrlSource::Href, 0, None).unwrap();
+        let l = make_link(
+            "https://www.paypal.com@evil.example/login",
+            UrlSource::Href,
+            0,
+            None,
+        )
+        .unwrap();
         assert_eq!(l.host.as_deref(), Some("evil.example"));
         assert_eq!(l.userinfo.as_deref(), Some("www.paypal.com"));
         let l = make_link("https://bücher.example/", UrlSource::Href, 0, None).unwrap();
