@@ -51,6 +51,37 @@ impl Detector for Text {
             seen.push((Source::Body { part: b.part }, b.text[..cut].to_string()));
         }
 
+        // Hidden text salting: paragraphs a reader never sees, there to feed filters benign words.
+        // Marketing mail hides a short preheader (one line, ~100 characters); far more than that is
+        // salting (Talos, "hidden text salting", 2025).
+        if let Some(b) = mail.body_texts().filter(|b| b.hidden_chars >= HIDDEN_TEXT_MIN_CHARS).max_by_key(|b| b.hidden_chars) {
+            out.push(
+                Finding::new(
+                    "text.hidden_text",
+                    Severity::Medium,
+                    format!("The HTML body hides {} characters of text from the reader", b.hidden_chars),
+                )
+                .technique(t::OBFUSCATED_FILES)
+                .evidence(Evidence::body(b.part, &b.hidden_sample).with_note("inside display:none / zero-size / transparent elements")),
+            );
+        }
+
+        // Hash-busting: random tokens appended to subjects and sender names so that each copy of a
+        // mass mailing looks unique ("Saldo Liberado-SvQTr6zVfm1D0").
+        let tokens: Vec<&str> = seen[..header_count]
+            .iter()
+            .flat_map(|(_, t)| t.split(|c: char| !c.is_ascii_alphanumeric()))
+            .filter(|w| is_random_token(w))
+            .take(3)
+            .collect();
+        if !tokens.is_empty() {
+            out.push(
+                Finding::new("text.random_token", Severity::Low, "Subject or sender name carries random-looking tokens (makes each copy of a mass mailing unique)")
+                    .technique(t::OBFUSCATED_FILES)
+                    .evidence(Evidence::new(seen[0].0.clone(), tokens.join(", "))),
+            );
+        }
+
         let mut mixed: Vec<Evidence> = Vec::new();
         let mut mixed_in_header = false;
         let mut styled: Vec<Evidence> = Vec::new();
@@ -130,6 +161,23 @@ impl Detector for Text {
     }
 }
 
+/// Hidden characters above which hidden text counts as salting.
+const HIDDEN_TEXT_MIN_CHARS: usize = 250;
+
+/// Eight or more letters and digits mixing upper case, lower case and two or more digits, switching
+/// between them at least five times ("98dXf7enKLndFV3"); identifiers people write ("Mark2CurSeen",
+/// "iPhone15") do not.
+fn is_random_token(w: &str) -> bool {
+    if w.len() < 8 || !w.bytes().all(|c| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let class = |c: u8| if c.is_ascii_digit() { 0 } else if c.is_ascii_uppercase() { 1 } else { 2 };
+    let b = w.as_bytes();
+    let (up, lo, dg) = (b.iter().filter(|c| class(**c) == 1).count(), b.iter().filter(|c| class(**c) == 2).count(), b.iter().filter(|c| class(**c) == 0).count());
+    let switches = b.windows(2).filter(|p| class(p[0]) != class(p[1])).count();
+    up >= 2 && lo >= 2 && dg >= 2 && switches >= 5
+}
+
 /// Scripts whose letters are confusable with Latin (UTS #39 confusables are concentrated here).
 fn is_confusable_script(s: Script) -> bool {
     matches!(
@@ -191,6 +239,20 @@ mod tests {
             "From: a@b.example\r\nSubject: =?UTF-8?B?UHLigI5p4oCObWU=?= statement\r\n\r\nx\r\n",
         ); // "Pr\u{200E}i\u{200E}me"
         assert_eq!(ids(&f), ["text.invisible_characters"]);
+    }
+
+    #[test]
+    fn hidden_text_and_random_tokens() {
+        let salt = "benign words ".repeat(30);
+        let raw = format!("From: a@b.example\r\nSubject: Saldo Liberado-SvQTr6zVfm1D0\r\nContent-Type: text/html\r\n\r\n<p>Pay now</p><div style=\"display:none\">{salt}</div>\r\n");
+        let f = run(&Text, &raw);
+        assert_eq!(ids(&f), ["text.hidden_text", "text.random_token"]);
+        assert_eq!(f[1].evidence[0].value, "SvQTr6zVfm1D0");
+        for ok in ["Mark2CurSeen", "iPhone15", "ABC12345", "INV20261183"] {
+            assert!(!is_random_token(ok), "{ok}");
+        }
+        let f = run(&Text, "From: a@b.example\r\nContent-Type: text/html\r\n\r\n<span style=\"display:none\">Your October statement is ready</span><p>Hello</p>\r\n");
+        assert!(f.is_empty(), "a preheader is not salting: {:?}", ids(&f));
     }
 
     #[test]

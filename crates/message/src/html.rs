@@ -21,6 +21,11 @@ pub struct HtmlSummary {
     pub resources: Vec<String>,
     /// The document was longer than the scan limit and was cut.
     pub truncated: bool,
+    /// Non-space characters of text inside elements a reader cannot see (`display:none`,
+    /// `visibility:hidden`, zero font size or opacity, the `hidden` attribute). Not part of `text`.
+    pub hidden_chars: usize,
+    /// The first of that hidden text, for evidence.
+    pub hidden_sample: String,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -64,6 +69,12 @@ const BLOCK: &[&str] = &[
     "center",
     "pre",
 ];
+/// Elements that never have content (HTML §13.1.2 void elements).
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+];
+const MAX_OPEN: usize = 512;
+const MAX_HIDDEN_SAMPLE: usize = 200;
 const MAX_ANCHORS: usize = 2000;
 const MAX_ANCHOR_TEXT: usize = 500;
 
@@ -83,11 +94,27 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
     let b = html.as_bytes();
     let mut text = TextBuf::default();
     let mut anchor: Option<(String, TextBuf)> = None;
+    // Open elements and whether each hides its content; no tree is built, so end tags pop back to
+    // the nearest open element of the same name, as browsers do for misnested inline markup.
+    let mut open: Vec<(String, bool)> = Vec::new();
+    let mut hidden_depth = 0usize;
     let mut i = 0;
     while i < b.len() {
         if b[i] != b'<' {
             let end = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |n| i + n);
             let chunk = &html[i..end];
+            if hidden_depth > 0 {
+                decode_entities_into(chunk, &mut |c| {
+                    if !c.is_whitespace() {
+                        out.hidden_chars += 1;
+                    }
+                    if out.hidden_sample.len() < MAX_HIDDEN_SAMPLE && !(c.is_whitespace() && out.hidden_sample.ends_with(' ')) {
+                        out.hidden_sample.push(if c.is_whitespace() { ' ' } else { c });
+                    }
+                });
+                i = end;
+                continue;
+            }
             decode_entities_into(chunk, &mut |c| {
                 text.push(c);
                 if let Some((_, t)) = anchor.as_mut() {
@@ -123,7 +150,18 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
         }
         let name = html[name_start..name_start + name_len].to_ascii_lowercase();
         let (attrs, tag_end) = parse_attributes(html, name_start + name_len);
+        let self_closing = tag_end >= 2 && b[tag_end - 2] == b'/';
         i = tag_end;
+        if closing {
+            if let Some(pos) = open.iter().rposition(|(n, _)| *n == name) {
+                hidden_depth -= open[pos..].iter().filter(|(_, h)| *h).count();
+                open.truncate(pos);
+            }
+        } else if !self_closing && !VOID.contains(&name.as_str()) && !RAW_TEXT.contains(&name.as_str()) && open.len() < MAX_OPEN {
+            let hides = hides_content(&attrs);
+            hidden_depth += usize::from(hides);
+            open.push((name.clone(), hides));
+        }
         if BLOCK.contains(&name.as_str()) {
             text.push('\n');
         } else if name == "td" || name == "th" {
@@ -208,6 +246,23 @@ fn close_anchor(anchor: &mut Option<(String, TextBuf)>, out: &mut HtmlSummary) {
             });
         }
     }
+}
+
+/// Inline styles and attributes that make an element's content invisible.
+fn hides_content(attrs: &[(String, String)]) -> bool {
+    if attrs.iter().any(|(n, _)| n == "hidden") {
+        return true;
+    }
+    let Some(style) = attr(attrs, "style") else { return false };
+    let style: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let zero = |prop: &str| {
+        style.match_indices(prop).any(|(at, _)| {
+            let rest = &style[at + prop.len()..];
+            // "0", "0px", "0pt", "0em", "0%", "0;" but not "0.9em" or "05px".
+            rest.starts_with('0') && !rest[1..].starts_with(|c: char| c == '.' || c.is_ascii_digit())
+        })
+    };
+    style.contains("display:none") || style.contains("visibility:hidden") || zero("font-size:") || zero("opacity:")
 }
 
 fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -442,6 +497,18 @@ mod tests {
             Some("https://collect.example/post")
         );
         assert_eq!(s.forms[0].inputs, vec!["user", "pw"]);
+    }
+
+    #[test]
+    fn hidden_text_is_counted_not_shown() {
+        let h = r#"<div>Your account is locked.<div style="display: none">lorem ipsum dolor <b>sit</b> amet</div>
+            <span style="FONT-SIZE:0px">salt salt</span><p style="font-size:0.9em">small but visible</p>
+            <span hidden>x</span><br/><img src=a.png/>shown</div>"#;
+        let s = scan(h, 1 << 20);
+        assert!(s.text.contains("Your account is locked.") && s.text.contains("small but visible") && s.text.contains("shown"), "{}", s.text);
+        assert!(!s.text.contains("lorem") && !s.text.contains("salt"), "{}", s.text);
+        assert_eq!(s.hidden_chars, "loremipsumdolorsitametsaltsaltx".len());
+        assert!(s.hidden_sample.starts_with("lorem ipsum dolor sit amet"), "{}", s.hidden_sample);
     }
 
     #[test]

@@ -90,11 +90,15 @@ pub struct Part {
 }
 
 /// A decoded text body, from a text/plain part or from HTML turned into text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextBody {
     pub part: usize,
     pub text: String,
     pub from_html: bool,
+    /// HTML only: non-space characters of text hidden from the reader (see `html::HtmlSummary`).
+    pub hidden_chars: usize,
+    /// The start of that hidden text.
+    pub hidden_sample: String,
 }
 
 /// What the bytes of an attachment really are, from magic numbers rather than names.

@@ -182,6 +182,7 @@ fn walk(
                         part: idx,
                         text: text.to_string(),
                         from_html: false,
+                        ..TextBody::default()
                     });
                 }
             }
@@ -249,6 +250,8 @@ fn scan_html(
         part: idx,
         text: s.text,
         from_html: true,
+        hidden_chars: s.hidden_chars,
+        hidden_sample: s.hidden_sample,
     });
 }
 
