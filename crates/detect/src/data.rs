@@ -116,6 +116,12 @@ static BRAND_INDEX: LazyLock<BrandIndex> = LazyLock::new(|| {
     }
 });
 
+pub(crate) fn warm_up() {
+    LazyLock::force(&DOMAINS);
+    LazyLock::force(&BRAND_INDEX);
+    LazyLock::force(&LEXICON);
+}
+
 /// The first brand (in list order) named in `text`, and the keyword that named it. Matches keywords on
 /// word boundaries in the lower-cased text (single letters joined: "D/H/L"), in its ASCII look-alike
 /// folding ("lRS" reads as "IRS", "paypa1" as "paypal"), and for non-ASCII text in its UTS #39

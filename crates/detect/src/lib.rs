@@ -50,6 +50,13 @@ pub trait Detector: Send + Sync {
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>);
 }
 
+/// Parses the compiled-in data and builds the matchers now rather than on the first message, so that
+/// the first scan is as fast as the rest (a gateway's first message, a benchmark's first sample).
+pub fn warm_up() {
+    data::warm_up();
+    lures::warm_up();
+}
+
 /// The built-in detectors, in the order their findings are listed.
 pub fn default_detectors() -> Vec<Box<dyn Detector>> {
     vec![

@@ -54,6 +54,11 @@ static PASSWORD_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("password phrases build an automaton")
 });
 
+pub(crate) fn warm_up() {
+    LazyLock::force(&MATCHER);
+    LazyLock::force(&PASSWORD_HINTS);
+}
+
 /// Folds full-width ASCII (U+FF01..U+FF5E), lower-cases, drops zero-width characters and soft
 /// hyphens, and collapses whitespace.
 pub fn normalise(s: &str) -> String {
