@@ -627,7 +627,7 @@ fn policy_prints_the_default_toml() {
         "[thresholds]",
         "[severity_weights]",
         "[weights]",
-        "phishing = 6.0",
+        "phishing = 5.0",
     ] {
         assert!(out.contains(want), "missing {want}: {out}");
     }

@@ -43,6 +43,7 @@ impl Engine {
                 .map(|s| s.to_ascii_lowercase())
                 .collect(),
         };
+        spearwatch_detect::warm_up();
         Engine {
             detectors: default_detectors(),
             policy,
