@@ -54,15 +54,25 @@ impl Detector for Text {
         // Hidden text salting: paragraphs a reader never sees, there to feed filters benign words.
         // Marketing mail hides a short preheader (one line, ~100 characters); far more than that is
         // salting (Talos, "hidden text salting", 2025).
-        if let Some(b) = mail.body_texts().filter(|b| b.hidden_chars >= HIDDEN_TEXT_MIN_CHARS).max_by_key(|b| b.hidden_chars) {
+        if let Some(b) = mail
+            .body_texts()
+            .filter(|b| b.hidden_chars >= HIDDEN_TEXT_MIN_CHARS)
+            .max_by_key(|b| b.hidden_chars)
+        {
             out.push(
                 Finding::new(
                     "text.hidden_text",
                     Severity::Medium,
-                    format!("The HTML body hides {} characters of text from the reader", b.hidden_chars),
+                    format!(
+                        "The HTML body hides {} characters of text from the reader",
+                        b.hidden_chars
+                    ),
                 )
                 .technique(t::OBFUSCATED_FILES)
-                .evidence(Evidence::body(b.part, &b.hidden_sample).with_note("inside display:none / zero-size / transparent elements")),
+                .evidence(
+                    Evidence::body(b.part, &b.hidden_sample)
+                        .with_note("inside display:none / zero-size / transparent elements"),
+                ),
             );
         }
 
@@ -171,9 +181,21 @@ fn is_random_token(w: &str) -> bool {
     if w.len() < 8 || !w.bytes().all(|c| c.is_ascii_alphanumeric()) {
         return false;
     }
-    let class = |c: u8| if c.is_ascii_digit() { 0 } else if c.is_ascii_uppercase() { 1 } else { 2 };
+    let class = |c: u8| {
+        if c.is_ascii_digit() {
+            0
+        } else if c.is_ascii_uppercase() {
+            1
+        } else {
+            2
+        }
+    };
     let b = w.as_bytes();
-    let (up, lo, dg) = (b.iter().filter(|c| class(**c) == 1).count(), b.iter().filter(|c| class(**c) == 2).count(), b.iter().filter(|c| class(**c) == 0).count());
+    let (up, lo, dg) = (
+        b.iter().filter(|c| class(**c) == 1).count(),
+        b.iter().filter(|c| class(**c) == 2).count(),
+        b.iter().filter(|c| class(**c) == 0).count(),
+    );
     let switches = b.windows(2).filter(|p| class(p[0]) != class(p[1])).count();
     up >= 2 && lo >= 2 && dg >= 2 && switches >= 5
 }

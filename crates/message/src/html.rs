@@ -71,7 +71,8 @@ const BLOCK: &[&str] = &[
 ];
 /// Elements that never have content (HTML §13.1.2 void elements).
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
 ];
 const MAX_OPEN: usize = 512;
 const MAX_HIDDEN_SAMPLE: usize = 200;
@@ -108,8 +109,11 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
                     if !c.is_whitespace() {
                         out.hidden_chars += 1;
                     }
-                    if out.hidden_sample.len() < MAX_HIDDEN_SAMPLE && !(c.is_whitespace() && out.hidden_sample.ends_with(' ')) {
-                        out.hidden_sample.push(if c.is_whitespace() { ' ' } else { c });
+                    if out.hidden_sample.len() < MAX_HIDDEN_SAMPLE
+                        && !(c.is_whitespace() && out.hidden_sample.ends_with(' '))
+                    {
+                        out.hidden_sample
+                            .push(if c.is_whitespace() { ' ' } else { c });
                     }
                 });
                 i = end;
@@ -157,7 +161,11 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
                 hidden_depth -= open[pos..].iter().filter(|(_, h)| *h).count();
                 open.truncate(pos);
             }
-        } else if !self_closing && !VOID.contains(&name.as_str()) && !RAW_TEXT.contains(&name.as_str()) && open.len() < MAX_OPEN {
+        } else if !self_closing
+            && !VOID.contains(&name.as_str())
+            && !RAW_TEXT.contains(&name.as_str())
+            && open.len() < MAX_OPEN
+        {
             let hides = hides_content(&attrs);
             hidden_depth += usize::from(hides);
             open.push((name.clone(), hides));
@@ -253,16 +261,26 @@ fn hides_content(attrs: &[(String, String)]) -> bool {
     if attrs.iter().any(|(n, _)| n == "hidden") {
         return true;
     }
-    let Some(style) = attr(attrs, "style") else { return false };
-    let style: String = style.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let Some(style) = attr(attrs, "style") else {
+        return false;
+    };
+    let style: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
     let zero = |prop: &str| {
         style.match_indices(prop).any(|(at, _)| {
             let rest = &style[at + prop.len()..];
             // "0", "0px", "0pt", "0em", "0%", "0;" but not "0.9em" or "05px".
-            rest.starts_with('0') && !rest[1..].starts_with(|c: char| c == '.' || c.is_ascii_digit())
+            rest.starts_with('0')
+                && !rest[1..].starts_with(|c: char| c == '.' || c.is_ascii_digit())
         })
     };
-    style.contains("display:none") || style.contains("visibility:hidden") || zero("font-size:") || zero("opacity:")
+    style.contains("display:none")
+        || style.contains("visibility:hidden")
+        || zero("font-size:")
+        || zero("opacity:")
 }
 
 fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -505,10 +523,24 @@ mod tests {
             <span style="FONT-SIZE:0px">salt salt</span><p style="font-size:0.9em">small but visible</p>
             <span hidden>x</span><br/><img src=a.png/>shown</div>"#;
         let s = scan(h, 1 << 20);
-        assert!(s.text.contains("Your account is locked.") && s.text.contains("small but visible") && s.text.contains("shown"), "{}", s.text);
-        assert!(!s.text.contains("lorem") && !s.text.contains("salt"), "{}", s.text);
+        assert!(
+            s.text.contains("Your account is locked.")
+                && s.text.contains("small but visible")
+                && s.text.contains("shown"),
+            "{}",
+            s.text
+        );
+        assert!(
+            !s.text.contains("lorem") && !s.text.contains("salt"),
+            "{}",
+            s.text
+        );
         assert_eq!(s.hidden_chars, "loremipsumdolorsitametsaltsaltx".len());
-        assert!(s.hidden_sample.starts_with("lorem ipsum dolor sit amet"), "{}", s.hidden_sample);
+        assert!(
+            s.hidden_sample.starts_with("lorem ipsum dolor sit amet"),
+            "{}",
+            s.hidden_sample
+        );
     }
 
     #[test]
