@@ -75,6 +75,7 @@ impl Detector for Links {
         for link in &mail.links {
             check_link(link, from_site.as_deref(), &mut hits);
         }
+        claimed_brand_elsewhere(mail, &mut hits);
         for form in &mail.forms {
             let action_host = form
                 .action
@@ -283,6 +284,41 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
             }
         }
     }
+}
+
+/// The sender's display name claims a brand, the From domain is not the brand's, and no link goes to
+/// the brand either: a real brand's mail, even sent through a mailing service, links home.
+fn claimed_brand_elsewhere(mail: &spearwatch_message::Mail, hits: &mut Hits) {
+    let Some(from) = mail.from() else { return };
+    let (Some(name), Some(domain)) = (from.name.as_deref(), from.domain()) else { return };
+    let Some((brand, _)) = crate::data::brand_named_in(name) else { return };
+    if brand.owns(domain) {
+        return;
+    }
+    let web: Vec<&Link> = mail
+        .links
+        .iter()
+        .filter(|l| matches!(l.source, UrlSource::Href | UrlSource::FormAction | UrlSource::MetaRefresh) && l.host.is_some())
+        .collect();
+    if web.is_empty() || web.iter().any(|l| l.host.as_deref().is_some_and(|h| brand.owns(h))) {
+        return;
+    }
+    let mut hosts: Vec<&str> = web.iter().filter_map(|l| l.host.as_deref()).collect();
+    hosts.sort_unstable();
+    hosts.dedup();
+    let shown: Vec<&str> = hosts.iter().copied().take(4).collect();
+    hits.add(
+        "links.claimed_brand_elsewhere",
+        Severity::High,
+        t::IMPERSONATION,
+        "The sender claims a brand, but none of the links go to that brand",
+        Evidence::header("From", from.display()).with_note(format!(
+            "{} uses {}; the links go to {}",
+            brand.name,
+            brand.domains.join(", "),
+            shown.join(", ")
+        )),
+    );
 }
 
 fn meta_refresh(link: &Link) -> bool {
@@ -527,6 +563,14 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("www.paypal.com"));
+    }
+
+    #[test]
+    fn claimed_brand_with_links_elsewhere() {
+        let f = run(&Links, "From: PayPal Service <info@mailer-7.example.com>\r\nContent-Type: text/html\r\n\r\n<a href=\"https://pp-help.example.net/x\">Log in</a>");
+        assert_eq!(ids(&f), ["links.claimed_brand_elsewhere"]);
+        let f = run(&Links, "From: PayPal <info@esp.example.com>\r\nContent-Type: text/html\r\n\r\n<a href=\"https://www.paypal.com/x\">Log in</a>");
+        assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
     #[test]
