@@ -2,7 +2,7 @@
 
 use aho_corasick::AhoCorasick;
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +119,7 @@ static BRAND_INDEX: LazyLock<BrandIndex> = LazyLock::new(|| {
 pub(crate) fn warm_up() {
     LazyLock::force(&DOMAINS);
     LazyLock::force(&BRAND_INDEX);
+    LazyLock::force(&LOOKALIKES);
     LazyLock::force(&LEXICON);
 }
 
@@ -166,6 +167,174 @@ pub fn brands_in_url(hay: &str) -> Vec<&'static Brand> {
     v.sort_unstable();
     v.dedup();
     v.into_iter().map(|i| &BRANDS[i]).collect()
+}
+
+/// One-edit neighbourhoods of brand domain labels ("paypal" in paypal.com), for look-alike search:
+/// every string one deletion away from a folded label maps to the brand domains it came from. Two
+/// labels within one insertion, deletion, substitution or adjacent swap share an entry (the
+/// symmetric-delete idea of SymSpell), so a look-up costs one hash probe per character.
+struct Lookalikes {
+    by_delete: HashMap<String, Vec<(usize, usize)>>,
+    folded_labels: HashMap<String, Vec<(usize, usize)>>,
+}
+
+static LOOKALIKES: LazyLock<Lookalikes> = LazyLock::new(|| {
+    let mut by_delete: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    let mut folded_labels: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    for (bi, b) in BRANDS.iter().enumerate() {
+        for (di, d) in b.domains.iter().enumerate() {
+            let Some(label) = brand_label(d) else {
+                continue;
+            };
+            let folded = fold_label(&label);
+            if folded.chars().count() < MIN_LOOKALIKE_LABEL
+                || GENERIC_BRAND_WORDS.contains(&label.as_str())
+            {
+                continue;
+            }
+            folded_labels
+                .entry(folded.clone())
+                .or_default()
+                .push((bi, di));
+            for del in deletions(&folded) {
+                by_delete.entry(del).or_default().push((bi, di));
+            }
+            by_delete.entry(folded).or_default().push((bi, di));
+        }
+    }
+    Lookalikes {
+        by_delete,
+        folded_labels,
+    }
+});
+
+/// Brand keywords and domain labels that are also ordinary words or names ("outlook", "office",
+/// "windows", "chase"): in hosts they count only as the brand's full domain, and they are not searched
+/// for look-alikes ("window.com" is not an imitation of windows.net).
+pub const GENERIC_BRAND_WORDS: &[&str] = &[
+    "outlook",
+    "office",
+    "windows",
+    "azure",
+    "cloud",
+    "amazon",
+    "apple",
+    "meta",
+    "visa",
+    "wise",
+    "zoom",
+    "steam",
+    "stripe",
+    "chase",
+    "ledger",
+    "kraken",
+    "gemini",
+    "phantom",
+    "exodus",
+    "ripple",
+    "crypto",
+    "booking",
+    "blockchain",
+    "discord",
+    "telegram",
+    "intuit",
+    "norton",
+    "revolut",
+];
+
+/// Suffixes reserved for governments and public bodies.
+const GOVERNMENT_SUFFIXES: &[&str] = &[
+    ".go.kr", ".gov", ".gov.uk", ".or.kr", ".mil", ".gov.br", ".gouv.fr", ".gob.es",
+];
+
+/// Shorter labels have too many innocent neighbours ("ups" and "uk").
+const MIN_LOOKALIKE_LABEL: usize = 5;
+
+/// The label of a brand domain that carries the name: "paypal" for paypal.com, "hometax" for
+/// hometax.go.kr.
+fn brand_label(domain: &str) -> Option<String> {
+    let reg = crate::domains::registrable(domain).unwrap_or_else(|| domain.to_string());
+    reg.split('.').next().map(str::to_string)
+}
+
+/// Lower-case, hyphens dropped, ASCII look-alikes folded (0/o, 1/l/i, rn/m, vv/w).
+fn fold_label(label: &str) -> String {
+    fold_ascii_lookalikes(&label.to_lowercase().replace('-', ""))
+}
+
+fn deletions(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    (0..chars.len())
+        .map(|i| {
+            chars
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, c)| c)
+                .collect()
+        })
+        .collect()
+}
+
+/// A brand domain that `host` imitates: its registrable label becomes the brand's label once
+/// look-alike characters and hyphens are folded ("paypa1", "pay-pal"), or is one edit away from it
+/// ("paypall", "paypla", "netfix"), while the host is not the brand's. Returns the brand and the imitated domain.
+///
+/// One-edit neighbours of labels shorter than `min_edit_len` are not reported: five-letter names
+/// have innocent neighbours ("qmail" and "gmail", "jpost" and "epost") that a link may well point
+/// to, while a sender domain one letter off a brand is rarely innocent.
+pub fn lookalike_of(host: &str, min_edit_len: usize) -> Option<(&'static Brand, &'static str)> {
+    let reg = crate::domains::registrable(host)?;
+    let label = reg.split('.').next()?;
+    let folded = fold_label(label);
+    if folded.chars().count() < MIN_LOOKALIKE_LABEL {
+        return None;
+    }
+    let ix = &*LOOKALIKES;
+    // The same label after folding counts only when folding changed something ("paypa1", "pay-pal"):
+    // a brand's plain name under another suffix is too often the brand's own country site
+    // (google.co.uk).
+    // Authorities have no country sites, so their name under any other suffix is an imitation
+    // (hometax.kr for hometax.go.kr).
+    let mut candidates: Vec<(usize, usize)> = ix
+        .folded_labels
+        .get(&folded)
+        .map(|v| {
+            v.iter()
+                .copied()
+                .filter(|(bi, di)| {
+                    folded != label
+                        || GOVERNMENT_SUFFIXES
+                            .iter()
+                            .any(|s| BRANDS[*bi].domains[*di].ends_with(s))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for key in std::iter::once(folded.clone()).chain(deletions(&folded)) {
+        if let Some(v) = ix.by_delete.get(&key) {
+            // Shared deletions also pair labels two edits apart: keep true one-edit neighbours
+            // (optimal string alignment distance, which counts an adjacent swap as one edit).
+            candidates.extend(v.iter().copied().filter(|(bi, di)| {
+                brand_label(&BRANDS[*bi].domains[*di]).is_some_and(|l| {
+                    let l = fold_label(&l);
+                    l.chars().count() >= min_edit_len && strsim::osa_distance(&l, &folded) == 1
+                })
+            }));
+        }
+    }
+    candidates.sort_unstable();
+    candidates.dedup();
+    candidates
+        .into_iter()
+        .map(|(bi, di)| (&BRANDS[bi], BRANDS[bi].domains[di].as_str()))
+        .find(|(b, _)| {
+            !b.owns(host)
+                && !b
+                    .domains
+                    .iter()
+                    .any(|d| crate::domains::registrable(d).as_deref() == Some(reg.as_str()))
+        })
 }
 
 /// No letter or digit right before `start` or right after `end`.
@@ -286,6 +455,53 @@ mod tests {
         assert_eq!(collapse_spaced_letters("a b test"), "a b test");
         assert!(brand_named_in("Iris Miller").is_none());
         assert!(brand_named_in("Weekly groups digest").is_none());
+    }
+
+    #[test]
+    fn lookalike_domains() {
+        for (host, want) in [
+            ("paypa1.com", "paypal.com"),
+            ("www.paypall.com", "paypal.com"),
+            ("paypla.com", "paypal.com"),
+            ("pay-pal.net", "paypal.com"),
+            ("paypa1.co", "paypal.com"),
+            ("netfix.com", "netflix.com"),
+            ("rnetamask.io", "metamask.io"),
+            ("upbitt.com", "upbit.com"),
+            ("hometax.kr", "hometax.go.kr"),
+            ("binanse.com", "binance.com"),
+        ] {
+            assert_eq!(lookalike_of(host, 5).map(|(_, d)| d), Some(want), "{host}");
+        }
+        for host in [
+            "paypal.co",
+            "www.google.co.uk",
+            "egali.com.br",
+            "orbita.te.ua",
+            "costom.best",
+            "window.com",
+            "offices.com",
+            "paypal.com",
+            "www.paypal.com",
+            "example.com",
+            "ups.example",
+            "googlemail.com",
+            "coinbase.com",
+            "mail.google.com",
+        ] {
+            assert_eq!(lookalike_of(host, 5).map(|(_, d)| d), None, "{host}");
+        }
+        assert!(lookalike_of("upbitt.com", 6).is_none());
+        assert!(lookalike_of("www.qmail.org", 6).is_none());
+        assert_eq!(
+            lookalike_of("paypall.com", 6).map(|(_, d)| d),
+            Some("paypal.com")
+        );
+        assert_eq!(
+            lookalike_of("upb1t.com", 6).map(|(_, d)| d),
+            Some("upbit.com"),
+            "folding is not an edit"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `data:` URIs) and the HTML forms. Each finding id is raised once per message with every offending
 //! URL as evidence (up to a handful), so ten IP links are one finding, not ten.
 
-use crate::data::{brands_in_url, BRANDS, DOMAINS};
+use crate::data::{brands_in_url, lookalike_of, BRANDS, DOMAINS, GENERIC_BRAND_WORDS};
 use crate::domains::{
     has_mixed_script_label, is_ip_literal, is_within, looks_generated, registrable, site, tld,
     unicode_host,
@@ -259,7 +259,15 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
                 ev(format!(".{} domain", tld(host))),
             );
         }
-        if let Some(note) = brand_elsewhere(link, host, reg_str) {
+        if let Some((brand, imitated)) = lookalike_of(host, 6) {
+            hits.add(
+                "links.lookalike_domain",
+                Severity::High,
+                t::ACQUIRE_DOMAINS,
+                "Link goes to a look-alike of a brand's domain",
+                ev(format!("{host} imitates {imitated} ({})", brand.name)),
+            );
+        } else if let Some(note) = brand_elsewhere(link, host, reg_str) {
             hits.add(
                 "links.brand_in_unrelated_domain",
                 Severity::High,
@@ -290,17 +298,30 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
 /// the brand either: a real brand's mail, even sent through a mailing service, links home.
 fn claimed_brand_elsewhere(mail: &spearwatch_message::Mail, hits: &mut Hits) {
     let Some(from) = mail.from() else { return };
-    let (Some(name), Some(domain)) = (from.name.as_deref(), from.domain()) else { return };
-    let Some((brand, _)) = crate::data::brand_named_in(name) else { return };
+    let (Some(name), Some(domain)) = (from.name.as_deref(), from.domain()) else {
+        return;
+    };
+    let Some((brand, _)) = crate::data::brand_named_in(name) else {
+        return;
+    };
     if brand.owns(domain) {
         return;
     }
     let web: Vec<&Link> = mail
         .links
         .iter()
-        .filter(|l| matches!(l.source, UrlSource::Href | UrlSource::FormAction | UrlSource::MetaRefresh) && l.host.is_some())
+        .filter(|l| {
+            matches!(
+                l.source,
+                UrlSource::Href | UrlSource::FormAction | UrlSource::MetaRefresh
+            ) && l.host.is_some()
+        })
         .collect();
-    if web.is_empty() || web.iter().any(|l| l.host.as_deref().is_some_and(|h| brand.owns(h))) {
+    if web.is_empty()
+        || web
+            .iter()
+            .any(|l| l.host.as_deref().is_some_and(|h| brand.owns(h)))
+    {
         return;
     }
     let mut hosts: Vec<&str> = web.iter().filter_map(|l| l.host.as_deref()).collect();
@@ -358,7 +379,7 @@ fn brand_elsewhere(link: &Link, host: &str, reg: &str) -> Option<String> {
             k.is_ascii()
                 && !k.contains(' ')
                 && !k.contains('&')
-                && !COMMON_WORDS.contains(&k.as_str())
+                && !GENERIC_BRAND_WORDS.contains(&k.as_str())
         }) {
             // As a hyphen/dot token ("paypal-secure", "secure.paypal.evil"), or glued to a typical
             // phishing affix ("paypalsecure", "binancesupport"), but not inside ordinary words
@@ -404,13 +425,6 @@ fn brand_elsewhere(link: &Link, host: &str, reg: &str) -> Option<String> {
     }
     None
 }
-
-/// Brand keywords that are also ordinary words or names ("outlook.4team.biz" is a product site): in
-/// hosts they count only as the brand's full domain ("outlook.com.evil.example").
-const COMMON_WORDS: &[&str] = &[
-    "outlook", "amazon", "kraken", "ledger", "steam", "stripe", "norton", "chase", "apple", "meta",
-    "visa", "wise", "zoom", "intuit", "discord", "telegram",
-];
 
 /// What phishing kits glue to a brand name in host labels.
 const PHISHING_AFFIXES: &[&str] = &[

@@ -88,6 +88,20 @@ impl Detector for Sender {
                 )),
             );
         }
+        for (header, mb) in
+            std::iter::once(("From", from)).chain(mail.reply_to.iter().map(|m| ("Reply-To", m)))
+        {
+            let Some(d) = mb.domain() else { continue };
+            if let Some((brand, imitated)) = crate::data::lookalike_of(d, 5) {
+                out.push(
+                    Finding::new("sender.lookalike_domain", Severity::High, format!("{header} domain {d} imitates {imitated} ({})", brand.name))
+                        .technique(t::ACQUIRE_DOMAINS)
+                        .technique(t::IMPERSONATION)
+                        .evidence(Evidence::header(header, mb.display()).with_note("one character changed, added, dropped or swapped, a look-alike letter, or another suffix")),
+                );
+                break;
+            }
+        }
         if DOMAINS.abused_tlds.contains(tld(from_domain)) {
             out.push(
                 Finding::new(
@@ -373,6 +387,13 @@ mod tests {
         .is_empty());
         let f = run(&Sender, "From: a@member.example.com\r\nReply-To: talk@lists.project.example.com\r\nSender: talk-admin@lists.project.example.com\r\nList-Id: Talk <talk.lists.project.example.com>\r\n\r\nx");
         assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn lookalike_sender_domain() {
+        let f = run(&Sender, "From: Service <service@paypa1.com>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.lookalike_domain"]);
+        assert!(f[0].title.contains("paypal.com"), "{}", f[0].title);
     }
 
     #[test]
