@@ -177,6 +177,14 @@ fn check(a: &Attachment, out: &mut Vec<Finding>) {
         );
     }
 
+    if let Some(markers) = smuggling_markers(a) {
+        out.push(
+            Finding::new("attachment.html_smuggling", Severity::Critical, format!("Attachment \"{name}\" builds a file in the browser from data it carries (HTML smuggling)"))
+                .technique(t::HTML_SMUGGLING)
+                .technique(t::SPEARPHISHING_ATTACHMENT)
+                .evidence(ev(format!("script markers: {}", markers.join(", ")))),
+        );
+    }
     if a.detected_type == FileKind::Html
         || matches!(ext, "html" | "htm" | "shtml" | "xhtml" | "svg")
     {
@@ -228,6 +236,53 @@ fn check(a: &Attachment, out: &mut Vec<Finding>) {
     }
 }
 
+/// Script calls that turn data carried in a page into a file the browser saves or opens: decoding
+/// (`atob`), assembling (`Blob`), handing to the user (`msSaveOrOpenBlob`, `createObjectURL`, a
+/// `download` link). Any one alone is ordinary web code; a decoder and a hand-over together, in a
+/// page sent as an attachment, is HTML smuggling (ATT&CK T1027.006).
+fn smuggling_markers(a: &Attachment) -> Option<Vec<&'static str>> {
+    let is_page = a.detected_type == FileKind::Html
+        || a.name.as_deref().is_some_and(|n| {
+            let n = n.to_ascii_lowercase();
+            [".html", ".htm", ".shtml", ".xhtml", ".svg"]
+                .iter()
+                .any(|e| n.ends_with(e))
+        });
+    if !is_page {
+        return None;
+    }
+    const DECODE: &[&str] = &[
+        "atob(",
+        "frombase64string",
+        "string.fromcharcode",
+        "unescape(",
+        "decodeuricomponent(",
+    ];
+    const BUILD: &[&str] = &["new blob(", "uint8array", "arraybuffer"];
+    const HAND_OVER: &[&str] = &[
+        "mssaveoropenblob",
+        "mssaveblob",
+        "createobjecturl",
+        ".download=",
+        ".download =",
+        "download=\"",
+        ".click()",
+    ];
+    let head = &a.data[..a.data.len().min(4 << 20)];
+    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
+    let found = |set: &[&'static str]| {
+        set.iter()
+            .copied()
+            .filter(|m| lower.contains(m))
+            .collect::<Vec<_>>()
+    };
+    let (d, b, h) = (found(DECODE), found(BUILD), found(HAND_OVER));
+    if (d.is_empty() && b.is_empty()) || h.is_empty() {
+        return None;
+    }
+    Some(d.into_iter().chain(b).chain(h).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +325,22 @@ mod tests {
             &with_attachment("scan.iso", "application/octet-stream", "AAAA"),
         );
         assert_eq!(ids(&f), ["attachment.disk_image"]);
+    }
+
+    #[test]
+    fn html_smuggling_page() {
+        // <script>var b=new Blob([atob("TVqQ")]);var a=document.createElement('a');a.href=URL.createObjectURL(b);a.download='x.iso';a.click()</script>
+        let page = "PGh0bWw+PHNjcmlwdD52YXIgYj1uZXcgQmxvYihbYXRvYigiVFZxUSIpXSk7dmFyIGE9ZG9jdW1lbnQuY3JlYXRlRWxlbWVudCgnYScpO2EuaHJlZj1VUkwuY3JlYXRlT2JqZWN0VVJMKGIpO2EuZG93bmxvYWQ9J3guaXNvJzthLmNsaWNrKCk8L3NjcmlwdD48L2h0bWw+";
+        let f = run(
+            &Attachments,
+            &with_attachment("invoice.html", "application/octet-stream", page),
+        );
+        assert_eq!(ids(&f), ["attachment.html_smuggling", "attachment.html"]);
+        assert!(f[0].evidence[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("createobjecturl"));
     }
 
     #[test]

@@ -194,6 +194,13 @@ fn walk(
             }
             PartType::Binary(data) | PartType::InlineBinary(data) => {
                 push_attachment(mail, idx, part, &content_type, data);
+                // An HTML file sent as application/octet-stream is still a page the reader opens in
+                // a browser: read its links and forms like an HTML body.
+                if filetype::sniff(data) == FileKind::Html {
+                    let html =
+                        String::from_utf8_lossy(&data[..data.len().min(limits.max_html_bytes)]);
+                    scan_html(mail, idx, &html, limits, seen);
+                }
             }
         }
     }
