@@ -126,10 +126,7 @@ fn scanned_texts(mail: &Mail) -> Vec<Scanned> {
         });
     }
     for b in mail.body_texts() {
-        let mut cut = b.text.len().min(MAX_SCAN_BYTES);
-        while !b.text.is_char_boundary(cut) {
-            cut -= 1;
-        }
+        let cut = b.text.floor_char_boundary(b.text.len().min(MAX_SCAN_BYTES));
         v.push(Scanned {
             source: Source::Body { part: b.part },
             text: normalise(&b.text[..cut]),
@@ -153,10 +150,7 @@ pub fn harvest_passwords(mail: &Mail) -> Vec<(String, Source)> {
         ));
     }
     for b in mail.body_texts() {
-        let mut cut = b.text.len().min(MAX_SCAN_BYTES);
-        while !b.text.is_char_boundary(cut) {
-            cut -= 1;
-        }
+        let cut = b.text.floor_char_boundary(b.text.len().min(MAX_SCAN_BYTES));
         texts.push((&b.text[..cut], Source::Body { part: b.part }));
     }
     let mut out: Vec<(String, Source)> = Vec::new();

@@ -44,10 +44,7 @@ impl Detector for Text {
         }
         let header_count = seen.len();
         for b in mail.body_texts() {
-            let mut cut = b.text.len().min(MAX_BODY_BYTES);
-            while !b.text.is_char_boundary(cut) {
-                cut -= 1;
-            }
+            let cut = b.text.floor_char_boundary(b.text.len().min(MAX_BODY_BYTES));
             seen.push((Source::Body { part: b.part }, b.text[..cut].to_string()));
         }
 

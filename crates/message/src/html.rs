@@ -84,10 +84,7 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
     let mut out = HtmlSummary::default();
     let html = if html.len() > max_bytes {
         out.truncated = true;
-        let mut cut = max_bytes;
-        while !html.is_char_boundary(cut) {
-            cut -= 1;
-        }
+        let cut = html.floor_char_boundary(max_bytes);
         &html[..cut]
     } else {
         html

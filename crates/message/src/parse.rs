@@ -308,10 +308,7 @@ fn clip(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
     }
-    let mut cut = max;
-    while !s.is_char_boundary(cut) {
-        cut -= 1;
-    }
+    let cut = s.floor_char_boundary(max);
     &s[..cut]
 }
 

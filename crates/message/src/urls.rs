@@ -87,10 +87,7 @@ fn truncate_url(s: &str) -> String {
     if s.len() <= MAX {
         return s.to_string();
     }
-    let mut cut = MAX;
-    while !s.is_char_boundary(cut) {
-        cut -= 1;
-    }
+    let cut = s.floor_char_boundary(MAX);
     format!("{}…", &s[..cut])
 }
 
