@@ -11,6 +11,7 @@ struct DomainsFile {
     shorteners: Vec<String>,
     abused_tlds: Vec<String>,
     free_hosting: Vec<String>,
+    click_tracking: Vec<String>,
 }
 
 pub struct DomainLists {
@@ -18,6 +19,7 @@ pub struct DomainLists {
     pub shorteners: HashSet<String>,
     pub abused_tlds: HashSet<String>,
     pub free_hosting: Vec<String>,
+    pub click_tracking: Vec<String>,
 }
 
 pub static DOMAINS: LazyLock<DomainLists> = LazyLock::new(|| {
@@ -28,6 +30,7 @@ pub static DOMAINS: LazyLock<DomainLists> = LazyLock::new(|| {
         shorteners: f.shorteners.into_iter().collect(),
         abused_tlds: f.abused_tlds.into_iter().collect(),
         free_hosting: f.free_hosting,
+        click_tracking: f.click_tracking,
     }
 });
 

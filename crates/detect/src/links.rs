@@ -279,8 +279,9 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
         if let Some(note) = anchor_mismatch(link, host) {
             // Senders that route links through their own site ("lindows.com/walmart" shown as
             // "walmart.com") redirect, they do not hide where the reader lands first.
-            if from_site.is_some_and(|fs| fs == site(host)) {
-                hits.add("links.anchor_via_sender_domain", Severity::Low, t::MASQUERADING, "Link text shows another domain, but the link goes through the sender's own domain", ev(note));
+            let via_tracker = DOMAINS.click_tracking.iter().any(|d| is_within(host, d));
+            if from_site.is_some_and(|fs| fs == site(host)) || via_tracker {
+                hits.add("links.anchor_via_redirect", Severity::Low, t::MASQUERADING, "Link text shows another domain, but the link goes through the sender's own domain or a mailing service's click tracker", ev(note));
             } else {
                 hits.add(
                     "links.anchor_mismatch",
@@ -585,6 +586,15 @@ mod tests {
         assert_eq!(ids(&f), ["links.claimed_brand_elsewhere"]);
         let f = run(&Links, "From: PayPal <info@esp.example.com>\r\nContent-Type: text/html\r\n\r\n<a href=\"https://www.paypal.com/x\">Log in</a>");
         assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn click_trackers_are_redirects_not_disguises() {
+        let f = run(
+            &Links,
+            &html(r#"<a href="https://u123.ct.sendgrid.net/ls/click?upn=x">www.example.com</a>"#),
+        );
+        assert_eq!(ids(&f), ["links.anchor_via_redirect"]);
     }
 
     #[test]
