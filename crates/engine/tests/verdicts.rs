@@ -242,3 +242,64 @@ fn partner_invoice_with_pdf_is_clean() {
     let r = scan(raw.as_bytes());
     assert_eq!(r.verdict, Verdict::Clean, "{} {:?}", r.score, ids(&r));
 }
+
+/// Modern legitimate bulk and notification mail carries what filters mistake for phishing: upstream
+/// Authentication-Results, click trackers, hidden preheaders, brand names, links to other domains.
+#[test]
+fn modern_legitimate_mail_stays_clean() {
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "newsletter through an ESP with tracker, preheader and upstream auth results",
+            "Authentication-Results: mx.google.com; dkim=pass header.i=@news.example.com; spf=pass smtp.mailfrom=bounce.example.com; dmarc=pass header.from=news.example.com\r\n\
+             From: Example Weekly <hello@news.example.com>\r\nReply-To: Example Weekly <reply@news.example.com>\r\nReturn-Path: <bounce-123@bounce.example.com>\r\n\
+             To: reader@example.org\r\nSubject: This week: 5 ideas for your garden\r\nMessage-ID: <nl-1@news.example.com>\r\n\
+             List-Unsubscribe: <https://news.example.com/u?id=abc>\r\nList-Id: <weekly.news.example.com>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+             <div style=\"display:none;max-height:0\">Spring planting, soil tips and a reader's garden tour</div>\
+             <h1>Example Weekly</h1><p>Five ideas for your garden this spring.</p>\
+             <a href=\"https://u4821.ct.sendgrid.net/ls/click?upn=abc\">www.example.com/garden</a>\
+             <a href=\"https://news.example.com/u?id=abc\">Unsubscribe</a><img src=\"https://cdn.example.com/logo.png\">"
+                .to_string(),
+        ),
+        (
+            "GitHub notification",
+            "From: GitHub <noreply@github.com>\r\nTo: dev@example.com\r\nSubject: [example/repo] Fix parser panic on empty boundary (PR #42)\r\n\
+             Message-ID: <example/repo/pull/42@github.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+             @alice requested your review on: example/repo#42 Fix parser panic on empty boundary.\r\n\
+             View it on GitHub: https://github.com/example/repo/pull/42\r\nYou are receiving this because your review was requested.\r\n"
+                .to_string(),
+        ),
+        (
+            "Microsoft account security notice from microsoft.com",
+            "From: Microsoft account team <account-security-noreply@accountprotection.microsoft.com>\r\nTo: user@example.com\r\n\
+             Subject: Microsoft account security info was added\r\nMessage-ID: <ms-1@accountprotection.microsoft.com>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+             <p>The following security info was recently added to the Microsoft account us*****@example.com.</p>\
+             <p>If you didn't add this, <a href=\"https://account.live.com/acsr\">review your security info</a>.</p>"
+                .to_string(),
+        ),
+        (
+            "colleague on free mail sharing a document link",
+            "From: Park Jiwoo <jiwoo.park@gmail.com>\r\nTo: team@example.co.kr\r\nSubject: Slides for Thursday\r\nMessage-ID: <CAF1@mail.gmail.com>\r\n\
+             Content-Type: text/plain; charset=utf-8\r\n\r\nHi all, here are the slides for Thursday: https://docs.google.com/presentation/d/1AbC/edit\r\nJiwoo\r\n"
+                .to_string(),
+        ),
+        (
+            "Naver notice in Korean",
+            format!(
+                "From: {} <navermail_noreply@navercorp.com>\r\nTo: user@naver.com\r\nSubject: {}\r\nMessage-ID: <n-1@navercorp.com>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+                 <p>네이버 서비스 이용약관이 2026년 12월 1일부로 변경됩니다. 자세한 내용은 <a href=\"https://policy.naver.com/rules/service.html\">여기</a>에서 확인하세요.</p>",
+                b64("네이버"),
+                b64("[네이버] 이용약관 변경 안내")
+            ),
+        ),
+    ];
+    for (what, raw) in cases {
+        let r = scan(raw.as_bytes());
+        assert_eq!(
+            r.verdict,
+            Verdict::Clean,
+            "{what}: {} {:?}",
+            r.score,
+            ids(&r)
+        );
+    }
+}
