@@ -123,6 +123,7 @@ pub(crate) fn warm_up() {
     LazyLock::force(&DOMAINS);
     LazyLock::force(&BRAND_INDEX);
     LazyLock::force(&LOOKALIKES);
+    LazyLock::force(&CALL_TO_ACTION);
     LazyLock::force(&LEXICON);
 }
 
@@ -340,6 +341,30 @@ pub fn lookalike_of(host: &str, min_edit_len: usize) -> Option<(&'static Brand, 
         })
 }
 
+/// Anchor texts short enough to be a button ("Verify now", "확인하기").
+const MAX_BUTTON_TEXT: usize = 40;
+
+static CALL_TO_ACTION: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&LEXICON.call_to_action.phrases)
+        .expect("call-to-action phrases build an automaton")
+});
+
+/// `text` reads like a button asking the reader to act: short, with a call-to-action word (on word
+/// boundaries for ASCII words).
+pub fn is_call_to_action(text: &str) -> bool {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_BUTTON_TEXT {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    CALL_TO_ACTION.find_overlapping_iter(&lower).any(|m| {
+        let p = &LEXICON.call_to_action.phrases[m.pattern().as_usize()];
+        !p.is_ascii() || word_at(&lower, m.start(), m.end())
+    })
+}
+
 /// No letter or digit right before `start` or right after `end`.
 fn word_at(hay: &str, start: usize, end: usize) -> bool {
     hay[..start]
@@ -416,9 +441,15 @@ pub struct PasswordHint {
 }
 
 #[derive(Debug, Deserialize)]
+pub struct CallToAction {
+    pub phrases: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
 pub struct Lexicon {
     pub class: Vec<LureClass>,
     pub password_hint: PasswordHint,
+    pub call_to_action: CallToAction,
 }
 
 pub static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -458,6 +489,26 @@ mod tests {
         assert_eq!(collapse_spaced_letters("a b test"), "a b test");
         assert!(brand_named_in("Iris Miller").is_none());
         assert!(brand_named_in("Weekly groups digest").is_none());
+    }
+
+    #[test]
+    fn buttons() {
+        for t in [
+            "Verify now",
+            "CLICK HERE",
+            "지금 확인하기",
+            "Jetzt bestätigen",
+        ] {
+            assert!(is_call_to_action(t), "{t}");
+        }
+        for t in [
+            "Reviewer guidelines and the full programme of the autumn conference",
+            "preview",
+            "Unsubscribe",
+            "",
+        ] {
+            assert!(!is_call_to_action(t), "{t}");
+        }
     }
 
     #[test]

@@ -19,6 +19,24 @@ pub fn site(host: &str) -> String {
     registrable(host).unwrap_or_else(|| host.trim_end_matches('.').to_ascii_lowercase())
 }
 
+/// Two hosts belong to the same organisation as far as a reader can tell: the same registrable
+/// domain, or the same registrable label under another suffix (imakenews.net and imakenews.com,
+/// samsung.com and samsung.co.kr) unless one of them is a listed brand's domain and the other is not
+/// (paypal.com and paypal.co are not one organisation).
+pub fn same_organisation(a: &str, b: &str) -> bool {
+    let (sa, sb) = (site(a), site(b));
+    if sa == sb {
+        return true;
+    }
+    let label = |s: &str| s.split('.').next().unwrap_or("").to_string();
+    if label(&sa).len() < 4 || label(&sa) != label(&sb) || is_ip_literal(a) || is_ip_literal(b) {
+        return false;
+    }
+    !crate::data::BRANDS
+        .iter()
+        .any(|br| br.owns(a) != br.owns(b))
+}
+
 /// `host` is `domain` or a subdomain of it.
 pub fn is_within(host: &str, domain: &str) -> bool {
     let host = host.trim_end_matches('.');
@@ -123,6 +141,20 @@ mod tests {
         ] {
             assert!(!looks_generated(h), "{h}");
         }
+    }
+
+    #[test]
+    fn organisations_across_suffixes() {
+        assert!(same_organisation(
+            "mediaunspun.imakenews.net",
+            "www.imakenews.com"
+        ));
+        assert!(same_organisation(
+            "hanil-trading.com",
+            "mail.hanil-trading.co.kr"
+        ));
+        assert!(!same_organisation("paypal.com", "paypal.co"));
+        assert!(!same_organisation("evil.com", "example.com"));
     }
 
     #[test]

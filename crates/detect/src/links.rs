@@ -6,8 +6,8 @@
 
 use crate::data::{brands_in_url, lookalike_of, BRANDS, DOMAINS, GENERIC_BRAND_WORDS};
 use crate::domains::{
-    has_mixed_script_label, is_ip_literal, is_within, looks_generated, registrable, site, tld,
-    unicode_host,
+    has_mixed_script_label, is_ip_literal, is_within, looks_generated, registrable,
+    same_organisation, site, tld, unicode_host,
 };
 use crate::{Context, Detector};
 use spearwatch_core::{technique as t, Evidence, Finding, Severity};
@@ -99,7 +99,7 @@ impl Detector for Links {
                         .with_note(note),
                 );
             } else if let (Some(h), Some(fs)) = (&action_host, &from_site) {
-                if &site(h) != fs {
+                if !same_organisation(h, fs) {
                     hits.add(
                         "links.external_form",
                         Severity::Low,
@@ -276,11 +276,30 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
                 ev(note),
             );
         }
+        if link.source == UrlSource::Href
+            && from_site.is_some_and(|fs| !same_organisation(fs, host))
+            && !DOMAINS.click_tracking.iter().any(|d| is_within(host, d))
+            && link
+                .anchor_text
+                .as_deref()
+                .is_some_and(crate::data::is_call_to_action)
+        {
+            hits.add(
+                "links.call_to_action_elsewhere",
+                Severity::Low,
+                t::SPEARPHISHING_LINK,
+                "A button asking the reader to act leads away from the sender's domain",
+                ev(format!(
+                    "\"{}\" goes to {host}",
+                    link.anchor_text.as_deref().unwrap_or_default()
+                )),
+            );
+        }
         if let Some(note) = anchor_mismatch(link, host) {
             // Senders that route links through their own site ("lindows.com/walmart" shown as
             // "walmart.com") redirect, they do not hide where the reader lands first.
             let via_tracker = DOMAINS.click_tracking.iter().any(|d| is_within(host, d));
-            if from_site.is_some_and(|fs| fs == site(host)) || via_tracker {
+            if from_site.is_some_and(|fs| same_organisation(fs, host)) || via_tracker {
                 hits.add("links.anchor_via_redirect", Severity::Low, t::MASQUERADING, "Link text shows another domain, but the link goes through the sender's own domain or a mailing service's click tracker", ev(note));
             } else {
                 hits.add(
@@ -492,6 +511,9 @@ fn anchor_mismatch(link: &Link, host: &str) -> Option<String> {
     }
     let text = link.anchor_text.as_deref()?.trim();
     let shown = shown_host(text)?;
+    if same_organisation(&shown, host) {
+        return None;
+    }
     let (a, b) = (site(&shown), site(host));
     // One organisation, two domains (gmail.com shown, google.com linked) is not deception.
     if a == b || BRANDS.iter().any(|br| br.owns(&shown) && br.owns(host)) {
@@ -582,10 +604,17 @@ mod tests {
 
     #[test]
     fn claimed_brand_with_links_elsewhere() {
-        let f = run(&Links, "From: PayPal Service <info@mailer-7.example.com>\r\nContent-Type: text/html\r\n\r\n<a href=\"https://pp-help.example.net/x\">Log in</a>");
+        let f = run(&Links, "From: PayPal Service <info@mailer-7.example.com>\r\nContent-Type: text/html\r\n\r\n<a href=\"https://pp-help.example.net/x\">Account</a>");
         assert_eq!(ids(&f), ["links.claimed_brand_elsewhere"]);
-        let f = run(&Links, "From: PayPal <info@esp.example.com>\r\nContent-Type: text/html\r\n\r\n<a href=\"https://www.paypal.com/x\">Log in</a>");
+        let f = run(&Links, "From: PayPal <info@esp.example.com>\r\nContent-Type: text/html\r\n\r\n<a href=\"https://www.paypal.com/x\">Your account</a>");
         assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn buttons_leading_elsewhere() {
+        let f = run(&Links, &html(r#"<a href="https://collect-pay.net/a">Verify now</a> <a href="https://shop.example.com/b">Shop now</a>"#).replace("a@shop.example", "a@shop.example.com"));
+        assert_eq!(ids(&f), ["links.call_to_action_elsewhere"]);
+        assert_eq!(f[0].evidence.len(), 1);
     }
 
     #[test]

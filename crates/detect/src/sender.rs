@@ -6,7 +6,7 @@
 //! the brand does not use, and free-mail senders.
 
 use crate::data::DOMAINS;
-use crate::domains::{looks_generated, registrable, site, tld};
+use crate::domains::{looks_generated, registrable, same_organisation, site, tld};
 use crate::{Context, Detector};
 use spearwatch_core::{technique as t, Evidence, Finding, Severity};
 use spearwatch_message::Mailbox;
@@ -122,7 +122,7 @@ impl Detector for Sender {
                 continue;
             };
             // Mailing lists point Reply-To at the list (RFC 2369 List-Post, RFC 2919 List-Id).
-            if site(rt_domain) == from_site || list_sites.contains(&site(rt_domain)) {
+            if same_organisation(rt_domain, from_domain) || list_sites.contains(&site(rt_domain)) {
                 continue;
             }
             let (id, sev, why) = if is_freemail(rt_domain) && !from_free {
@@ -153,7 +153,7 @@ impl Detector for Sender {
 
         if let Some(rp) = mail.return_path.as_deref() {
             let rp_domain = rp.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
-            if !rp_domain.is_empty() && site(rp_domain) != from_site {
+            if !rp_domain.is_empty() && !same_organisation(rp_domain, from_domain) {
                 out.push(
                     Finding::new(
                         "sender.return_path_divergent",
@@ -169,7 +169,7 @@ impl Detector for Sender {
 
         if let Some(s) = &mail.sender {
             if let Some(sd) = s.domain() {
-                if site(sd) != from_site && !list_sites.contains(&site(sd)) {
+                if !same_organisation(sd, from_domain) && !list_sites.contains(&site(sd)) {
                     out.push(
                         Finding::new(
                             "sender.sender_divergent",
