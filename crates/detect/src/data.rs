@@ -35,6 +35,30 @@ pub static DOMAINS: LazyLock<DomainLists> = LazyLock::new(|| {
 });
 
 #[derive(Debug, Deserialize)]
+struct RolesFile {
+    names: Vec<String>,
+}
+
+/// Department and system-role display names (`data/roles.toml`).
+pub static ROLE_NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let f: RolesFile =
+        toml::from_str(include_str!("../data/roles.toml")).expect("data/roles.toml is valid");
+    f.names.into_iter().map(|n| n.to_lowercase()).collect()
+});
+
+/// The role named in a display name ("IT Support", "보안팀"), if any.
+pub fn role_named_in(name: &str) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    ROLE_NAMES
+        .iter()
+        .map(String::as_str)
+        .find(|r| match lower.find(r) {
+            Some(i) => !r.is_ascii() || word_at(&lower, i, i + r.len()),
+            None => false,
+        })
+}
+
+#[derive(Debug, Deserialize)]
 pub struct Brand {
     pub name: String,
     pub keywords: Vec<String>,
@@ -124,6 +148,7 @@ pub(crate) fn warm_up() {
     LazyLock::force(&BRAND_INDEX);
     LazyLock::force(&LOOKALIKES);
     LazyLock::force(&CALL_TO_ACTION);
+    LazyLock::force(&ROLE_NAMES);
     LazyLock::force(&LEXICON);
 }
 

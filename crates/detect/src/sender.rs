@@ -45,6 +45,14 @@ impl Detector for Sender {
         }
 
         if from_free {
+            if let Some(role) = from.name.as_deref().and_then(crate::data::role_named_in) {
+                out.push(
+                    Finding::new("sender.role_on_freemail", Severity::Medium, format!("A department or system role (\"{role}\") writes from a free-mail address"))
+                        .technique(t::IMPERSONATION)
+                        .technique(t::EMAIL_ACCOUNTS)
+                        .evidence(Evidence::header("From", from.display()).with_note("organisations do not run departments from free-mail accounts")),
+                );
+            }
             out.push(
                 Finding::new(
                     "sender.freemail",
@@ -402,6 +410,19 @@ mod tests {
         assert_eq!(ids(&f), ["sender.generated_address"]);
         let f = run(&Sender, "From: Support <llc@bruidswinkel.site>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.abused_tld"]);
+    }
+
+    #[test]
+    fn role_names_on_freemail() {
+        let f = run(
+            &Sender,
+            "From: =?UTF-8?B?7Jq07JiB7YyAIOq0gOumrOyekA==?= <ops.admin2026@naver.com>\r\n\r\nx",
+        ); // 운영팀 관리자
+        assert_eq!(ids(&f), ["sender.role_on_freemail", "sender.freemail"]);
+        let f = run(&Sender, "From: IT Support <it@corp.example.com>\r\n\r\nx");
+        assert!(f.is_empty(), "{:?}", ids(&f));
+        let f = run(&Sender, "From: Supportive Parent <p@gmail.com>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.freemail"]);
     }
 
     #[test]
