@@ -113,48 +113,42 @@ struct Scanned {
     weight: usize,
 }
 
-fn scanned_texts(mail: &Mail) -> Vec<Scanned> {
+/// The subject (weight 2) and the first `MAX_SCAN_BYTES` of each body (weight 1), as written.
+fn raw_texts(mail: &Mail) -> Vec<(&str, Source, usize)> {
     let mut v = Vec::new();
     if let Some(s) = &mail.subject {
-        v.push(Scanned {
-            source: Source::Header {
+        v.push((
+            s.as_str(),
+            Source::Header {
                 name: "Subject".into(),
                 part: None,
             },
-            text: normalise(s),
-            weight: 2,
-        });
+            2,
+        ));
     }
     for b in mail.body_texts() {
         let cut = b.text.floor_char_boundary(b.text.len().min(MAX_SCAN_BYTES));
-        v.push(Scanned {
-            source: Source::Body { part: b.part },
-            text: normalise(&b.text[..cut]),
-            weight: 1,
-        });
+        v.push((&b.text[..cut], Source::Body { part: b.part }, 1));
     }
     v
+}
+
+fn scanned_texts(mail: &Mail) -> Vec<Scanned> {
+    raw_texts(mail)
+        .into_iter()
+        .map(|(text, source, weight)| Scanned {
+            source,
+            text: normalise(text),
+            weight,
+        })
+        .collect()
 }
 
 /// Passwords announced in the message ("password: x7Kq2", "비밀번호는 0427"), for the attachment engine
 /// to try on encrypted archives, with where each was seen.
 pub fn harvest_passwords(mail: &Mail) -> Vec<(String, Source)> {
-    let mut texts: Vec<(&str, Source)> = Vec::new();
-    if let Some(s) = &mail.subject {
-        texts.push((
-            s,
-            Source::Header {
-                name: "Subject".into(),
-                part: None,
-            },
-        ));
-    }
-    for b in mail.body_texts() {
-        let cut = b.text.floor_char_boundary(b.text.len().min(MAX_SCAN_BYTES));
-        texts.push((&b.text[..cut], Source::Body { part: b.part }));
-    }
     let mut out: Vec<(String, Source)> = Vec::new();
-    for (text, source) in texts {
+    for (text, source, _) in raw_texts(mail) {
         for hit in PASSWORD_HINTS.find_iter(text) {
             if !boundary_ok(text, hit.start(), hit.end(), false) {
                 continue;
