@@ -102,7 +102,7 @@ impl Report {
         }
     }
 
-    /// The report for an input that could not be read at all (kept so a batch loses nothing).
+    /// Judged phishing or malicious: what a gateway quarantines or rejects by default.
     pub fn is_flagged(&self) -> bool {
         self.verdict.is_flagged()
     }
