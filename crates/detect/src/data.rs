@@ -291,6 +291,15 @@ fn fold_label(label: &str) -> String {
     fold_ascii_lookalikes(&label.to_lowercase().replace('-', ""))
 }
 
+/// `candidate` is `label` with one letter typed twice ("naverr", "gmaill"): a typo-squat, never a word.
+fn is_doubled(candidate: &str, label: &str) -> bool {
+    let c: Vec<char> = candidate.chars().collect();
+    c.len() == label.chars().count() + 1
+        && (1..c.len()).any(|i| {
+            c[i] == c[i - 1] && c[..i].iter().chain(&c[i + 1..]).copied().eq(label.chars())
+        })
+}
+
 fn deletions(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     (0..chars.len())
@@ -320,8 +329,8 @@ pub fn lookalike_of(host: &str, min_edit_len: usize) -> Option<(&'static Brand, 
         return None;
     }
     let ix = &*LOOKALIKES;
-    // The same label after folding counts only when folding changed something ("paypa1", "pay-pal"):
-    // a brand's plain name under another suffix is too often the brand's own country site
+    // The same label after folding counts only when the label itself differs ("paypa1", "pay-pal",
+    // "upblt"): a brand's plain name under another suffix is too often the brand's own country site
     // (google.co.uk).
     // Authorities have no country sites, so their name under any other suffix is an imitation
     // (hometax.kr for hometax.go.kr).
@@ -332,7 +341,7 @@ pub fn lookalike_of(host: &str, min_edit_len: usize) -> Option<(&'static Brand, 
             v.iter()
                 .copied()
                 .filter(|(bi, di)| {
-                    folded != label
+                    brand_label(&BRANDS[*bi].domains[*di]).is_some_and(|l| l != label)
                         || GOVERNMENT_SUFFIXES
                             .iter()
                             .any(|s| BRANDS[*bi].domains[*di].ends_with(s))
@@ -347,7 +356,8 @@ pub fn lookalike_of(host: &str, min_edit_len: usize) -> Option<(&'static Brand, 
             candidates.extend(v.iter().copied().filter(|(bi, di)| {
                 brand_label(&BRANDS[*bi].domains[*di]).is_some_and(|l| {
                     let l = fold_label(&l);
-                    l.chars().count() >= min_edit_len && strsim::osa_distance(&l, &folded) == 1
+                    strsim::osa_distance(&l, &folded) == 1
+                        && (l.chars().count() >= min_edit_len || is_doubled(&folded, &l))
                 })
             }));
         }
@@ -570,7 +580,24 @@ mod tests {
         ] {
             assert_eq!(lookalike_of(host, 5).map(|(_, d)| d), None, "{host}");
         }
-        assert!(lookalike_of("upbitt.com", 6).is_none());
+        assert_eq!(
+            lookalike_of("upbitt.com", 6).map(|(_, d)| d),
+            Some("upbit.com"),
+            "doubled letter"
+        );
+        assert_eq!(
+            lookalike_of("nid.naverr.com", 6).map(|(_, d)| d),
+            Some("naver.com")
+        );
+        assert_eq!(
+            lookalike_of("upblt.com", 6).map(|(_, d)| d),
+            Some("upbit.com"),
+            "l for i"
+        );
+        assert!(
+            lookalike_of("upbat.com", 6).is_none(),
+            "substitution in a five-letter name"
+        );
         assert!(lookalike_of("www.qmail.org", 6).is_none());
         assert_eq!(
             lookalike_of("paypall.com", 6).map(|(_, d)| d),

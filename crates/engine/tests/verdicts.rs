@@ -303,3 +303,28 @@ fn modern_legitimate_mail_stays_clean() {
         );
     }
 }
+
+/// Kimsuky approaching a researcher: a manuscript request with an honorarium from a free-mail account
+/// posing as a think tank, the "draft" behind a link to a look-alike of Naver's login.
+#[test]
+fn manuscript_request_to_a_researcher() {
+    let raw = format!(
+        "From: {} <kinu.research2026@naver.com>\r\nTo: prof.lee@univ.ac.kr\r\nSubject: {}\r\nMessage-ID: <k1@naver.com>\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n<p>안녕하십니까, 교수님. 한반도 정세와 비핵화 협상에 관한 원고 청탁을 드리고자 연락드립니다.</p>\
+         <p>원고료(사례비)는 50만원이며, 세부 내용은 아래 문서를 확인 부탁드립니다.</p>\
+         <p><a href=\"https://nid.naverr.com/login?doc=draft\">원고 요청서 확인하기</a></p>",
+        b64("통일연구원 연구기획팀"),
+        b64("[원고 청탁] 한반도 정세 전망 기고 요청")
+    );
+    let r = scan(raw.as_bytes());
+    assert!(r.verdict >= Verdict::Phishing, "{} {:?}", r.score, ids(&r));
+    assert_has(
+        &r,
+        &[
+            "lure.expert_outreach",
+            "links.lookalike_domain",
+            "sender.freemail",
+            "links.call_to_action_elsewhere",
+        ],
+    );
+}
