@@ -20,6 +20,13 @@ impl Detector for Structure {
             let f = match a {
                 Anomaly::Unparsable => Finding::new("structure.unparsable", Severity::Medium, "The data is not a parsable mail message")
                     .evidence(Evidence::structure(format!("{} bytes", cx.mail.size))),
+                Anomaly::ParserFailed => Finding::new(
+                    "structure.parser_failed",
+                    Severity::Medium,
+                    "The MIME structure could not be parsed; only the headers were analysed",
+                )
+                .technique(t::OBFUSCATED_FILES)
+                .evidence(Evidence::structure("malformed multipart structure")),
                 Anomaly::NoFromHeader => Finding::new("structure.no_from", Severity::Medium, "The message has no From header (RFC 5322 §3.6 requires one)")
                     .technique(t::EMAIL_SPOOFING)
                     .evidence(Evidence::structure("From header missing")),

@@ -149,6 +149,8 @@ pub struct Attachment {
 pub enum Anomaly {
     /// The bytes were not a parsable RFC 5322 message at all.
     Unparsable,
+    /// The MIME parser gave up on the body structure; only the header section was read.
+    ParserFailed,
     NoFromHeader,
     /// A header that must appear at most once (RFC 5322 §3.6) appeared `count` times.
     DuplicateHeader {

@@ -6,6 +6,7 @@ use mail_parser::{Address, HeaderValue, MessageParser, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::panic::catch_unwind;
 
 /// Bounds on the work done for one message. Hitting one records [`Anomaly::LimitReached`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +54,17 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Mail {
     };
     let transcoded = transcode_8bit_headers(raw, &mut mail);
     let bytes: &[u8] = transcoded.as_deref().unwrap_or(raw);
-    let Some(msg) = MessageParser::default().parse(bytes) else {
+    // mail-parser asserts its own invariants in debug builds and hostile MIME can trip them (found by
+    // fuzzing: "Invalid part ID, could not find multipart"). Contain that here and fall back to the
+    // header section alone, so the message still gets its sender and subject checks.
+    let parsed = catch_unwind(|| MessageParser::default().parse(bytes)).unwrap_or_else(|_| {
+        mail.anomalies.push(Anomaly::ParserFailed);
+        let end = header_end(bytes);
+        catch_unwind(|| MessageParser::default().parse(&bytes[..end]))
+            .ok()
+            .flatten()
+    });
+    let Some(msg) = parsed else {
         mail.anomalies.push(Anomaly::Unparsable);
         return mail;
     };
