@@ -175,7 +175,9 @@ pub fn brand_named_in(text: &str) -> Option<(&'static Brand, &'static str)> {
     };
     consider(&lower, &ix.exact, &ix.exact_ids, true);
     consider(&folded, &ix.folded, &ix.folded_ids, true);
-    if !text.is_ascii() {
+    // Hangul, Han and Kana have no Latin look-alikes worth the cost of a skeleton; anything else
+    // outside ASCII (Cyrillic, Greek, symbol letters) may be a disguised brand.
+    if text.chars().any(|c| !c.is_ascii() && !is_east_asian(c)) {
         // Skeleton first (capital Greek Μ maps to M; its lower-case μ would not), then lower-case,
         // then skeleton again so both sides are in the same form ("m" becomes "rn" in skeletons).
         let once: String = unicode_security::skeleton(text).collect();
@@ -183,6 +185,11 @@ pub fn brand_named_in(text: &str) -> Option<(&'static Brand, &'static str)> {
         consider(&skel, &ix.skeleton, &ix.skeleton_ids, false);
     }
     best.map(|(b, k)| (&BRANDS[b], BRANDS[b].keywords[k].as_str()))
+}
+
+fn is_east_asian(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3130..=0x318F | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3)
 }
 
 /// Brands whose keywords or domains occur in `hay` (a lower-case host or URL), by index, sorted.
@@ -203,13 +210,27 @@ pub fn brands_in_url(hay: &str) -> Vec<&'static Brand> {
 /// labels within one insertion, deletion, substitution or adjacent swap share an entry (the
 /// symmetric-delete idea of SymSpell), so a look-up costs one hash probe per character.
 struct Lookalikes {
-    by_delete: HashMap<String, Vec<(usize, usize)>>,
-    folded_labels: HashMap<String, Vec<(usize, usize)>>,
+    entries: Vec<LookalikeEntry>,
+    /// Deletion variant (and the folded label itself) -> entries.
+    by_delete: HashMap<String, Vec<usize>>,
+    /// Folded label -> entries.
+    folded_labels: HashMap<String, Vec<usize>>,
+}
+
+struct LookalikeEntry {
+    brand: usize,
+    domain: usize,
+    label: String,
+    folded: String,
+    government: bool,
 }
 
 static LOOKALIKES: LazyLock<Lookalikes> = LazyLock::new(|| {
-    let mut by_delete: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-    let mut folded_labels: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    let mut ix = Lookalikes {
+        entries: Vec::new(),
+        by_delete: HashMap::new(),
+        folded_labels: HashMap::new(),
+    };
     for (bi, b) in BRANDS.iter().enumerate() {
         for (di, d) in b.domains.iter().enumerate() {
             let Some(label) = brand_label(d) else {
@@ -221,20 +242,23 @@ static LOOKALIKES: LazyLock<Lookalikes> = LazyLock::new(|| {
             {
                 continue;
             }
-            folded_labels
-                .entry(folded.clone())
-                .or_default()
-                .push((bi, di));
+            let e = ix.entries.len();
+            ix.folded_labels.entry(folded.clone()).or_default().push(e);
             for del in deletions(&folded) {
-                by_delete.entry(del).or_default().push((bi, di));
+                ix.by_delete.entry(del).or_default().push(e);
             }
-            by_delete.entry(folded).or_default().push((bi, di));
+            ix.by_delete.entry(folded.clone()).or_default().push(e);
+            let government = GOVERNMENT_SUFFIXES.iter().any(|s| d.ends_with(s));
+            ix.entries.push(LookalikeEntry {
+                brand: bi,
+                domain: di,
+                label,
+                folded,
+                government,
+            });
         }
     }
-    Lookalikes {
-        by_delete,
-        folded_labels,
-    }
+    ix
 });
 
 /// Brand keywords and domain labels that are also ordinary words or names ("outlook", "office",
@@ -331,49 +355,43 @@ pub fn lookalike_of(host: &str, min_edit_len: usize) -> Option<(&'static Brand, 
     let ix = &*LOOKALIKES;
     // The same label after folding counts only when the label itself differs ("paypa1", "pay-pal",
     // "upblt"): a brand's plain name under another suffix is too often the brand's own country site
-    // (google.co.uk).
-    // Authorities have no country sites, so their name under any other suffix is an imitation
-    // (hometax.kr for hometax.go.kr).
-    let mut candidates: Vec<(usize, usize)> = ix
+    // (google.co.uk). Authorities have no country sites, so their name under any other suffix is an
+    // imitation (hometax.kr for hometax.go.kr).
+    let mut candidates: Vec<usize> = ix
         .folded_labels
         .get(&folded)
-        .map(|v| {
-            v.iter()
-                .copied()
-                .filter(|(bi, di)| {
-                    brand_label(&BRANDS[*bi].domains[*di]).is_some_and(|l| l != label)
-                        || GOVERNMENT_SUFFIXES
-                            .iter()
-                            .any(|s| BRANDS[*bi].domains[*di].ends_with(s))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&e| ix.entries[e].label != label || ix.entries[e].government)
+        .collect();
     for key in std::iter::once(folded.clone()).chain(deletions(&folded)) {
-        if let Some(v) = ix.by_delete.get(&key) {
-            // Shared deletions also pair labels two edits apart: keep true one-edit neighbours
-            // (optimal string alignment distance, which counts an adjacent swap as one edit).
-            candidates.extend(v.iter().copied().filter(|(bi, di)| {
-                brand_label(&BRANDS[*bi].domains[*di]).is_some_and(|l| {
-                    let l = fold_label(&l);
-                    strsim::osa_distance(&l, &folded) == 1
-                        && (l.chars().count() >= min_edit_len || is_doubled(&folded, &l))
-                })
-            }));
-        }
+        // Shared deletions also pair labels two edits apart: keep true one-edit neighbours (optimal
+        // string alignment distance, which counts an adjacent swap as one edit).
+        candidates.extend(
+            ix.by_delete
+                .get(&key)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|&e| {
+                    let l = &ix.entries[e].folded;
+                    strsim::osa_distance(l, &folded) == 1
+                        && (l.chars().count() >= min_edit_len || is_doubled(&folded, l))
+                }),
+        );
     }
     candidates.sort_unstable();
     candidates.dedup();
     candidates
         .into_iter()
-        .map(|(bi, di)| (&BRANDS[bi], BRANDS[bi].domains[di].as_str()))
-        .find(|(b, _)| {
-            !b.owns(host)
-                && !b
-                    .domains
-                    .iter()
-                    .any(|d| crate::domains::registrable(d).as_deref() == Some(reg.as_str()))
+        .map(|e| {
+            (
+                &BRANDS[ix.entries[e].brand],
+                BRANDS[ix.entries[e].brand].domains[ix.entries[e].domain].as_str(),
+            )
         })
+        .find(|(b, _)| !b.owns(host))
 }
 
 /// Anchor texts short enough to be a button ("Verify now", "확인하기").

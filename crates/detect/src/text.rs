@@ -98,7 +98,10 @@ impl Detector for Text {
         let mut hidden_words = 0usize;
         for (i, (src, text)) in seen.iter().enumerate() {
             let in_header = i < header_count;
-            for word in text.split(|c: char| !(c.is_alphanumeric() || is_invisible(c) || c == '\''))
+            // Words end at white space and ASCII punctuation; other non-ASCII marks stay inside the word
+            // (cheaper than a Unicode class lookup per character, and harmless to the checks below).
+            for word in
+                text.split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '\''))
             {
                 if word.is_ascii() || word.is_empty() {
                     continue;
@@ -206,6 +209,10 @@ fn is_confusable_script(s: Script) -> bool {
 }
 
 fn is_mixed_latin_confusable(word: &str) -> bool {
+    // Needs two Latin letters; Korean or Cyrillic text without any ASCII letter is skipped cheaply.
+    if word.bytes().filter(u8::is_ascii_alphabetic).count() < 2 {
+        return false;
+    }
     let (mut latin, mut other) = (0usize, 0usize);
     for c in word.chars().filter(|c| c.is_alphabetic()) {
         match c.script() {
