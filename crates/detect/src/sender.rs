@@ -3,7 +3,8 @@
 //! Compares the registrable domains (public suffix list) of From, Reply-To, Return-Path and Sender;
 //! looks for an address or domain written into the display name (the "Name <evil>" trick that makes a
 //! mail client show `ceo@company.example`), brand or authority names in the display name on a domain
-//! the brand does not use, and free-mail senders.
+//! the brand does not use, look-alikes of brand domains in From and Reply-To, free-mail senders and
+//! departments writing from free-mail, and sender domains that are invalid or machine-generated.
 
 use crate::data::DOMAINS;
 use crate::domains::{looks_generated, registrable, same_organisation, site, tld};
