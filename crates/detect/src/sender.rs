@@ -407,7 +407,7 @@ mod tests {
 
     #[test]
     fn generated_sender() {
-        let f = run(&Sender, "From: Best Buy <uazaw@ug7n15uql1.com>\r\n\r\nx");
+        let f = run(&Sender, "From: Shop <uazaw@ug7n15uql1.com>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.generated_address"]);
         let f = run(&Sender, "From: Support <llc@bruidswinkel.site>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.abused_tld"]);
