@@ -177,6 +177,28 @@ fn check(a: &Attachment, out: &mut Vec<Finding>) {
         );
     }
 
+    if !runs {
+        if let Some(expected) = expected_kinds(ext) {
+            let known = !matches!(a.detected_type, FileKind::Unknown | FileKind::Text);
+            if known && !expected.contains(&a.detected_type) {
+                out.push(
+                    Finding::new(
+                        "attachment.extension_mismatch",
+                        Severity::Medium,
+                        format!(
+                            "Attachment \"{name}\" is named .{ext} but its content is {:?}",
+                            a.detected_type
+                        ),
+                    )
+                    .technique(t::MASQUERADING)
+                    .evidence(ev(format!(
+                        "declared {}, magic bytes say {:?}",
+                        a.declared_type, a.detected_type
+                    ))),
+                );
+            }
+        }
+    }
     if let Some(markers) = smuggling_markers(a) {
         out.push(
             Finding::new("attachment.html_smuggling", Severity::Critical, format!("Attachment \"{name}\" builds a file in the browser from data it carries (HTML smuggling)"))
@@ -234,6 +256,24 @@ fn check(a: &Attachment, out: &mut Vec<Finding>) {
             .evidence(ev(format!("{} bytes, sha256 {}", a.size, a.sha256))),
         );
     }
+}
+
+/// What the content of a file with this extension should be, for the extensions readers trust.
+fn expected_kinds(ext: &str) -> Option<&'static [FileKind]> {
+    Some(match ext {
+        "pdf" => &[FileKind::Pdf],
+        // HWP 5 and legacy Office are compound files; HWPX and OOXML are zip packages.
+        "doc" | "xls" | "ppt" | "hwp" | "msg" => &[FileKind::Ole, FileKind::Rtf],
+        "docx" | "docm" | "xlsx" | "xlsm" | "pptx" | "pptm" | "hwpx" | "zip" => &[FileKind::Zip],
+        "rtf" => &[FileKind::Rtf],
+        "png" => &[FileKind::Png],
+        "jpg" | "jpeg" => &[FileKind::Jpeg],
+        "gif" => &[FileKind::Gif],
+        "rar" => &[FileKind::Rar],
+        "7z" => &[FileKind::SevenZip],
+        "gz" | "tgz" => &[FileKind::Gzip],
+        _ => return None,
+    })
 }
 
 /// Script calls that turn data carried in a page into a file the browser saves or opens: decoding
@@ -341,6 +381,29 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("createobjecturl"));
+    }
+
+    #[test]
+    fn document_extension_with_other_content() {
+        // "invoice.pdf" that is a web page: a phishing form dressed as a PDF.
+        let f = run(
+            &Attachments,
+            &with_attachment(
+                "invoice.pdf",
+                "application/pdf",
+                "PGh0bWw+PGJvZHk+PGZvcm0+PC9mb3JtPjwvYm9keT48L2h0bWw+",
+            ),
+        );
+        assert_eq!(
+            ids(&f),
+            ["attachment.extension_mismatch", "attachment.html"]
+        );
+        // A .doc that is really RTF is how Word itself saves some files: not reported.
+        let f = run(
+            &Attachments,
+            &with_attachment("letter.doc", "application/msword", "e1xydGYxXGFuc2kK"),
+        );
+        assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
     #[test]
