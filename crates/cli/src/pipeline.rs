@@ -43,10 +43,13 @@ pub fn run(
             for src in sources {
                 let tx = &item_tx;
                 let mut send = |r: Result<Item, InputError>| {
-                    // A closed channel means the consumer stopped (e.g. broken pipe): stop reading.
+                    // The receiving side lives until every worker is done, so a send only fails
+                    // if the workers are gone; there is nobody left to tell.
                     let _ = tx.send((idx, r));
                     idx += 1;
                 };
+                // Per-message errors of a source (an oversized message in an mbox) are reported after
+                // that source's messages: `read` holds the item callback while it reports them.
                 let mut errors = Vec::new();
                 let res = src.read(limits, &mut |item| send(Ok(item)), &mut |e| errors.push(e));
                 for e in errors {
