@@ -25,24 +25,21 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         unreadable += 1;
     }
 
-    // A progress line only for people watching a multi-input run.
+    // A progress line only for people watching a multi-input run. The total is not known up front
+    // (an mbox holds any number of messages), so it counts what is done.
     let interactive = std::io::stderr().is_terminal() && !a.quiet;
-    let bar = if interactive
-        && (sources.len() > 1
-            || sources
-                .iter()
-                .any(|s| matches!(s, spearwatch_input::Source::Mbox(_))))
-    {
-        let b =
-            ProgressBar::with_draw_target(Some(sources.len() as u64), ProgressDrawTarget::stderr());
+    let multi = sources.len() > 1
+        || sources
+            .iter()
+            .any(|s| matches!(s, spearwatch_input::Source::Mbox(_)));
+    let bar = (interactive && multi).then(|| {
+        let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         b.set_style(
-            ProgressStyle::with_template("{spinner} {pos}/{len} inputs, {msg} [{elapsed}]")
+            ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
-        Some(b)
-    } else {
-        None
-    };
+        b
+    });
     let mut scanned = 0usize;
 
     if a.format == Format::Table {
@@ -69,18 +66,21 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                     if a.fail_on.is_some_and(|f| report.verdict >= f) {
                         failed_on = true;
                     }
-                    let res = match a.format {
-                        Format::Jsonl => serde_json::to_writer(&mut out, &*report)
-                            .map_err(std::io::Error::from)
-                            .and_then(|_| out.write_all(b"\n")),
-                        Format::Table => write_row(&mut out, &report, a.all_findings),
+                    // With a progress line on the same terminal, each row is written while the line
+                    // is cleared, so the two never interleave.
+                    let res = match &bar {
+                        Some(b) => b.suspend(|| {
+                            write_report(&mut out, &report, a.format, a.all_findings)
+                                .and_then(|_| out.flush())
+                        }),
+                        None => write_report(&mut out, &report, a.format, a.all_findings),
                     };
                     write_err = res.err();
                     if let Some(b) = &bar {
-                        b.set_message(format!("{scanned} messages"));
-                        if !report.path.contains('#') {
-                            b.inc(1);
-                        }
+                        b.set_message(format!(
+                            "{scanned} messages scanned, {unreadable} unreadable"
+                        ));
+                        b.tick();
                     }
                 }
                 Event::Failed { error } => {
@@ -119,6 +119,21 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     } else {
         exit::OK
     })
+}
+
+fn write_report(
+    out: &mut impl Write,
+    r: &Report,
+    format: Format,
+    all: bool,
+) -> std::io::Result<()> {
+    match format {
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, r)?;
+            out.write_all(b"\n")
+        }
+        Format::Table => write_row(out, r, all),
+    }
 }
 
 fn write_row(out: &mut impl Write, r: &Report, all: bool) -> std::io::Result<()> {

@@ -147,13 +147,16 @@ impl Detector for Auth {
                 .collect();
             if !passes.is_empty() {
                 reported_untrusted = true;
-                let who = ar.authserv_id.as_deref().unwrap_or("(no authserv-id)");
+                let who = match ar.authserv_id.as_deref() {
+                    Some(id) => format!("authserv-id {id}, not trusted"),
+                    None => "no authserv-id".to_string(),
+                };
                 out.push(
                     Finding::new(
                         "auth.untrusted_pass",
                         Severity::Low,
                         format!(
-                            "Authentication-Results from an untrusted host ({who}) claims {} pass",
+                            "An untrusted Authentication-Results header ({who}) claims {} pass",
                             passes.join("/")
                         ),
                     )

@@ -389,6 +389,8 @@ fn raw_header(msg: &mail_parser::Message<'_>, bytes: &[u8], name: &str) -> Strin
 /// The decoded text of a header value, falling back to the raw value with folding removed.
 fn header_text(v: &HeaderValue<'_>, raw: &str) -> String {
     match v {
+        // Unstructured fields mail-parser does not know keep their folding (RFC 5322 §2.2.3).
+        HeaderValue::Text(t) if t.contains('\n') => unfold(t),
         HeaderValue::Text(t) => t.to_string(),
         HeaderValue::TextList(l) => l.join(", "),
         HeaderValue::Address(a) => a
