@@ -307,14 +307,6 @@ impl Detector for Lures {
     }
 }
 
-/// Headers the receiving system writes with the real recipient (the envelope RCPT TO).
-const RECIPIENT_HEADERS: &[&str] = &[
-    "Delivered-To",
-    "X-Original-To",
-    "X-Delivered-To",
-    "Envelope-To",
-];
-
 /// Mass phishing personalises subjects with the address it was sent to ("user@corp.example, your
 /// mailbox is full"); people write names. Returns the note for the finding.
 fn address_in_subject(mail: &Mail) -> Option<String> {
@@ -322,19 +314,7 @@ fn address_in_subject(mail: &Mail) -> Option<String> {
     if !subject.contains('@') {
         return None;
     }
-    let recipients = mail
-        .to
-        .iter()
-        .chain(&mail.cc)
-        .filter_map(|m| m.address.clone())
-        .chain(
-            RECIPIENT_HEADERS
-                .iter()
-                .flat_map(|h| mail.header_values(h))
-                .map(|v| v.trim().trim_matches(['<', '>']).to_string()),
-        );
-    for r in recipients {
-        let r = r.to_lowercase();
+    for r in mail.recipients() {
         if r.len() >= 6 && r.contains('@') && subject.contains(&r) {
             return Some(format!("contains the recipient address {r}: mass phishing personalises this way, people do not"));
         }

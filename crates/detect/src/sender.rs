@@ -160,6 +160,10 @@ impl Detector for Sender {
             break;
         }
 
+        if let Some(f) = own_domain_spoof(mail, from, from_domain, &list_sites) {
+            out.push(f);
+        }
+
         if let Some(rp) = mail.return_path.as_deref() {
             let rp_domain = rp.rsplit_once('@').map(|(_, d)| d).unwrap_or("");
             if !rp_domain.is_empty() && !same_organisation(rp_domain, from_domain) {
@@ -197,6 +201,66 @@ impl Detector for Sender {
             display_name_checks(name, from, from_domain, &from_site, out);
         }
     }
+}
+
+/// The From domain is the recipient's own organisation, but the envelope sender (Return-Path) or the
+/// reply address belongs to someone else: mail from a colleague does not bounce to, or get answered
+/// at, another organisation. Mailing lists are excepted (they rewrite the envelope).
+fn own_domain_spoof(
+    mail: &spearwatch_message::Mail,
+    from: &Mailbox,
+    from_domain: &str,
+    list_sites: &[String],
+) -> Option<Finding> {
+    let via_list = ["List-Id", "List-Post", "List-Unsubscribe", "Mailing-List"]
+        .iter()
+        .any(|h| mail.header(h).is_some());
+    if via_list || !list_sites.is_empty() || is_freemail(from_domain) {
+        return None;
+    }
+    // Writers who copy themselves are not the recipient organisation.
+    let own = from.address.as_deref().unwrap_or("").to_lowercase();
+    let recipient_domains: Vec<String> = mail
+        .recipients()
+        .iter()
+        .filter(|a| **a != own)
+        .filter_map(|a| a.rsplit_once('@').map(|(_, d)| d.to_string()))
+        .collect();
+    if !recipient_domains
+        .iter()
+        .any(|d| same_organisation(d, from_domain))
+    {
+        return None;
+    }
+    let rp_domain = mail
+        .return_path
+        .as_deref()
+        .and_then(|rp| rp.rsplit_once('@'))
+        .map(|(_, d)| d.to_string());
+    let foreign_rp = rp_domain
+        .as_deref()
+        .filter(|d| !same_organisation(d, from_domain));
+    let foreign_rt = mail
+        .reply_to
+        .iter()
+        .filter_map(|m| m.domain())
+        .find(|d| !same_organisation(d, from_domain));
+    let (header, value) = match (foreign_rp, foreign_rt) {
+        (Some(d), _) => ("Return-Path", d.to_string()),
+        (None, Some(d)) => ("Reply-To", d.to_string()),
+        (None, None) => return None,
+    };
+    Some(
+        Finding::new(
+            "sender.own_domain_spoof",
+            Severity::High,
+            format!("Claims to come from the recipient's own organisation ({from_domain}) but its {header} is {value}"),
+        )
+        .technique(t::EMAIL_SPOOFING)
+        .technique(t::IMPERSONATION)
+        .evidence(Evidence::header("From", from.display()).with_note("the recipient's own domain"))
+        .evidence(Evidence::header(header, &value).with_note("another organisation")),
+    )
 }
 
 /// Registrable domains of the mailing list the message came through (List-Id, List-Post).
@@ -424,6 +488,17 @@ mod tests {
         assert!(f.is_empty(), "{:?}", ids(&f));
         let f = run(&Sender, "From: Supportive Parent <p@gmail.com>\r\n\r\nx");
         assert_eq!(ids(&f), ["sender.freemail"]);
+    }
+
+    #[test]
+    fn recipient_organisation_spoofed() {
+        let f = run(&Sender, "From: IT Helpdesk <it@exchange.co.kr>\r\nTo: kim@exchange.co.kr\r\nReturn-Path: <bounce@mailer-x.com>\r\n\r\nx");
+        assert_eq!(
+            ids(&f),
+            ["sender.own_domain_spoof", "sender.return_path_divergent"]
+        );
+        let f = run(&Sender, "From: Lee <lee@exchange.co.kr>\r\nTo: kim@exchange.co.kr\r\nReturn-Path: <lee@exchange.co.kr>\r\n\r\nx");
+        assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
     #[test]

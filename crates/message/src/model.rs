@@ -236,6 +236,33 @@ impl Mail {
         self.from.first()
     }
 
+    /// Recipient addresses, lower-case: To and Cc, and the envelope recipients the receiving system
+    /// wrote (Delivered-To, X-Original-To, Envelope-To), which are all there is for Bcc'd mail.
+    pub fn recipients(&self) -> Vec<String> {
+        const ENVELOPE: &[&str] = &[
+            "Delivered-To",
+            "X-Original-To",
+            "X-Delivered-To",
+            "Envelope-To",
+        ];
+        let mut v: Vec<String> = self
+            .to
+            .iter()
+            .chain(&self.cc)
+            .filter_map(|m| m.address.as_deref())
+            .map(str::to_lowercase)
+            .collect();
+        for h in ENVELOPE {
+            for value in self.header_values(h) {
+                let a = value.trim().trim_matches(['<', '>']).to_lowercase();
+                if a.contains('@') && !v.contains(&a) {
+                    v.push(a);
+                }
+            }
+        }
+        v
+    }
+
     /// All body text, plain and HTML-derived, for lexicon matching.
     pub fn body_texts(&self) -> impl Iterator<Item = &TextBody> {
         self.bodies.iter()
