@@ -328,3 +328,28 @@ fn manuscript_request_to_a_researcher() {
         ],
     );
 }
+
+/// An internal security notice spoofed from outside: the exchange's own domain in From, an envelope
+/// sender elsewhere, a password-expiry lure and a button to another site.
+#[test]
+fn spoofed_internal_security_notice() {
+    let raw = format!(
+        "Return-Path: <bounce@relay-mailer.top>\r\nFrom: {} <security@exchange.co.kr>\r\nTo: staff@exchange.co.kr\r\n\
+         Subject: {}\r\nMessage-ID: <s1@relay-mailer.top>\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+         <p>사내 메일 계정의 비밀번호가 만료되었습니다. 24시간 이내에 비밀번호 변경을 하지 않으면 계정이 정지됩니다.</p>\
+         <p><a href=\"https://mail-exchange-co-kr.web.app/reset\">비밀번호 변경하기</a></p>",
+        b64("정보보호팀"),
+        b64("[보안] 비밀번호 만료 안내")
+    );
+    let r = scan(raw.as_bytes());
+    assert!(r.verdict >= Verdict::Phishing, "{} {:?}", r.score, ids(&r));
+    assert_has(
+        &r,
+        &[
+            "sender.own_domain_spoof",
+            "lure.account_security",
+            "links.free_hosting",
+            "links.call_to_action_elsewhere",
+        ],
+    );
+}
