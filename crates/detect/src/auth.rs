@@ -229,6 +229,7 @@ fn trusted_findings(ar: &AuthResults, raw: &str, out: &mut Vec<Finding>) {
                     Severity::Low,
                     format!("DMARC could not be evaluated ({})", d.result),
                 )
+                .technique(t::EMAIL_SPOOFING)
                 .evidence(ev()),
             ),
             _ => {}

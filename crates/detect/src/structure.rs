@@ -19,6 +19,7 @@ impl Detector for Structure {
         for a in &cx.mail.anomalies {
             let f = match a {
                 Anomaly::Unparsable => Finding::new("structure.unparsable", Severity::Medium, "The data is not a parsable mail message")
+                    .technique(t::OBFUSCATED_FILES)
                     .evidence(Evidence::structure(format!("{} bytes", cx.mail.size))),
                 Anomaly::ParserFailed => Finding::new(
                     "structure.parser_failed",
@@ -54,8 +55,11 @@ impl Detector for Structure {
                     .technique(t::OBFUSCATED_FILES)
                     .evidence(Evidence::structure(format!("part {part}: {}", cx.mail.parts.get(*part).map(|p| p.content_type.as_str()).unwrap_or("?")))),
                 Anomaly::EightBitHeaders { charset } => Finding::new("structure.eight_bit_headers", Severity::Info, format!("Raw 8-bit header bytes, decoded as {charset}"))
+                    // Undeclared legacy charsets hide header words from filters that read UTF-8 only.
+                    .technique(t::OBFUSCATED_FILES)
                     .evidence(Evidence::structure(charset)),
                 Anomaly::EmptyBody => Finding::new("structure.empty_body", Severity::Low, "The message has no readable text and no attachment")
+                    .technique(t::OBFUSCATED_FILES)
                     .evidence(Evidence::structure("no text/plain or text/html content")),
                 Anomaly::LimitReached { what, limit } => Finding::new(
                     "structure.limit_reached",
@@ -65,6 +69,7 @@ impl Detector for Structure {
                 .technique(t::OBFUSCATED_FILES)
                 .evidence(Evidence::structure(format!("{what} > {limit}"))),
                 Anomaly::MissingMessageId => Finding::new("structure.no_message_id", Severity::Low, "The message has no Message-ID (every real mail client adds one)")
+                    .technique(t::EMAIL_SPOOFING)
                     .evidence(Evidence::structure("Message-ID header missing")),
             };
             if !out.iter().any(|o| o.id == f.id && o.evidence == f.evidence) {
