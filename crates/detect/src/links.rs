@@ -276,9 +276,10 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
                 ev(note),
             );
         }
+        let via_tracker = DOMAINS.click_tracking.iter().any(|d| is_within(host, d));
         if link.source == UrlSource::Href
             && from_site.is_some_and(|fs| !same_organisation(fs, host))
-            && !DOMAINS.click_tracking.iter().any(|d| is_within(host, d))
+            && !via_tracker
             && link
                 .anchor_text
                 .as_deref()
@@ -298,7 +299,6 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
         if let Some(note) = anchor_mismatch(link, host) {
             // Senders that route links through their own site ("lindows.com/walmart" shown as
             // "walmart.com") redirect, they do not hide where the reader lands first.
-            let via_tracker = DOMAINS.click_tracking.iter().any(|d| is_within(host, d));
             if from_site.is_some_and(|fs| same_organisation(fs, host)) || via_tracker {
                 hits.add("links.anchor_via_redirect", Severity::Low, t::MASQUERADING, "Link text shows another domain, but the link goes through the sender's own domain or a mailing service's click tracker", ev(note));
             } else {

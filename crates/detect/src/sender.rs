@@ -160,7 +160,7 @@ impl Detector for Sender {
             break;
         }
 
-        if let Some(f) = own_domain_spoof(mail, from, from_domain, &list_sites) {
+        if let Some(f) = own_domain_spoof(mail, from, from_domain) {
             out.push(f);
         }
 
@@ -210,12 +210,11 @@ fn own_domain_spoof(
     mail: &spearwatch_message::Mail,
     from: &Mailbox,
     from_domain: &str,
-    list_sites: &[String],
 ) -> Option<Finding> {
     let via_list = ["List-Id", "List-Post", "List-Unsubscribe", "Mailing-List"]
         .iter()
         .any(|h| mail.header(h).is_some());
-    if via_list || !list_sites.is_empty() || is_freemail(from_domain) {
+    if via_list || is_freemail(from_domain) {
         return None;
     }
     // Writers who copy themselves are not the recipient organisation.

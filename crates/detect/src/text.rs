@@ -23,29 +23,30 @@ impl Detector for Text {
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mail = cx.mail;
-        let mut seen: Vec<(Source, String)> = Vec::new();
+        // Borrowed from the message: the subject, the sender's display name, then body windows.
+        let mut seen: Vec<(Source, &str)> = Vec::new();
         if let Some(s) = &mail.subject {
             seen.push((
                 Source::Header {
                     name: "Subject".into(),
                     part: None,
                 },
-                s.clone(),
+                s,
             ));
         }
-        if let Some(n) = mail.from().and_then(|m| m.name.as_ref()) {
+        if let Some(n) = mail.from().and_then(|m| m.name.as_deref()) {
             seen.push((
                 Source::Header {
                     name: "From".into(),
                     part: None,
                 },
-                n.clone(),
+                n,
             ));
         }
         let header_count = seen.len();
         for b in mail.body_texts() {
             let cut = b.text.floor_char_boundary(b.text.len().min(MAX_BODY_BYTES));
-            seen.push((Source::Body { part: b.part }, b.text[..cut].to_string()));
+            seen.push((Source::Body { part: b.part }, &b.text[..cut]));
         }
 
         // Hidden text salting: paragraphs a reader never sees, there to feed filters benign words.
@@ -75,18 +76,26 @@ impl Detector for Text {
 
         // Hash-busting: random tokens appended to subjects and sender names so that each copy of a
         // mass mailing looks unique ("Saldo Liberado-SvQTr6zVfm1D0").
-        let tokens: Vec<&str> = seen[..header_count]
+        let tokens: Vec<(&Source, &str)> = seen[..header_count]
             .iter()
-            .flat_map(|(_, t)| t.split(|c: char| !c.is_ascii_alphanumeric()))
-            .filter(|w| is_random_token(w))
+            .flat_map(|(src, t)| {
+                t.split(|c: char| !c.is_ascii_alphanumeric())
+                    .map(move |w| (src, w))
+            })
+            .filter(|(_, w)| is_random_token(w))
             .take(3)
             .collect();
         if !tokens.is_empty() {
-            out.push(
-                Finding::new("text.random_token", Severity::Low, "Subject or sender name carries random-looking tokens (makes each copy of a mass mailing unique)")
-                    .technique(t::OBFUSCATED_FILES)
-                    .evidence(Evidence::new(seen[0].0.clone(), tokens.join(", "))),
-            );
+            let mut f = Finding::new(
+                "text.random_token",
+                Severity::Low,
+                "Subject or sender name carries random-looking tokens (makes each copy of a mass mailing unique)",
+            )
+            .technique(t::OBFUSCATED_FILES);
+            for (src, w) in tokens {
+                f = f.evidence(Evidence::new((*src).clone(), w));
+            }
+            out.push(f);
         }
 
         let mut mixed: Vec<Evidence> = Vec::new();
@@ -274,6 +283,13 @@ mod tests {
         let f = run(&Text, &raw);
         assert_eq!(ids(&f), ["text.hidden_text", "text.random_token"]);
         assert_eq!(f[1].evidence[0].value, "SvQTr6zVfm1D0");
+        assert_eq!(
+            f[1].evidence[0].source,
+            Source::Header {
+                name: "Subject".into(),
+                part: None
+            }
+        );
         for ok in ["Mark2CurSeen", "iPhone15", "ABC12345", "INV20261183"] {
             assert!(!is_random_token(ok), "{ok}");
         }
