@@ -20,6 +20,26 @@ pub const HTML_SMUGGLING: &str = "T1027.006";
 pub const ACQUIRE_DOMAINS: &str = "T1583.001";
 pub const EMAIL_ACCOUNTS: &str = "T1585.002";
 pub const FINANCIAL_THEFT: &str = "T1657";
+pub const TEMPLATE_INJECTION: &str = "T1221";
+pub const VBA_STOMPING: &str = "T1564.007";
+pub const VISUAL_BASIC: &str = "T1059.005";
+pub const JAVASCRIPT: &str = "T1059.007";
+pub const POWERSHELL: &str = "T1059.001";
+pub const WINDOWS_COMMAND_SHELL: &str = "T1059.003";
+pub const COMMAND_INTERPRETER: &str = "T1059";
+pub const SYSTEM_BINARY_PROXY: &str = "T1218";
+pub const MSHTA: &str = "T1218.005";
+pub const REGSVR32: &str = "T1218.010";
+pub const RUNDLL32: &str = "T1218.011";
+pub const INGRESS_TOOL_TRANSFER: &str = "T1105";
+pub const DEOBFUSCATE: &str = "T1140";
+pub const BITS_JOBS: &str = "T1197";
+pub const DYNAMIC_DATA_EXCHANGE: &str = "T1559.002";
+pub const MOTW_BYPASS: &str = "T1553.005";
+pub const ENCRYPTED_FILE: &str = "T1027.013";
+pub const EMBEDDED_PAYLOADS: &str = "T1027.009";
+pub const EXPLOITATION_FOR_CLIENT_EXECUTION: &str = "T1203";
+pub const SHORTCUT_MODIFICATION: &str = "T1547.009";
 
 /// Name of a technique id known to spearwatch, for tables and exports.
 pub fn name(id: &str) -> Option<&'static str> {
@@ -41,6 +61,26 @@ pub fn name(id: &str) -> Option<&'static str> {
         ACQUIRE_DOMAINS => "Acquire Infrastructure: Domains",
         EMAIL_ACCOUNTS => "Establish Accounts: Email Accounts",
         FINANCIAL_THEFT => "Financial Theft",
+        TEMPLATE_INJECTION => "Template Injection",
+        VBA_STOMPING => "Hide Artifacts: VBA Stomping",
+        VISUAL_BASIC => "Command and Scripting Interpreter: Visual Basic",
+        JAVASCRIPT => "Command and Scripting Interpreter: JavaScript",
+        POWERSHELL => "Command and Scripting Interpreter: PowerShell",
+        WINDOWS_COMMAND_SHELL => "Command and Scripting Interpreter: Windows Command Shell",
+        COMMAND_INTERPRETER => "Command and Scripting Interpreter",
+        SYSTEM_BINARY_PROXY => "System Binary Proxy Execution",
+        MSHTA => "System Binary Proxy Execution: Mshta",
+        REGSVR32 => "System Binary Proxy Execution: Regsvr32",
+        RUNDLL32 => "System Binary Proxy Execution: Rundll32",
+        INGRESS_TOOL_TRANSFER => "Ingress Tool Transfer",
+        DEOBFUSCATE => "Deobfuscate/Decode Files or Information",
+        BITS_JOBS => "BITS Jobs",
+        DYNAMIC_DATA_EXCHANGE => "Inter-Process Communication: Dynamic Data Exchange",
+        MOTW_BYPASS => "Subvert Trust Controls: Mark-of-the-Web Bypass",
+        ENCRYPTED_FILE => "Obfuscated Files or Information: Encrypted/Encoded File",
+        EMBEDDED_PAYLOADS => "Obfuscated Files or Information: Embedded Payloads",
+        EXPLOITATION_FOR_CLIENT_EXECUTION => "Exploitation for Client Execution",
+        SHORTCUT_MODIFICATION => "Boot or Logon Autostart Execution: Shortcut Modification",
         _ => return None,
     })
 }

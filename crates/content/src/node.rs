@@ -1,0 +1,136 @@
+//! The attachment tree: one [`Node`] per object (the attachment, each archive member, each stream or
+//! embedded object worth naming), with what was found in it.
+
+use crate::Kind;
+use serde::Serialize;
+use spearwatch_core::{Evidence, Finding, Severity, Source};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Node {
+    /// The object's own name: the attachment's file name, a member's path inside its archive, a stream
+    /// name inside a compound file.
+    pub name: String,
+    /// Where it sits: the attachment, then each container's member, joined by `" > "`.
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_type: Option<String>,
+    pub detected_type: Kind,
+    /// What the object is in words, once opened ("Word 97-2003 document with a VBA project").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    pub size: u64,
+    /// Empty when the bytes could not be read (an encrypted member without its password).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sha256: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Node>,
+    /// Text pulled out of a document (for the lure detectors), bounded.
+    #[serde(skip)]
+    pub text: String,
+    /// The bytes, kept only when [`Options::keep_data`](crate::Options) is set.
+    #[serde(skip)]
+    pub data: Option<Vec<u8>>,
+    #[serde(skip)]
+    pub part: usize,
+    #[serde(skip)]
+    pub depth: usize,
+}
+
+/// Most document text the tree keeps per node, for lure detection.
+pub const MAX_TEXT: usize = 64 << 10;
+
+impl Node {
+    pub(crate) fn new(
+        name: &str,
+        path: String,
+        kind: Kind,
+        size: u64,
+        part: usize,
+        depth: usize,
+    ) -> Self {
+        Node {
+            name: name.to_string(),
+            path,
+            declared_type: None,
+            detected_type: kind,
+            format: None,
+            size,
+            sha256: String::new(),
+            encrypted: false,
+            findings: Vec::new(),
+            children: Vec::new(),
+            text: String::new(),
+            data: None,
+            part,
+            depth,
+        }
+    }
+
+    /// Evidence pointing at this object.
+    pub fn evidence(&self, value: impl AsRef<str>) -> Evidence {
+        Evidence::new(
+            Source::Attachment {
+                part: self.part,
+                name: self.path.clone(),
+            },
+            value,
+        )
+    }
+
+    /// Adds a finding about this object: `value` is what was seen (a keyword, a URL, a command line),
+    /// `note` says where or why.
+    pub fn flag(
+        &mut self,
+        id: &str,
+        severity: Severity,
+        title: impl Into<String>,
+        techniques: &[&str],
+        value: impl AsRef<str>,
+        note: impl Into<String>,
+    ) {
+        let note = note.into();
+        let mut ev = self.evidence(value);
+        if !note.is_empty() {
+            ev = ev.with_note(note);
+        }
+        let mut f = Finding::new(id, severity, title).evidence(ev);
+        for t in techniques {
+            f = f.technique(t);
+        }
+        self.findings.push(f);
+    }
+
+    /// Whether this node already carries a finding with `id` (to report a thing once per object).
+    pub fn has(&self, id: &str) -> bool {
+        self.findings.iter().any(|f| f.id == id)
+    }
+
+    /// Appends document text, up to [`MAX_TEXT`].
+    pub fn push_text(&mut self, s: &str) {
+        let room = MAX_TEXT.saturating_sub(self.text.len());
+        if room == 0 {
+            return;
+        }
+        self.text.push_str(&spearwatch_core::truncate_str(s, room));
+        self.text.push('\n');
+    }
+
+    /// This node and every node below it, depth first.
+    pub fn iter(&self) -> impl Iterator<Item = &Node> {
+        let mut stack = vec![self];
+        std::iter::from_fn(move || {
+            let n = stack.pop()?;
+            stack.extend(n.children.iter().rev());
+            Some(n)
+        })
+    }
+
+    /// Every finding in the tree, depth first.
+    pub fn all_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.iter().flat_map(|n| n.findings.iter())
+    }
+}
