@@ -8,3 +8,10 @@ pub mod sevenz;
 pub mod tar;
 pub mod tnef;
 pub mod zip;
+
+/// A member a container extracted: its path inside the container and its bytes.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub name: String,
+    pub data: Vec<u8>,
+}

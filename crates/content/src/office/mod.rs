@@ -2,4 +2,5 @@
 //! VBA projects, Ole10Native packages, encrypted OOXML), OOXML packages, RTF.
 
 pub mod ole;
+pub mod ooxml;
 pub mod rtf;
