@@ -26,7 +26,12 @@ fn main() {
             let mut ids: Vec<&str> = node.all_findings().map(|f| f.id.as_str()).collect();
             ids.sort();
             ids.dedup();
-            println!("{arg}\t{}\t{}\t{us}us\t{}", node.detected_type.as_str(), node.iter().count(), ids.join(","));
+            println!(
+                "{arg}\t{}\t{}\t{us}us\t{}",
+                node.detected_type.as_str(),
+                node.iter().count(),
+                ids.join(",")
+            );
         }
     }
 }

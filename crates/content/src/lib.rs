@@ -57,3 +57,9 @@ pub const COMMON_PASSWORDS: &[&str] = &["infected", "malware", "virus", "1234", 
 pub fn analyse(data: &[u8], name: &str, declared: Option<&str>, opts: &Options) -> Node {
     Walk::new(opts).root(data, name, declared)
 }
+
+/// Analyses `data` as `kind`, whatever its magic bytes say: for fuzzing one parser at a time and for
+/// callers that already know the format.
+pub fn analyse_as(kind: Kind, data: &[u8], name: &str, opts: &Options) -> Node {
+    Walk::new(opts).root_as(kind, data, name)
+}

@@ -89,6 +89,12 @@ impl<'o> Walk<'o> {
         self.visit(data, name, name.to_string(), declared, 0)
     }
 
+    pub(crate) fn root_as(mut self, kind: Kind, data: &[u8], name: &str) -> Node {
+        self.nodes = 1;
+        self.expanded = data.len() as u64;
+        self.visit_as(Some(kind), data, name, name.to_string(), None, 0)
+    }
+
     fn visit(
         &mut self,
         data: &[u8],
@@ -97,11 +103,23 @@ impl<'o> Walk<'o> {
         declared: Option<&str>,
         depth: usize,
     ) -> Node {
-        let kind = sniff(data, name);
+        self.visit_as(None, data, name, path, declared, depth)
+    }
+
+    fn visit_as(
+        &mut self,
+        forced: Option<Kind>,
+        data: &[u8],
+        name: &str,
+        path: String,
+        declared: Option<&str>,
+        depth: usize,
+    ) -> Node {
+        let kind = forced.unwrap_or_else(|| sniff(data, name));
         let mut node = Node::new(name, path, kind, data.len() as u64, self.opts.part, depth);
         node.declared_type = declared.map(str::to_string);
         node.sha256 = hex::encode(Sha256::digest(data));
-        if self.opts.keep_data && depth > 0 {
+        if self.opts.keep_data {
             node.data = Some(data.to_vec());
         }
         if depth > 0 {
