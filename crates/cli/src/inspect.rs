@@ -11,6 +11,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// One file: its path, and its tree with the analysis time (µs), or why it could not be read.
+type Inspected = (PathBuf, Result<(Node, u128), String>);
+
 pub fn run(a: InspectArgs) -> Result<u8> {
     let mut files = Vec::new();
     let mut unreadable = 0usize;
@@ -29,7 +32,7 @@ pub fn run(a: InspectArgs) -> Result<u8> {
         .num_threads(a.threads.unwrap_or(0))
         .build()?;
     let started = Instant::now();
-    let results: Vec<(PathBuf, Result<(Node, u128), String>)> = pool.install(|| {
+    let results: Vec<Inspected> = pool.install(|| {
         files
             .par_iter()
             .map(|p| {
@@ -167,11 +170,7 @@ fn expected(marker: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-fn coverage(
-    out: &mut impl Write,
-    manifest: &Path,
-    results: &[(PathBuf, Result<(Node, u128), String>)],
-) -> Result<()> {
+fn coverage(out: &mut impl Write, manifest: &Path, results: &[Inspected]) -> Result<()> {
     let text = std::fs::read_to_string(manifest)
         .with_context(|| format!("reading {}", manifest.display()))?;
     let base = manifest.parent().unwrap_or(Path::new("."));

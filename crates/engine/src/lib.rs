@@ -14,7 +14,7 @@ mod report;
 pub use report::{AttachmentInfo, Report, TreeNode, UrlInfo, SCHEMA};
 pub use spearwatch_content::{Limits as ContentLimits, Node, Options as ContentOptions};
 use spearwatch_core::{Evidence, Finding, Policy, Severity};
-use spearwatch_detect::{default_detectors, Context, DetectConfig, Detector};
+use spearwatch_detect::{default_detectors, Context, DetectConfig, Detector, DocumentText};
 use spearwatch_message::Limits;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
@@ -80,9 +80,22 @@ impl Engine {
     pub fn scan(&self, raw: &[u8], path: &str) -> Report {
         let start = Instant::now();
         let mail = spearwatch_message::parse(raw, &self.limits);
+        let mut content_findings = Vec::new();
+        let trees = self.analyse_attachments(&mail, &mut content_findings);
+        let documents: Vec<DocumentText> = trees
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(|n| !n.text.trim().is_empty())
+            .map(|n| DocumentText {
+                part: n.part,
+                path: n.path.clone(),
+                text: n.text.clone(),
+            })
+            .collect();
         let cx = Context {
             mail: &mail,
             config: &self.config,
+            documents: &documents,
         };
         let mut findings = Vec::new();
         for d in &self.detectors {
@@ -106,7 +119,7 @@ impl Engine {
                 );
             }
         }
-        let trees = self.analyse_attachments(&mail, &mut findings);
+        findings.append(&mut content_findings);
         let scored = self.policy.score(&mut findings);
         // Strongest first; ties keep detector order (stable sort), so output is deterministic.
         findings.sort_by(|a, b| b.score.total_cmp(&a.score));
