@@ -22,8 +22,7 @@ pub fn run(a: InspectArgs) -> Result<u8> {
     }
     let opts = Options {
         passwords: a.password.clone(),
-        keep_data: a.extract.is_some(),
-        ..Options::default()
+        ..crate::content_options(&a.rules, a.extract.is_some())?
     };
     if let Some(dir) = &a.extract {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;

@@ -53,6 +53,10 @@ pub struct CommonArgs {
     /// Messages larger than this many bytes are skipped and reported.
     #[arg(long, default_value_t = 64 << 20, value_name = "BYTES")]
     max_message_bytes: usize,
+    /// YARA rules (.yar/.yara files, or directories of them) run on every attachment object besides
+    /// the bundled pack. Needs a build with `--features yara`.
+    #[arg(long, value_name = "DIR")]
+    rules: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -108,6 +112,36 @@ pub struct InspectArgs {
     /// Worker threads (default: all cores).
     #[arg(long, short = 'j')]
     threads: Option<usize>,
+    /// YARA rules besides the bundled pack (see `scan --rules`).
+    #[arg(long, value_name = "DIR")]
+    rules: Vec<PathBuf>,
+}
+
+/// Content-engine options: YARA rules when this build has them, `keep_data` for `--extract`.
+pub fn content_options(rules: &[PathBuf], keep_data: bool) -> Result<spearwatch_content::Options> {
+    #[cfg(feature = "yara")]
+    {
+        let dirs: Vec<&std::path::Path> = rules.iter().map(PathBuf::as_path).collect();
+        let yara = spearwatch_content::yara::YaraRules::load(&dirs)
+            .map_err(|e| anyhow::anyhow!("YARA rules: {e}"))?;
+        Ok(spearwatch_content::Options {
+            keep_data,
+            yara: Some(std::sync::Arc::new(yara)),
+            ..Default::default()
+        })
+    }
+    #[cfg(not(feature = "yara"))]
+    {
+        if !rules.is_empty() {
+            anyhow::bail!(
+                "--rules needs YARA support: rebuild with `cargo build --release --features yara`"
+            );
+        }
+        Ok(spearwatch_content::Options {
+            keep_data,
+            ..Default::default()
+        })
+    }
 }
 
 #[derive(clap::Args)]

@@ -5,15 +5,15 @@ use crate::{exit, Format, ScanArgs};
 use anyhow::{Context as _, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use spearwatch_core::{truncate_str, Verdict};
-use spearwatch_engine::{ContentOptions, Engine, Report};
+use spearwatch_engine::{Engine, Report};
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 pub fn run(a: ScanArgs) -> Result<u8> {
-    let engine = Engine::new(a.common.policy()?).with_content_options(ContentOptions {
-        keep_data: a.extract.is_some(),
-        ..ContentOptions::default()
-    });
+    let engine = Engine::new(a.common.policy()?).with_content_options(crate::content_options(
+        &a.common.rules,
+        a.extract.is_some(),
+    )?);
     if let Some(dir) = &a.extract {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }

@@ -15,6 +15,7 @@
 //! | `exe/` | PE/ELF/Mach-O facts, script files | `exe.`, `script.` |
 //! | `html.rs` | HTML attachments: smuggling, credential forms | `html.` |
 //! | `onenote.rs` | OneNote embedded files | `onenote.` |
+//! | `yara.rs` | YARA (yara-x, cargo feature `yara`) over every object; rule pack in `rules/` | `yara.` |
 //!
 //! A container hands each member it extracts to [`Walk::child`], which types it, checks the limits and
 //! recurses. Hitting a limit is a finding (`content.limit`), never a crash or a hang.
@@ -32,6 +33,8 @@ mod onenote;
 pub mod pdf;
 mod signatures;
 mod walk;
+#[cfg(feature = "yara")]
+pub mod yara;
 
 pub use kind::Kind;
 pub use node::Node;
@@ -48,6 +51,9 @@ pub struct Options {
     pub keep_data: bool,
     /// MIME part index of the attachment, for evidence.
     pub part: usize,
+    /// YARA rules run on every object (the bundled pack and the user's).
+    #[cfg(feature = "yara")]
+    pub yara: Option<std::sync::Arc<yara::YaraRules>>,
 }
 
 /// Passwords attackers and sample-sharing habits use most; tried after the ones found in the message.

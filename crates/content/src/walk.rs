@@ -50,6 +50,8 @@ pub struct Walk<'o> {
     expanded: u64,
     deadline: Instant,
     timed_out: bool,
+    #[cfg(feature = "yara")]
+    yara: Option<yara_x::Scanner<'o>>,
 }
 
 const RATIO_FLOOR: u64 = 1 << 20;
@@ -62,6 +64,8 @@ impl<'o> Walk<'o> {
             expanded: 0,
             deadline: Instant::now() + opts.limits.max_time,
             timed_out: false,
+            #[cfg(feature = "yara")]
+            yara: opts.yara.as_ref().map(|r| r.scanner(opts.limits.max_time)),
         }
     }
 
@@ -139,6 +143,10 @@ impl<'o> Walk<'o> {
             );
         }
         crate::signatures::check(&mut node, data);
+        #[cfg(feature = "yara")]
+        if let Some(scanner) = &mut self.yara {
+            crate::yara::scan(scanner, &mut node, data);
+        }
         if self.expired(&mut node) {
             return node;
         }
@@ -354,6 +362,7 @@ fn kind_by_name(name: &str) -> Kind {
         "rar" => Kind::Rar,
         "7z" => Kind::SevenZip,
         "doc" | "xls" | "ppt" | "hwp" | "msi" => Kind::Ole,
+        "slk" => Kind::Sylk,
         "docx" | "docm" | "xlsx" | "xlsm" | "pptx" | "pptm" | "dotm" => Kind::Ooxml,
         "html" | "htm" | "svg" => Kind::Html,
         "one" => Kind::OneNote,
@@ -376,6 +385,7 @@ fn dispatch(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         }
         Kind::Tnef => archive::tnef::analyse(w, node, data),
         Kind::Ole => office::ole::analyse(w, node, data),
+        Kind::Sylk => office::sylk::analyse(w, node, data),
         Kind::Rtf => office::rtf::analyse(w, node, data),
         Kind::Pdf => pdf::analyse(w, node, data),
         Kind::Lnk => lnk::analyse(w, node, data),

@@ -4,3 +4,4 @@
 pub mod ole;
 pub mod ooxml;
 pub mod rtf;
+pub mod sylk;
