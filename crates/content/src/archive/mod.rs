@@ -93,6 +93,8 @@ pub(crate) struct Unlock<'a> {
     pub password: Option<&'a str>,
     /// The names themselves are encrypted (7z/RAR encrypted headers).
     pub headers: bool,
+    /// Whether passwords were tried (RAR is never decrypted here).
+    pub tried: bool,
 }
 
 /// `archive.encrypted`, and `archive.password_in_mail` when the password came from the message.
@@ -102,6 +104,7 @@ pub(crate) fn flag_encrypted(w: &Walk<'_>, node: &mut Node, u: &Unlock<'_>) {
             "opened with a password the mail gives".to_string()
         }
         Some(p) => format!("opened with the common password \"{p}\""),
+        None if !u.tried => "not decrypted here; members are listed by name where the headers allow".into(),
         None if u.headers => "no known password opened it; member names are hidden too".into(),
         None => "no known password opened it; members are listed by name only".into(),
     };

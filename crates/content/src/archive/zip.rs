@@ -272,6 +272,7 @@ fn flag_encrypted_zip(
             cipher: &ciphers.join(", "),
             password,
             headers: false,
+            tried: true,
         },
     );
 }
