@@ -27,7 +27,9 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             continue;
         };
         let start = at + 36;
-        let body = data.get(start..start.saturating_add(len).min(data.len())).unwrap_or(&[]);
+        let body = data
+            .get(start..start.saturating_add(len).min(data.len()))
+            .unwrap_or(&[]);
         objects.push((at, body));
     }
     let carved = objects.is_empty();
@@ -45,11 +47,17 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         let name = take_name(&mut names, kind)
             .unwrap_or_else(|| format!("embedded-{}.{}", i + 1, guess_extension(kind, body)));
         w.child(node, &name, body);
-        let Some(c) = node.children.last() else { continue };
+        let Some(c) = node.children.last() else {
+            continue;
+        };
         if matches!(c.detected_type, Kind::Png | Kind::Jpeg | Kind::Gif) {
             continue; // pictures pasted into the page
         }
-        let line = format!("{name} ({}, {} bytes at offset {at})", c.detected_type.as_str(), body.len());
+        let line = format!(
+            "{name} ({}, {} bytes at offset {at})",
+            c.detected_type.as_str(),
+            body.len()
+        );
         if runs(c) || (matches!(c.detected_type, Kind::Script | Kind::Html) && runs_by_ext(&name)) {
             running.push(line.clone());
         }
@@ -75,12 +83,20 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             "OneNote section carries an embedded program or script that runs when double-clicked",
         )
     };
-    let shown = if running.is_empty() { &embedded } else { &running };
+    let shown = if running.is_empty() {
+        &embedded
+    } else {
+        &running
+    };
     node.flag(
         "onenote.embedded_file",
         severity,
         title,
-        &[t::SPEARPHISHING_ATTACHMENT, t::MALICIOUS_FILE, t::EMBEDDED_PAYLOADS],
+        &[
+            t::SPEARPHISHING_ATTACHMENT,
+            t::MALICIOUS_FILE,
+            t::EMBEDDED_PAYLOADS,
+        ],
         shown.iter().take(5).cloned().collect::<Vec<_>>().join("; "),
         format!(
             "{} embedded files, {} of them run when opened; OneNote lures hide them under a \
@@ -157,7 +173,10 @@ fn take_name(names: &mut Vec<String>, kind: Kind) -> Option<String> {
             e,
             "zip" | "docx" | "docm" | "xlsx" | "xlsm" | "pptx" | "pptm" | "jar" | "hwpx"
         ),
-        Kind::Ole => matches!(e, "doc" | "xls" | "ppt" | "msi" | "hwp" | "msg" | "dot" | "xlt"),
+        Kind::Ole => matches!(
+            e,
+            "doc" | "xls" | "ppt" | "msi" | "hwp" | "msg" | "dot" | "xlt"
+        ),
         Kind::Pdf => e == "pdf",
         Kind::Lnk => e == "lnk",
         Kind::Rtf => matches!(e, "rtf" | "doc"),
@@ -234,8 +253,10 @@ fn carve_pe(data: &[u8]) -> Vec<(usize, &[u8])> {
         let table = pe + 24 + usize::from(opt);
         let mut end = table + 40 * usize::from(n);
         for s in 0..usize::from(n) {
-            let (Some(size), Some(ptr)) = (u32le(data, table + 40 * s + 16), u32le(data, table + 40 * s + 20))
-            else {
+            let (Some(size), Some(ptr)) = (
+                u32le(data, table + 40 * s + 16),
+                u32le(data, table + 40 * s + 20),
+            ) else {
                 break;
             };
             end = end.max(ptr as usize + size as usize);
@@ -268,7 +289,10 @@ mod tests {
             d.extend([0u8; 12]);
             d.extend_from_slice(o);
             d.resize(d.len().div_ceil(8) * 8, 0);
-            d.extend([0x22, 0xA7, 0xFB, 0x71, 0x79, 0x0F, 0x0B, 0x4A, 0xBB, 0x13, 0x89, 0x92, 0x56, 0x42, 0x6B, 0x24]);
+            d.extend([
+                0x22, 0xA7, 0xFB, 0x71, 0x79, 0x0F, 0x0B, 0x4A, 0xBB, 0x13, 0x89, 0x92, 0x56, 0x42,
+                0x6B, 0x24,
+            ]);
         }
         d
     }
@@ -282,7 +306,11 @@ mod tests {
         assert_eq!(n.detected_type, Kind::OneNote);
         assert_eq!(n.children.len(), 2);
         assert_eq!(n.children[1].name, "open.hta");
-        let f = n.findings.iter().find(|f| f.id == "onenote.embedded_file").unwrap();
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "onenote.embedded_file")
+            .unwrap();
         assert_eq!(f.severity, Severity::Critical);
         assert!(f.evidence[0].value.contains("open.hta"));
     }
@@ -292,7 +320,11 @@ mod tests {
         let d = section(&[b"%PDF-1.4\n%%EOF"], &[]);
         let n = crate::analyse(&d, "notes.one", None, &Options::default());
         assert_eq!(n.children[0].name, "embedded-1.pdf");
-        let f = n.findings.iter().find(|f| f.id == "onenote.embedded_file").unwrap();
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "onenote.embedded_file")
+            .unwrap();
         assert_eq!(f.severity, Severity::High);
         for cut in (0..d.len()).step_by(13) {
             let _ = crate::analyse(&d[..cut], "notes.one", None, &Options::default());

@@ -117,7 +117,8 @@ mod tests {
         assert_eq!(n.children[0].name, "doc.pdf");
         assert_eq!(n.children[0].detected_type, Kind::Pdf);
 
-        let mut x = lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::default()).unwrap();
+        let mut x =
+            lzma_rust2::XzWriter::new(Vec::new(), lzma_rust2::XzOptions::default()).unwrap();
         x.write_all(b"MZ not really").unwrap();
         let xz = x.finish().unwrap();
         let n = crate::analyse(&xz, "a.tar.xz", None, &Options::default());

@@ -78,7 +78,9 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     .unwrap_or_else(|| format!("{} disk image (no readable file system)", kind_word(node)));
 
     // The files' bytes: extracted in order, within the limits.
-    let vhd_vol = (node.detected_type == Kind::Vhd).then(|| DynamicVhd::open(data)).flatten();
+    let vhd_vol = (node.detected_type == Kind::Vhd)
+        .then(|| DynamicVhd::open(data))
+        .flatten();
     let source: &dyn Volume = match &vhd_vol {
         Some(v) => v,
         None => &vol,
@@ -102,8 +104,8 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         }
         let mut buf = Vec::new();
         for &(off, len) in &f.extents {
-            let want = usize::try_from(len.min(f.size.saturating_sub(buf.len() as u64)))
-                .unwrap_or(0);
+            let want =
+                usize::try_from(len.min(f.size.saturating_sub(buf.len() as u64))).unwrap_or(0);
             buf.extend_from_slice(&source.read(off, want));
         }
         if (buf.len() as u64) < f.size {
@@ -214,7 +216,12 @@ fn walk_iso_tree(
     // §8.4.12: logical block size, both-byte orders; 2048 in practice.
     let bs = u64::from(u16le(vd, 128).filter(|b| b.is_power_of_two() && *b >= 512)?);
     let root = bytes(vd, 156, 34)?;
-    let mut stack = vec![(u64::from(u32le(root, 2)?), u64::from(u32le(root, 10)?), String::new(), 0usize)];
+    let mut stack = vec![(
+        u64::from(u32le(root, 2)?),
+        u64::from(u32le(root, 10)?),
+        String::new(),
+        0usize,
+    )];
     let mut seen = HashSet::new();
     let mut count = 0usize;
     let mut last_new = false;
@@ -222,7 +229,10 @@ fn walk_iso_tree(
         if !seen.insert(extent) || depth > MAX_DIR_DEPTH {
             continue;
         }
-        let d = v.read(extent.saturating_mul(bs), usize::try_from(size.min(16 << 20)).ok()?);
+        let d = v.read(
+            extent.saturating_mul(bs),
+            usize::try_from(size.min(16 << 20)).ok()?,
+        );
         let mut pos = 0usize;
         while pos < d.len() && count < MAX_ENTRIES {
             let len = usize::from(d[pos]);
@@ -237,7 +247,9 @@ fn walk_iso_tree(
             pos += len;
             count += 1;
             let nlen = usize::from(r[32]);
-            let Some(raw) = bytes(r, 33, nlen) else { continue };
+            let Some(raw) = bytes(r, 33, nlen) else {
+                continue;
+            };
             if raw == [0] || raw == [1] {
                 continue; // "." and ".."
             }
@@ -369,11 +381,16 @@ fn udf(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
         if !seen.insert(icb) || depth > MAX_DIR_DEPTH {
             continue;
         }
-        let Some(entry) = udf_file_entry(v, lb(icb), part, bs) else { continue };
+        let Some(entry) = udf_file_entry(v, lb(icb), part, bs) else {
+            continue;
+        };
         let d: Vec<u8> = entry
             .extents
             .iter()
-            .flat_map(|&(o, l)| v.read(o, usize::try_from(l.min(16 << 20)).unwrap_or(0)).into_owned())
+            .flat_map(|&(o, l)| {
+                v.read(o, usize::try_from(l.min(16 << 20)).unwrap_or(0))
+                    .into_owned()
+            })
             .collect();
         let mut pos = 0usize;
         while pos + 38 <= d.len() && count < MAX_ENTRIES {
@@ -532,9 +549,14 @@ impl Volume for DynamicVhd<'_> {
         let mut at = off;
         while out.len() < len && at < self.size {
             let (bi, within) = (at / self.block, at % self.block);
-            let n = usize::try_from((self.block - within).min((len - out.len()) as u64))
-                .unwrap_or(0);
-            match self.bat.get(bi as usize).copied().filter(|&s| s != u32::MAX) {
+            let n =
+                usize::try_from((self.block - within).min((len - out.len()) as u64)).unwrap_or(0);
+            match self
+                .bat
+                .get(bi as usize)
+                .copied()
+                .filter(|&s| s != u32::MAX)
+            {
                 Some(sector) => {
                     let src = u64::from(sector) * 512 + self.bitmap + within;
                     let raw: &[u8] = self.data;
@@ -597,7 +619,9 @@ fn partitions(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
                 let table = v.read(at * 512, usize::try_from(u64::from(n) * size).ok()?);
                 for j in 0..u64::from(n) {
                     let e = bytes(&table, usize::try_from(j * size).ok()?, 128);
-                    if let Some((first, last)) = e.and_then(|e| Some((u64le(e, 32)?, u64le(e, 40)?))) {
+                    if let Some((first, last)) =
+                        e.and_then(|e| Some((u64le(e, 32)?, u64le(e, 40)?)))
+                    {
                         if first > 0 && last >= first {
                             starts.push((first * 512, (last - first + 1) * 512));
                         }
@@ -665,7 +689,12 @@ fn fat(v: &dyn Volume, b: &[u8], out: &mut Vec<File>) -> Option<String> {
     } else {
         32
     };
-    let fat_bytes = v.read(reserved * bps, usize::try_from((fatsz * bps).min(64 << 20)).ok()?).into_owned();
+    let fat_bytes = v
+        .read(
+            reserved * bps,
+            usize::try_from((fatsz * bps).min(64 << 20)).ok()?,
+        )
+        .into_owned();
     let fs = Fat {
         v,
         fat: fat_bytes,
@@ -681,8 +710,11 @@ fn fat(v: &dyn Volume, b: &[u8], out: &mut Vec<File>) -> Option<String> {
     let root = if bits == 32 {
         fs.chain_bytes(u32le(b, 44)?, u64::MAX)
     } else {
-        v.read((reserved + nfats * fatsz) * bps, usize::try_from(root_entries * 32).ok()?)
-            .into_owned()
+        v.read(
+            (reserved + nfats * fatsz) * bps,
+            usize::try_from(root_entries * 32).ok()?,
+        )
+        .into_owned()
     };
     let mut seen = HashSet::new();
     let mut count = 0usize;
@@ -777,7 +809,10 @@ impl Fat<'_> {
                 // Long name entry (§7): 13 UTF-16 characters in three runs.
                 let mut part = Vec::new();
                 for r in [1..11, 14..26, 28..32] {
-                    part.extend(e[r].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])));
+                    part.extend(
+                        e[r].chunks_exact(2)
+                            .map(|c| u16::from_le_bytes([c[0], c[1]])),
+                    );
                 }
                 lfn.push((e[0] & 0x3F, part));
                 continue;
@@ -806,7 +841,8 @@ impl Fat<'_> {
             } else {
                 format!("{path}/{name}")
             };
-            let first = u32::from(u16le(e, 26).unwrap_or(0)) | (u32::from(u16le(e, 20).unwrap_or(0)) << 16);
+            let first =
+                u32::from(u16le(e, 26).unwrap_or(0)) | (u32::from(u16le(e, 20).unwrap_or(0)) << 16);
             if attr & 0x10 != 0 {
                 if depth < MAX_DIR_DEPTH && seen.insert(first) {
                     let sub = self.chain_bytes(first, u64::MAX);
@@ -842,8 +878,16 @@ fn short_name(e: &[u8]) -> String {
     };
     let (n, x) = (trim(&base), trim(&e[8..11]));
     // NT case flags in byte 12: 0x08 lower-case base, 0x10 lower-case extension.
-    let n = if e[12] & 0x08 != 0 { n.to_lowercase() } else { n };
-    let x = if e[12] & 0x10 != 0 { x.to_lowercase() } else { x };
+    let n = if e[12] & 0x08 != 0 {
+        n.to_lowercase()
+    } else {
+        n
+    };
+    let x = if e[12] & 0x10 != 0 {
+        x.to_lowercase()
+    } else {
+        x
+    };
     if x.is_empty() {
         n
     } else {
@@ -930,8 +974,8 @@ mod tests {
             let mut l = vec![0u8; 0x4C];
             l[0] = 0x4C;
             l[4..20].copy_from_slice(&[
-                0x01, 0x14, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x00,
-                0x00, 0x00, 0x46,
+                0x01, 0x14, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0x00, 0x00, 0x00, 0x00, 0x00,
+                0x00, 0x46,
             ]);
             l
         };
@@ -978,7 +1022,12 @@ mod tests {
         let mut l = [0u8; 32];
         l[0] = 0x41;
         l[11] = 0x0F;
-        let u: Vec<u16> = name.encode_utf16().chain([0]).chain([0xFFFF; 13]).take(13).collect();
+        let u: Vec<u16> = name
+            .encode_utf16()
+            .chain([0])
+            .chain([0xFFFF; 13])
+            .take(13)
+            .collect();
         let mut k = 0;
         for r in [1..11, 14..26, 28..32] {
             for p in r.step_by(2) {
@@ -1048,7 +1097,11 @@ mod tests {
         v.extend_from_slice(&img);
         let n = crate::analyse(&v, "d.vhd", None, &Options::default());
         assert_eq!(n.detected_type, Kind::Vhd);
-        assert!(n.format.as_deref().unwrap().starts_with("dynamic VHD"), "{:?}", n.format);
+        assert!(
+            n.format.as_deref().unwrap().starts_with("dynamic VHD"),
+            "{:?}",
+            n.format
+        );
         assert_eq!(n.children.len(), 1);
         assert!(n.children[0].sha256.len() == 64);
     }

@@ -22,9 +22,41 @@ pub struct Member {
 /// Extensions Windows runs, or hands to a script host or installer, when the member is double-clicked.
 /// Unix scripts (`.sh`, `.py`) are left out: source archives carry them and Windows does not run them.
 const RUNS: &[&str] = &[
-    "exe", "scr", "cpl", "dll", "com", "pif", "msi", "msp", "jar", "js", "jse", "vbs", "vbe", "wsf",
-    "wsh", "wsc", "hta", "ps1", "psm1", "bat", "cmd", "chm", "lnk", "reg", "scf", "url", "sct", "appx",
-    "msix", "xll", "application", "appref-ms", "settingcontent-ms", "library-ms", "inf",
+    "exe",
+    "scr",
+    "cpl",
+    "dll",
+    "com",
+    "pif",
+    "msi",
+    "msp",
+    "jar",
+    "js",
+    "jse",
+    "vbs",
+    "vbe",
+    "wsf",
+    "wsh",
+    "wsc",
+    "hta",
+    "ps1",
+    "psm1",
+    "bat",
+    "cmd",
+    "chm",
+    "lnk",
+    "reg",
+    "scf",
+    "url",
+    "sct",
+    "appx",
+    "msix",
+    "xll",
+    "application",
+    "appref-ms",
+    "settingcontent-ms",
+    "library-ms",
+    "inf",
 ];
 
 /// The lower-case extension of the last path component, without trailing dots and spaces (Windows
@@ -100,11 +132,11 @@ pub(crate) struct Unlock<'a> {
 /// `archive.encrypted`, and `archive.password_in_mail` when the password came from the message.
 pub(crate) fn flag_encrypted(w: &Walk<'_>, node: &mut Node, u: &Unlock<'_>) {
     let outcome = match u.password {
-        Some(p) if w.password_from_mail(p) => {
-            "opened with a password the mail gives".to_string()
-        }
+        Some(p) if w.password_from_mail(p) => "opened with a password the mail gives".to_string(),
         Some(p) => format!("opened with the common password \"{p}\""),
-        None if !u.tried => "not decrypted here; members are listed by name where the headers allow".into(),
+        None if !u.tried => {
+            "not decrypted here; members are listed by name where the headers allow".into()
+        }
         None if u.headers => "no known password opened it; member names are hidden too".into(),
         None => "no known password opened it; members are listed by name only".into(),
     };
@@ -172,7 +204,9 @@ pub(crate) fn cp437(raw: &[u8]) -> String {
             if b < 0x80 {
                 b as char
             } else {
-                HIGH.chars().nth(usize::from(b - 0x80)).unwrap_or('\u{FFFD}')
+                HIGH.chars()
+                    .nth(usize::from(b - 0x80))
+                    .unwrap_or('\u{FFFD}')
             }
         })
         .collect()
@@ -186,9 +220,7 @@ pub(crate) fn latin1(raw: &[u8]) -> String {
 /// Whether a member path climbs out of the extraction folder or is absolute (zip-slip).
 pub(crate) fn traverses(name: &str) -> bool {
     let n = name.replace('\\', "/");
-    n.starts_with('/')
-        || n.as_bytes().get(1) == Some(&b':')
-        || n.split('/').any(|c| c == "..")
+    n.starts_with('/') || n.as_bytes().get(1) == Some(&b':') || n.split('/').any(|c| c == "..")
 }
 
 /// `archive.path_traversal` for the members whose path leaves the extraction folder.
@@ -217,13 +249,19 @@ pub(crate) fn flag_traversal(node: &mut Node, names: &[String]) {
 
 /// Little-endian readers over a slice that return `None` past its end.
 pub(crate) fn u16le(d: &[u8], off: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(d.get(off..off.checked_add(2)?)?.try_into().ok()?))
+    Some(u16::from_le_bytes(
+        d.get(off..off.checked_add(2)?)?.try_into().ok()?,
+    ))
 }
 pub(crate) fn u32le(d: &[u8], off: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(d.get(off..off.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        d.get(off..off.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 pub(crate) fn u64le(d: &[u8], off: usize) -> Option<u64> {
-    Some(u64::from_le_bytes(d.get(off..off.checked_add(8)?)?.try_into().ok()?))
+    Some(u64::from_le_bytes(
+        d.get(off..off.checked_add(8)?)?.try_into().ok()?,
+    ))
 }
 /// `len` bytes at `off`, if all are there.
 pub(crate) fn bytes(d: &[u8], off: usize, len: usize) -> Option<&[u8]> {
@@ -238,7 +276,10 @@ mod tests {
     fn names_decode_by_charset() {
         assert_eq!(cp437(b"caf\x82"), "café");
         // "문서" in CP949 without the UTF-8 flag.
-        assert_eq!(decode_legacy_name(b"\xb9\xae\xbc\xad.hwp", cp437), "문서.hwp");
+        assert_eq!(
+            decode_legacy_name(b"\xb9\xae\xbc\xad.hwp", cp437),
+            "문서.hwp"
+        );
         assert_eq!(decode_legacy_name("문서".as_bytes(), cp437), "문서");
         assert_eq!(decode_legacy_name(b"\x82\xff", cp437), "é\u{A0}");
         assert!(traverses("../../x.exe") && traverses("C:\\x") && !traverses("a/b..c"));

@@ -71,7 +71,11 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         if l.version == 5 { "5" } else { "1.5-4.x" },
         l.files.len(),
         if l.solid { ", solid" } else { "" },
-        if l.volume { ", part of a multi-volume set" } else { "" },
+        if l.volume {
+            ", part of a multi-volume set"
+        } else {
+            ""
+        },
     );
     if l.headers_encrypted {
         format.push_str(", headers encrypted (names hidden)");
@@ -164,13 +168,7 @@ fn rar4(d: &[u8], mut pos: usize) -> Listing {
                 // METHOD 0x30 is "store"; split members (0x01/0x02) are not whole.
                 let whole = flags & 0x03 == 0;
                 let stored = (d.get(pos + 25) == Some(&0x30) && whole)
-                    .then(|| {
-                        Some((
-                            pos + size,
-                            usize::try_from(add).ok()?,
-                            u32le(d, pos + 16)?,
-                        ))
-                    })
+                    .then(|| Some((pos + size, usize::try_from(add).ok()?, u32le(d, pos + 16)?)))
                     .flatten();
                 if !dir && !name.is_empty() {
                     l.files.push(File {
@@ -476,7 +474,9 @@ mod tests {
 
     fn rar5_header(kind: u64, flags: u64, fields: &[u8], extra: &[u8], data: &[u8]) -> Vec<u8> {
         let mut body = v(kind);
-        body.extend(v(flags | if extra.is_empty() { 0 } else { 1 } | if data.is_empty() { 0 } else { 2 }));
+        body.extend(v(flags
+            | if extra.is_empty() { 0 } else { 1 }
+            | if data.is_empty() { 0 } else { 2 }));
         if !extra.is_empty() {
             body.extend(v(extra.len() as u64));
         }

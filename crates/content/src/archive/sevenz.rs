@@ -74,7 +74,9 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         let members: Vec<usize> = (0..files)
             .filter(|&i| archive.stream_map.file_block_index.get(i) == Some(&Some(bi)))
             .collect();
-        let encrypted = members.first().is_some_and(|&i| archive.is_file_encrypted(i));
+        let encrypted = members
+            .first()
+            .is_some_and(|&i| archive.is_file_encrypted(i));
         let order: Vec<Option<String>> = if encrypted {
             good.iter()
                 .chain(passwords.iter().filter(|p| Some(*p) != good.as_ref()))
@@ -231,7 +233,10 @@ fn signature_note(d: &[u8]) -> String {
     };
     let off = super::u64le(d, 12).unwrap_or(0);
     let size = super::u64le(d, 20).unwrap_or(0);
-    format!(" (format {maj}.{min}, header of {size} bytes at {})", off.saturating_add(32))
+    format!(
+        " (format {maj}.{min}, header of {size} bytes at {})",
+        off.saturating_add(32)
+    )
 }
 
 #[cfg(test)]
@@ -260,7 +265,11 @@ mod tests {
     #[test]
     fn lists_and_extracts() {
         let pe = crate::archive::zip::tests::pe();
-        let z = build(&[("a.txt", b"hello"), ("tools/setup.exe", &pe)], None, false);
+        let z = build(
+            &[("a.txt", b"hello"), ("tools/setup.exe", &pe)],
+            None,
+            false,
+        );
         let n = crate::analyse(&z, "x.7z", None, &Options::default());
         assert_eq!(n.detected_type, Kind::SevenZip);
         assert_eq!(n.children.len(), 2, "{:?}", n.format);
@@ -289,7 +298,11 @@ mod tests {
         let h = build(&[("run.vbs", b"MsgBox 1")], Some("other-pw"), true);
         let n = crate::analyse(&h, "x.7z", None, &Options::default());
         assert!(n.has("archive.encrypted"));
-        assert!(n.format.as_deref().unwrap().contains("names hidden"), "{:?}", n.format);
+        assert!(
+            n.format.as_deref().unwrap().contains("names hidden"),
+            "{:?}",
+            n.format
+        );
         let o = Options {
             passwords: vec!["other-pw".into()],
             ..Options::default()

@@ -26,7 +26,10 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             break;
         }
         let typeflag = h[156];
-        let size = pax_size.take().or_else(|| number(&h[124..136])).unwrap_or(0);
+        let size = pax_size
+            .take()
+            .or_else(|| number(&h[124..136]))
+            .unwrap_or(0);
         let start = pos + BLOCK;
         let Some(end) = usize::try_from(size)
             .ok()
@@ -79,7 +82,10 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     }
     node.format = Some(format!(
         "tar archive, {files} files{}",
-        problem.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
+        problem
+            .as_deref()
+            .map(|p| format!(" ({p})"))
+            .unwrap_or_default()
     ));
     super::flag_traversal(node, &names);
     super::flag_executables(node, "Tar archive");

@@ -222,7 +222,14 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         if good.is_none() {
             format.push_str(", not decrypted");
         }
-        flag_encrypted_zip(w, node, &encrypted_names, files.len(), &ciphers, good.as_deref());
+        flag_encrypted_zip(
+            w,
+            node,
+            &encrypted_names,
+            files.len(),
+            &ciphers,
+            good.as_deref(),
+        );
     }
     if layout.scanned {
         format.push_str(", read from local headers (central directory unusable)");
@@ -522,7 +529,9 @@ fn scan_local_headers(d: &[u8]) -> Vec<Entry> {
             offset: pos as u64,
             aes,
         });
-        from = start.saturating_add(usize::try_from(csize).unwrap_or(usize::MAX)).max(pos + 4);
+        from = start
+            .saturating_add(usize::try_from(csize).unwrap_or(usize::MAX))
+            .max(pos + 4);
     }
     out
 }
@@ -537,9 +546,14 @@ fn overlapping(d: &[u8], entries: &[Entry]) -> HashSet<usize> {
         .map(|(i, e)| {
             let start = e.offset;
             let hdr = usize::try_from(start).ok().map_or(30, |s| {
-                30 + u16le(d, s + 26).map_or(0, usize::from) + u16le(d, s + 28).map_or(0, usize::from)
+                30 + u16le(d, s + 26).map_or(0, usize::from)
+                    + u16le(d, s + 28).map_or(0, usize::from)
             });
-            (start, start.saturating_add(hdr as u64).saturating_add(e.csize), i)
+            (
+                start,
+                start.saturating_add(hdr as u64).saturating_add(e.csize),
+                i,
+            )
         })
         .collect();
     ranges.sort_unstable();
@@ -589,7 +603,12 @@ fn oddities(w: &mut Walk<'_>, node: &mut Node, d: &[u8], entries: &[Entry], layo
                 Severity::Medium,
                 "Zip entries carry different names in the directory and in their local headers",
                 &[t::MASQUERADING],
-                differ.iter().take(5).cloned().collect::<Vec<_>>().join("; "),
+                differ
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("; "),
                 "scanners and extractors disagree on which name (and extension) the file has",
             );
         }
@@ -714,7 +733,10 @@ pub(crate) mod tests {
     #[test]
     fn zipcrypto_opens_with_the_mail_password() {
         let opts = deflate().with_deprecated_encryption(b"s3cret-42").unwrap();
-        let z = build(&[("invoice.pdf.exe", &pe()), ("readme.txt", b"hello")], opts);
+        let z = build(
+            &[("invoice.pdf.exe", &pe()), ("readme.txt", b"hello")],
+            opts,
+        );
         let o = Options {
             passwords: vec!["s3cret-42".into()],
             ..Options::default()
@@ -727,7 +749,11 @@ pub(crate) mod tests {
         assert_eq!(n.children.len(), 2);
         assert_eq!(n.children[0].detected_type, Kind::Pe);
         assert!(!n.children[0].sha256.is_empty());
-        let f = n.findings.iter().find(|f| f.id == "archive.password_in_mail").unwrap();
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "archive.password_in_mail")
+            .unwrap();
         assert_eq!(f.evidence[0].value, "s3cret-42");
     }
 
@@ -740,7 +766,10 @@ pub(crate) mod tests {
         assert!(ids.contains(&"archive.encrypted".into()), "{ids:?}");
         assert!(!ids.contains(&"archive.password_in_mail".into()));
         assert!(ids.contains(&"archive.contains_executable".into()));
-        assert!(n.children.iter().all(|c| c.encrypted && c.sha256.is_empty()));
+        assert!(n
+            .children
+            .iter()
+            .all(|c| c.encrypted && c.sha256.is_empty()));
         assert!(n.format.as_deref().unwrap().contains("not decrypted"));
     }
 
@@ -751,23 +780,36 @@ pub(crate) mod tests {
         let n = crate::analyse(&z, "x.zip", None, &Options::default());
         assert_eq!(n.children.len(), 1);
         assert!(!n.children[0].encrypted && !n.children[0].sha256.is_empty());
-        let f = n.findings.iter().find(|f| f.id == "archive.encrypted").unwrap();
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "archive.encrypted")
+            .unwrap();
         let note = f.evidence[0].note.clone().unwrap_or_default();
-        assert!(note.contains("AES-256") && note.contains("infected"), "{note}");
+        assert!(
+            note.contains("AES-256") && note.contains("infected"),
+            "{note}"
+        );
         assert!(!n.has("archive.password_in_mail"));
     }
 
     #[test]
     fn ooxml_and_hwpx_are_typed() {
         let z = build(
-            &[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w/>")],
+            &[
+                ("[Content_Types].xml", b"<Types/>"),
+                ("word/document.xml", b"<w/>"),
+            ],
             deflate(),
         );
         let n = crate::analyse(&z, "a.docx", None, &Options::default());
         assert_eq!(n.detected_type, Kind::Ooxml);
         assert_eq!(n.children.len(), 2);
         let z = build(
-            &[("mimetype", b"application/hwp+zip"), ("Contents/section0.xml", b"<s/>")],
+            &[
+                ("mimetype", b"application/hwp+zip"),
+                ("Contents/section0.xml", b"<s/>"),
+            ],
             SimpleFileOptions::default().compression_method(CompressionMethod::Stored),
         );
         let n = crate::analyse(&z, "a.hwpx", None, &Options::default());
@@ -828,7 +870,10 @@ pub(crate) mod tests {
         assert!(t.elapsed().as_secs_f64() < 1.0);
         assert!(n.has("archive.overlapping_entries"));
         assert!(n.has("content.limit"));
-        assert_eq!(n.children.iter().filter(|c| !c.sha256.is_empty()).count(), 1);
+        assert_eq!(
+            n.children.iter().filter(|c| !c.sha256.is_empty()).count(),
+            1
+        );
         assert_eq!(n.children.len(), 50);
     }
 
@@ -838,13 +883,19 @@ pub(crate) mod tests {
         let zeros = vec![0u8; 1 << 20];
         let names: Vec<String> = (0..10).map(|i| format!("m{i}.bin")).collect();
         let mut level = build(
-            &names.iter().map(|n| (n.as_str(), &zeros[..])).collect::<Vec<_>>(),
+            &names
+                .iter()
+                .map(|n| (n.as_str(), &zeros[..]))
+                .collect::<Vec<_>>(),
             deflate(),
         );
         for _ in 1..10 {
             let names: Vec<String> = (0..10).map(|i| format!("l{i}.zip")).collect();
             level = build(
-                &names.iter().map(|n| (n.as_str(), &level[..])).collect::<Vec<_>>(),
+                &names
+                    .iter()
+                    .map(|n| (n.as_str(), &level[..]))
+                    .collect::<Vec<_>>(),
                 deflate(),
             );
         }
