@@ -93,6 +93,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         if f.hidden {
             hidden.push(f.path.clone());
         }
+        let before = node.children.len();
         if f.size > w.room() {
             w.limit(
                 node,
@@ -115,6 +116,9 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             continue;
         }
         w.child(node, &f.path, &buf);
+        if super::refused(node, before) {
+            break;
+        }
     }
     node.format = Some(format!("{what}, {} files", files.len()));
     node.flag(

@@ -177,6 +177,13 @@ pub(crate) fn flag_encrypted(w: &Walk<'_>, node: &mut Node, u: &Unlock<'_>) {
     }
 }
 
+/// Whether the walk refused the member just offered (the node budget is spent): `before` is the
+/// number of children `node` had before [`Walk::child`] or [`Walk::listed`]. Loops stop there rather
+/// than decompress members that can no longer be recorded.
+pub(crate) fn refused(node: &Node, before: usize) -> bool {
+    node.children.len() == before && node.has("content.limit")
+}
+
 /// The error strings [`Walk::read_member`] returns when a limit (not corruption) stopped it.
 pub(crate) fn is_limit(err: &str) -> bool {
     matches!(err, "time limit" | "size limit" | "ratio limit")

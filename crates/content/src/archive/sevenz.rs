@@ -93,7 +93,19 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             }
             tries += usize::from(p.is_some());
             let pw = p.as_deref().map_or_else(Password::empty, Password::new);
-            match decode_block(w, node, &archive, bi, &pw, &mut cur, data.len() as u64) {
+            // Unencrypted blocks go straight to the tree; encrypted ones are held until their CRCs
+            // confirm the password.
+            let stream = !encrypted;
+            match decode_block(
+                w,
+                node,
+                &archive,
+                bi,
+                &pw,
+                &mut cur,
+                data.len() as u64,
+                stream,
+            ) {
                 Ok((m, hit)) => {
                     limited = hit;
                     if let Some(p) = p {
@@ -122,7 +134,9 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                     .collect();
                 for (name, d) in &m {
                     opened += 1;
-                    w.child(node, name, d);
+                    if encrypted {
+                        w.child(node, name, d);
+                    }
                 }
                 for i in missing {
                     let f = &archive.files[i];
@@ -177,7 +191,9 @@ type Decoded = Vec<(String, Vec<u8>)>;
 
 /// Decodes one block; CRCs are checked by the crate as each entry ends. `Err(true)` if a limit
 /// stopped it, `Err(false)` if it failed (a wrong password, a corrupt stream, an unknown method).
-/// On success the flag says whether a limit cut it short.
+/// On success the flag says whether a limit cut it short. With `stream`, members go to the tree as
+/// they are decoded (their names are returned with empty bytes) and a failure keeps what was done.
+#[allow(clippy::too_many_arguments)]
 fn decode_block(
     w: &mut Walk<'_>,
     node: &mut Node,
@@ -186,6 +202,7 @@ fn decode_block(
     pw: &Password,
     cur: &mut Cursor<&[u8]>,
     packed: u64,
+    stream: bool,
 ) -> Result<(Decoded, bool), bool> {
     let mut out: Decoded = Vec::new();
     let mut total = 0u64;
@@ -198,6 +215,16 @@ fn decode_block(
         }
         // The ratio is judged against the whole archive: a solid block has no per-entry packed size.
         match w.read_member(node, entry.name(), reader, packed) {
+            Ok(d) if stream => {
+                let before = node.children.len();
+                w.child(node, entry.name(), &d);
+                out.push((entry.name().to_string(), Vec::new()));
+                if super::refused(node, before) {
+                    hit = true;
+                    return Ok(false);
+                }
+                Ok(true)
+            }
             Ok(d) => {
                 total = total.saturating_add(d.len() as u64);
                 if total > room {
@@ -221,6 +248,7 @@ fn decode_block(
     });
     match r {
         Ok(_) => Ok((out, hit)),
+        Err(_) if stream && !out.is_empty() => Ok((out, hit)),
         Err(_) if hit => Err(true),
         Err(_) => Err(false),
     }
@@ -279,6 +307,14 @@ mod tests {
         for cut in (0..z.len()).step_by(7) {
             let _ = crate::analyse(&z[..cut], "x.7z", None, &Options::default());
         }
+    }
+
+    #[test]
+    fn solid_bomb_stops_at_a_limit() {
+        let zeros = vec![0u8; 4 << 20];
+        let z = build(&[("a.bin", &zeros), ("b.bin", &zeros)], None, false);
+        let n = crate::analyse(&z, "x.7z", None, &Options::default());
+        assert!(n.has("content.limit"), "{:?}", n.format);
     }
 
     #[test]

@@ -64,7 +64,11 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                     .unwrap_or_else(|| header_name(h));
                 files += 1;
                 names.push(name.clone());
+                let before = node.children.len();
                 w.child(node, &name, body);
+                if super::refused(node, before) {
+                    break;
+                }
             }
             _ => {
                 // Directories, links, devices, global pax headers: nothing to open.

@@ -132,6 +132,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         if w.expired(node) {
             break;
         }
+        let before = node.children.len();
         if overlap_skip.contains(&i) {
             if let Some(n) = w.listed(node, &e.name, e.usize, e.encrypted()) {
                 n.format = Some("not extracted: its bytes overlap another member's".into());
@@ -199,6 +200,9 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                     n.format = Some(format!("not extracted: {why}"));
                 }
             }
+        }
+        if !is_ooxml && super::refused(node, before) {
+            break;
         }
     }
 
@@ -919,6 +923,23 @@ pub(crate) mod tests {
             .find(|f| f.id == "content.limit")
             .expect("depth limit");
         assert_eq!(f.evidence[0].value, "depth");
+    }
+
+    #[test]
+    fn many_entries_stop_at_the_node_limit() {
+        let names: Vec<String> = (0..5000).map(|i| format!("f{i}.txt")).collect();
+        let z = build(
+            &names
+                .iter()
+                .map(|n| (n.as_str(), &b"x"[..]))
+                .collect::<Vec<_>>(),
+            SimpleFileOptions::default(),
+        );
+        let t = std::time::Instant::now();
+        let n = crate::analyse(&z, "many.zip", None, &Options::default());
+        assert!(t.elapsed().as_secs_f64() < 1.0);
+        assert!(n.has("content.limit") && n.has("archive.entry_count"));
+        assert!(n.children.len() < 2000);
     }
 
     #[test]
