@@ -36,8 +36,12 @@ fn text(seed: u64, len: usize) -> Vec<u8> {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         out.extend_from_slice(WORDS[(s >> 33) as usize % WORDS.len()].as_bytes());
-        out.push(if (s >> 20) % 11 == 0 { b'\n' } else { b' ' });
-        if (s >> 40) % 7 == 0 {
+        out.push(if (s >> 20).is_multiple_of(11) {
+            b'\n'
+        } else {
+            b' '
+        });
+        if (s >> 40).is_multiple_of(7) {
             out.extend_from_slice(format!("{}", s % 100_000).as_bytes());
         }
     }
