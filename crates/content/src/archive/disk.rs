@@ -900,7 +900,7 @@ fn short_name(e: &[u8]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::Options;
 

@@ -292,4 +292,33 @@ mod tests {
         assert!(traverses("../../x.exe") && traverses("C:\\x") && !traverses("a/b..c"));
         assert_eq!(extension("dir.d/Invoice.PDF .exe. "), "exe");
     }
+
+    /// Random byte changes in every container fixture: no panic, no hang.
+    #[test]
+    fn mutated_containers_do_not_panic() {
+        let pe = zip::tests::pe();
+        let fixtures = vec![
+            zip::tests::build(
+                &[("a.txt", b"hello hello hello"), ("b.exe", &pe)],
+                ::zip::write::SimpleFileOptions::default()
+                    .compression_method(::zip::CompressionMethod::Deflated),
+            ),
+            tar::tests::build(&[("a.txt", b"hello"), ("dir/b.exe", &pe)]),
+            disk::tests::iso_with(&pe, true, true),
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for f in &fixtures {
+            for _ in 0..400 {
+                let mut m = f.clone();
+                for _ in 0..4 {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let i = (seed % m.len() as u64) as usize;
+                    m[i] = (seed >> 32) as u8;
+                }
+                let _ = crate::analyse(&m, "x", None, &crate::Options::default());
+            }
+        }
+    }
 }
