@@ -10,8 +10,6 @@ use spearwatch_core::{technique as t, Severity};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-/// ATT&CK T1564.001 Hide Artifacts: Hidden Files and Directories (not in core's technique list yet).
-const HIDDEN_FILES: &str = "T1564.001";
 /// Directory levels walked inside one image.
 const MAX_DIR_DEPTH: usize = 16;
 /// Directory entries read from one image.
@@ -135,7 +133,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             "disk.hidden_files",
             Severity::Medium,
             "Disk image hides some of its files from the file manager",
-            &[HIDDEN_FILES],
+            &[t::HIDDEN_FILES],
             hidden.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
             "hidden payloads beside a visible shortcut or document are the usual ISO/IMG lure layout",
         );
