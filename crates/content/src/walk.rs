@@ -359,6 +359,7 @@ fn kind_by_name(name: &str) -> Kind {
         "vhd" | "vhdx" => Kind::Vhd,
         "pdf" => Kind::Pdf,
         "zip" => Kind::Zip,
+        "cab" => Kind::Cab,
         "rar" => Kind::Rar,
         "7z" => Kind::SevenZip,
         "doc" | "xls" | "ppt" | "hwp" | "msi" => Kind::Ole,
@@ -384,6 +385,7 @@ fn dispatch(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             archive::disk::analyse(w, node, data)
         }
         Kind::Tnef => archive::tnef::analyse(w, node, data),
+        Kind::Cab => archive::cab::analyse(w, node, data),
         Kind::Ole => office::ole::analyse(w, node, data),
         Kind::Sylk => office::sylk::analyse(w, node, data),
         Kind::Rtf => office::rtf::analyse(w, node, data),
@@ -394,8 +396,7 @@ fn dispatch(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         Kind::Html => html::analyse(w, node, data),
         Kind::OneNote => onenote::analyse(w, node, data),
         Kind::Email => email::analyse(w, node, data),
-        Kind::Cab
-        | Kind::PostScript
+        Kind::PostScript
         | Kind::Hwp3
         | Kind::Png
         | Kind::Jpeg

@@ -1,6 +1,7 @@
 //! Containers: each lists its members, extracts what it can within the limits, and hands every member to
 //! [`Walk::child`](crate::Walk::child).
 
+pub mod cab;
 pub mod compressed;
 pub mod disk;
 pub mod rar;
