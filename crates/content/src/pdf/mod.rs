@@ -122,6 +122,8 @@ struct Facts {
     xfa: bool,
     xfa_streams: Vec<u32>,
     richmedia: usize,
+    /// Objects with an `/AA` entry, even an empty one.
+    aa_objects: BTreeSet<u32>,
     pages: BTreeSet<u32>,
     steps: usize,
 }
@@ -194,6 +196,9 @@ impl Facts {
             self.follow_root(doc, oa, ctx, "/OpenAction".into(), true);
         }
         // §12.6.3: additional actions, keyed by trigger event.
+        if d.get("AA").is_some() {
+            self.aa_objects.insert(ctx.obj);
+        }
         if let Some(aa) = d.get("AA").and_then(|a| doc.resolve_dict(a)) {
             let page = d.name_is("Type", "Page");
             let catalog = d.name_is("Type", "Catalog") || d.get("Pages").is_some();
@@ -751,6 +756,16 @@ fn report_triggers(node: &mut Node, f: &Facts) {
             .filter(|a| a.trigger.as_deref().is_some_and(|t| t.starts_with(prefix)))
             .collect();
         if acts.is_empty() {
+            if id == "pdf.additional_actions" && !f.aa_objects.is_empty() {
+                node.flag(
+                    id,
+                    Severity::Info,
+                    "PDF declares additional actions (none defined)",
+                    &[t::USER_EXECUTION],
+                    "/AA << >>",
+                    format!("empty /AA in object(s) {}", list(&f.aa_objects, 12)),
+                );
+            }
             continue;
         }
         let risky: Vec<&&Action> = acts
@@ -970,7 +985,7 @@ fn report_forms(node: &mut Node, f: &Facts) {
         if unc.is_empty() {
             node.flag(
                 "pdf.remote_goto",
-                Severity::Low,
+                Severity::Info,
                 "PDF opens another document (GoToR/GoToE action)",
                 &[t::USER_EXECUTION],
                 list(&remote, 4),
@@ -1036,7 +1051,10 @@ fn report_embedded(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts) 
             .unwrap_or_else(|| if name.is_empty() { format!("embedded-file-{n}") } else { name.clone() });
         let e = ext(&name);
         risky |= RISKY_EMBEDDED.contains(&e.as_str());
-        benign_only &= matches!(e.as_str(), "xml" | "txt" | "csv" | "json" | "png" | "jpg" | "jpeg");
+        benign_only &= matches!(
+            e.as_str(),
+            "xml" | "txt" | "csv" | "json" | "png" | "jpg" | "jpeg" | "gif" | "mp3" | "mp4" | "wav" | "avi" | "mov"
+        );
         let size = doc.raw_stream(*n).map_or(0, <[u8]>::len) as u64;
         match doc.stream(w, node, *n) {
             Ok(bytes) => {
