@@ -12,6 +12,8 @@ use spearwatch_core::{technique as t, truncate_str, Severity};
 
 /// ATT&CK T1564.003 Hide Artifacts: Hidden Window (not in `spearwatch_core::technique` yet).
 const HIDDEN_WINDOW: &str = "T1564.003";
+/// ATT&CK T1218.002 System Binary Proxy Execution: Control Panel.
+const CONTROL_PANEL: &str = "T1218.002";
 
 // §2.1.1 LinkFlags.
 const HAS_TARGET_ID_LIST: u32 = 1 << 0;
@@ -35,6 +37,8 @@ pub(crate) struct Lnk {
     pub show_command: u32,
     pub icon_index: i32,
     pub id_list_path: Option<String>,
+    /// A Control Panel applet (.cpl) path inside the ID list.
+    pub cpl: Option<String>,
     pub local_base_path: Option<String>,
     pub net_name: Option<String>,
     pub path_suffix: Option<String>,
@@ -52,6 +56,18 @@ pub(crate) struct Lnk {
     /// Where the extra data ended (the terminal block), if it was reached.
     pub end: Option<usize>,
     pub problems: Vec<String>,
+    /// Strings whose declared length exceeds what Windows reads (see [`parse`]).
+    pub overruns: Vec<String>,
+}
+
+fn string_name(flag: u32) -> &'static str {
+    match flag {
+        HAS_NAME => "NAME_STRING",
+        HAS_RELATIVE_PATH => "RELATIVE_PATH",
+        HAS_WORKING_DIR => "WORKING_DIR",
+        HAS_ARGUMENTS => "COMMAND_LINE_ARGUMENTS",
+        _ => "ICON_LOCATION",
+    }
 }
 
 fn u16_at(d: &[u8], off: usize) -> Option<u16> {
@@ -115,7 +131,9 @@ pub(crate) fn parse(d: &[u8]) -> Option<Lnk> {
         };
         let start = pos + 2;
         let end = start + usize::from(size);
-        l.id_list_path = id_list(d.get(start..end.min(d.len())).unwrap_or_default());
+        let ids = d.get(start..end.min(d.len())).unwrap_or_default();
+        l.id_list_path = id_list(ids);
+        l.cpl = cpl_path(ids);
         pos = end;
     }
     if l.flags & HAS_LINK_INFO != 0 {
@@ -151,7 +169,15 @@ pub(crate) fn parse(d: &[u8]) -> Option<Lnk> {
             l.problems.push("string data truncated".into());
             return Some(l);
         };
-        let len = usize::from(count) * if unicode { 2 } else { 1 };
+        // Windows reads at most MAX_PATH (260) characters of every string but the arguments, whatever
+        // CountCharacters says, and continues after them: a larger count makes parsers that follow
+        // the specification read different arguments than the shell runs.
+        let mut count = usize::from(count);
+        if flag != HAS_ARGUMENTS && count > 260 {
+            l.overruns.push(format!("{} declares {count} characters", string_name(flag)));
+            count = 260;
+        }
+        let len = count * if unicode { 2 } else { 1 };
         let start = pos + 2;
         let bytes = d.get(start..(start + len).min(d.len())).unwrap_or_default();
         if start + len > d.len() {
@@ -173,7 +199,12 @@ pub(crate) fn parse(d: &[u8]) -> Option<Lnk> {
             HAS_ARGUMENTS => &mut l.arguments,
             _ => &mut l.icon_location,
         };
-        *slot = Some(s);
+        // The 260th character of a capped string is its terminator.
+        *slot = Some(if count == 260 && flag != HAS_ARGUMENTS {
+            s.chars().take(259).collect::<String>().trim_end_matches('\0').to_string()
+        } else {
+            s
+        });
         pos = start + len;
     }
     extra_data(d, pos, &mut l);
@@ -237,6 +268,32 @@ fn shell_item(item: &[u8]) -> Option<String> {
         // extension block.
         _ => long_name(item),
     }
+}
+
+/// A `.cpl` path in a Control Panel shell item (class 0x00 items hold it in UTF-16): the shell loads
+/// the applet to draw its icon, which is how the CVE-2010-2568 and CVE-2017-8464 shortcuts run code
+/// without a click.
+fn cpl_path(ids: &[u8]) -> Option<String> {
+    let mut run: Vec<u16> = Vec::new();
+    let mut out = None;
+    for c in ids.chunks_exact(2).chain(ids.get(1..).unwrap_or_default().chunks_exact(2)) {
+        let u = u16::from_le_bytes([c[0], c[1]]);
+        if (0x20..0xD800).contains(&u) && run.len() < 1024 {
+            run.push(u);
+            continue;
+        }
+        let s = String::from_utf16_lossy(&run);
+        if s.len() > 4 && s.to_ascii_lowercase().ends_with(".cpl") {
+            // The run may start with length fields that happen to be printable.
+            let start = s
+                .find("\\\\")
+                .or_else(|| s.find(":\\").map(|i| i.saturating_sub(1)))
+                .unwrap_or(0);
+            out = Some(s[start..].to_string());
+        }
+        run.clear();
+    }
+    out
 }
 
 /// The long (Unicode) name in a file entry's 0xBEEF0004 extension block.
@@ -402,6 +459,7 @@ impl Lnk {
         self.env_target
             .clone()
             .or_else(|| self.id_list_path.clone())
+            .or_else(|| self.cpl.clone())
             .or_else(|| self.relative_path.clone())
             .or_else(|| self.darwin.as_ref().map(|d| format!("(MSI component {d})")))
     }
@@ -519,6 +577,26 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         notes.join("; "),
     );
 
+    if let Some(cpl) = &l.cpl {
+        node.flag(
+            "lnk.cpl_exploit",
+            Severity::Critical,
+            "Shortcut points at a Control Panel applet (.cpl) that Windows loads to draw its icon",
+            &[t::EXPLOITATION_FOR_CLIENT_EXECUTION, CONTROL_PANEL],
+            cpl,
+            "the CVE-2010-2568 / CVE-2017-8464 shortcut exploit: the DLL runs when the folder is viewed",
+        );
+    }
+    if !l.overruns.is_empty() {
+        node.flag(
+            "lnk.string_overrun",
+            Severity::High,
+            "Shortcut string lengths are forged so that tools show other arguments than Windows runs",
+            &[t::OBFUSCATED_FILES],
+            l.overruns.join("; "),
+            "Windows reads at most 260 characters of these strings (MS-SHLLINK §2.4 CountCharacters is not trusted); parsers that follow the count misread what comes next",
+        );
+    }
     // Living-off-the-land launchers in the target or the arguments.
     let mut found = launchers(&target);
     for la in launchers(&args) {

@@ -59,6 +59,8 @@ struct Spec<'a> {
     icon_index: i32,
     show: u32,
     machine: Option<&'a str>,
+    /// Pad the working directory to 260 characters and declare far more (the XDSpy-style overrun).
+    overrun: bool,
 }
 
 fn build(s: &Spec<'_>) -> Vec<u8> {
@@ -116,7 +118,14 @@ fn build(s: &Spec<'_>) -> Vec<u8> {
         li.push(0);
         d.extend(li);
     }
-    d.extend(string("%USERPROFILE%\\Documents"));
+    if s.overrun {
+        let wd = format!("{:<260}", "C:\\Windows\\System32");
+        let mut v = string(&wd);
+        v[0..2].copy_from_slice(&1693u16.to_le_bytes());
+        d.extend(v);
+    } else {
+        d.extend(string("%USERPROFILE%\\Documents"));
+    }
     if !s.args.is_empty() {
         d.extend(string(s.args));
     }
@@ -163,6 +172,7 @@ fn powershell_download_shortcut() {
         icon_index: 11,
         show: 7,
         machine: Some("desktop-a1b2c3"),
+        overrun: false,
     });
     let l = parse(&data).unwrap();
     assert_eq!(
@@ -199,6 +209,7 @@ fn id_list_alone_gives_the_target_and_padding_is_flagged() {
         icon_index: 2,
         show: 1,
         machine: None,
+        overrun: false,
     });
     let n = findings(&data);
     assert!(n.format.as_deref().unwrap().contains("C:\\Windows\\System32\\cmd.exe"));
@@ -221,6 +232,7 @@ fn appended_payload_becomes_a_child() {
         icon_index: 0,
         show: 1,
         machine: None,
+        overrun: false,
     });
     data.extend(std::iter::repeat_n(b'A', 4096));
     let n = findings(&data);
@@ -239,6 +251,7 @@ fn truncated_and_damaged_shortcuts_do_not_panic() {
         icon_index: 0,
         show: 7,
         machine: Some("m"),
+        overrun: false,
     });
     for cut in 0..data.len() {
         let _ = parse(&data[..cut]);
@@ -252,4 +265,32 @@ fn truncated_and_damaged_shortcuts_do_not_panic() {
     }
     let n = findings(&data[..0x60]);
     assert!(n.has("lnk.shortcut"));
+}
+
+#[test]
+fn forged_string_length_is_read_as_windows_does() {
+    let data = build(&Spec {
+        path: &[("Windows", "Windows"), ("System32", "System32"), ("cmd.exe", "cmd.exe")],
+        link_info: None,
+        args: "/c start calc.exe",
+        icon: Some("C:\\Windows\\System32\\shell32.dll"),
+        icon_index: 1,
+        show: 7,
+        machine: None,
+        overrun: true,
+    });
+    let l = parse(&data).unwrap();
+    assert_eq!(l.arguments.as_deref(), Some("/c start calc.exe"));
+    assert_eq!(l.working_dir.as_deref().map(str::trim_end), Some("C:\\Windows\\System32"));
+    let n = findings(&data);
+    assert!(n.has("lnk.string_overrun"), "{:?}", n.findings);
+}
+
+#[test]
+fn control_panel_applet_path_is_an_exploit() {
+    let mut item = vec![0u8; 20];
+    item[2] = 0x21;
+    item.extend(utf16z("\\\\.\\STORAGE#Volume#1\\RECYCLER\\x.cpl"));
+    let ids = id_list(&[item]);
+    assert_eq!(cpl_path(&ids[2..]).as_deref(), Some("\\\\.\\STORAGE#Volume#1\\RECYCLER\\x.cpl"));
 }
