@@ -243,9 +243,8 @@ fn pe(data: &[u8]) -> Option<Facts> {
         if let Some((_, p)) = PACKER_SECTIONS.iter().find(|(k, _)| *k == n) {
             f.packers.push(p);
         }
-        raw_end = raw_end.max(
-            (s.pointer_to_raw_data as usize).saturating_add(s.size_of_raw_data as usize),
-        );
+        raw_end = raw_end
+            .max((s.pointer_to_raw_data as usize).saturating_add(s.size_of_raw_data as usize));
     }
     if ep != 0 && !sections.is_empty() {
         let holder = sections.iter().find(|s| {
@@ -257,7 +256,9 @@ fn pe(data: &[u8]) -> Option<Facts> {
                 f.entry_problem = Some(format!("entry point RVA {ep:#x} lies in no section"));
             }
             // IMAGE_SCN_MEM_EXECUTE | IMAGE_SCN_MEM_WRITE.
-            Some(s) if s.characteristics & 0x2000_0000 != 0 && s.characteristics & 0x8000_0000 != 0 => {
+            Some(s)
+                if s.characteristics & 0x2000_0000 != 0 && s.characteristics & 0x8000_0000 != 0 =>
+            {
                 f.entry_problem = Some(format!(
                     "entry point RVA {ep:#x} in writable and executable section {}",
                     name(s)
@@ -290,7 +291,8 @@ fn pe(data: &[u8]) -> Option<Facts> {
         let extra = data.len() - raw_end;
         // A signature lives in the overlay too; count what remains beyond it.
         if extra >= 512 {
-            f.notes.push(format!("{extra} bytes of overlay after the last section"));
+            f.notes
+                .push(format!("{extra} bytes of overlay after the last section"));
             f.overlay = Some(raw_end);
         }
     }
@@ -360,7 +362,8 @@ fn elf(data: &[u8]) -> Option<Facts> {
         f.notes.push(format!("interpreter {i}"));
     }
     if e.section_headers.is_empty() {
-        f.notes.push("no section headers (stripped or packed)".into());
+        f.notes
+            .push("no section headers (stripped or packed)".into());
     }
     if memchr::memmem::find(data, b"UPX!").is_some() {
         f.packers.push("UPX");
@@ -388,11 +391,9 @@ fn mach(data: &[u8]) -> Option<Facts> {
                 1 => "object",
                 _ => "file",
             };
-            let arch = goblin::mach::constants::cputype::get_arch_name_from_types(
-                h.cputype,
-                h.cpusubtype,
-            )
-            .unwrap_or("unknown CPU");
+            let arch =
+                goblin::mach::constants::cputype::get_arch_name_from_types(h.cputype, h.cpusubtype)
+                    .unwrap_or("unknown CPU");
             let signed = m
                 .load_commands
                 .iter()

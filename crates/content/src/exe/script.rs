@@ -88,16 +88,33 @@ pub(crate) fn launchers(cmd: &str) -> Vec<&'static Launcher> {
             low.match_indices(la.name).any(|(i, m)| {
                 let before = i.checked_sub(1).and_then(|j| b.get(j)).copied();
                 let ok_before = before.is_none_or(|c| {
-                    matches!(c, b' ' | b'\t' | b'\\' | b'/' | b'"' | b'\'' | b'(' | b'&' | b'|' | b';' | b',' | b'=' | b'%' | b'^' | b'`' | b'\n' | b'\r')
+                    matches!(
+                        c,
+                        b' ' | b'\t'
+                            | b'\\'
+                            | b'/'
+                            | b'"'
+                            | b'\''
+                            | b'('
+                            | b'&'
+                            | b'|'
+                            | b';'
+                            | b','
+                            | b'='
+                            | b'%'
+                            | b'^'
+                            | b'`'
+                            | b'\n'
+                            | b'\r'
+                    )
                 });
                 let rest = &low[i + m.len()..];
                 let with_exe = rest.starts_with(".exe");
                 let ok_after = with_exe
                     || (!la.needs_exe
-                        && rest
-                            .bytes()
-                            .next()
-                            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-')));
+                        && rest.bytes().next().is_none_or(|c| {
+                            !(c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'-')
+                        }));
                 ok_before && ok_after
             })
         })
@@ -106,7 +123,14 @@ pub(crate) fn launchers(cmd: &str) -> Vec<&'static Launcher> {
 
 /// What a command line asks its program to do, as short labels ("encoded command", "download").
 pub(crate) fn command_markers(cmd: &str) -> Vec<&'static str> {
+    markers(cmd, false)
+}
+
+/// [`command_markers`]; `powershell` says the text is PowerShell even if it does not name it, so
+/// that PowerShell's short parameters (`-e`, `-w`) count.
+fn markers(cmd: &str, powershell: bool) -> Vec<&'static str> {
     let low = cmd.to_ascii_lowercase();
+    let ps = powershell || low.contains("powershell") || low.contains("pwsh");
     let mut out = BTreeSet::new();
     let tokens: Vec<&str> = low
         .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
@@ -119,20 +143,27 @@ pub(crate) fn command_markers(cmd: &str) -> Vec<&'static str> {
             continue;
         }
         // PowerShell accepts any unambiguous prefix of a parameter name.
-        if flag == "e" || flag == "ec" || (flag.len() >= 2 && "encodedcommand".starts_with(flag)) {
+        let next = tokens.get(i + 1).copied().unwrap_or("");
+        if ps
+            && (flag == "e"
+                || flag == "ec"
+                || (flag.len() >= 2 && "encodedcommand".starts_with(flag)))
+        {
             out.insert("encoded command");
         }
-        if flag.len() >= 1 && "windowstyle".starts_with(flag) && flag.starts_with('w') {
-            if let Some(next) = tokens.get(i + 1) {
-                if next.starts_with("hid") || *next == "1" || next.starts_with("min") {
-                    out.insert("hidden window");
-                }
-            }
+        if ps
+            && flag.starts_with('w')
+            && "windowstyle".starts_with(flag)
+            && (next.starts_with("hid") || next == "1" || next.starts_with("min"))
+        {
+            out.insert("hidden window");
         }
-        if (flag.len() >= 2 && "executionpolicy".starts_with(flag)) || flag == "ep" || flag == "exec" {
-            if tokens.get(i + 1).is_some_and(|n| n.starts_with("bypass") || n.starts_with("unrestricted")) {
-                out.insert("execution policy bypass");
-            }
+        if ((flag.len() >= 2 && "executionpolicy".starts_with(flag))
+            || flag == "ep"
+            || flag == "exec")
+            && (next.starts_with("bypass") || next.starts_with("unrestricted"))
+        {
+            out.insert("execution policy bypass");
         }
         if flag == "nop" || flag == "noprofile" {
             out.insert("no profile");
@@ -183,9 +214,9 @@ pub(crate) fn command_markers(cmd: &str) -> Vec<&'static str> {
         }
     }
     if low.contains("\\\\") && !low.starts_with("\\\\?\\") {
-        let unc = low.split_whitespace().any(|w| {
-            w.trim_matches(['"', '\'']).starts_with("\\\\") && w.len() > 4
-        });
+        let unc = low
+            .split_whitespace()
+            .any(|w| w.trim_matches(['"', '\'']).starts_with("\\\\") && w.len() > 4);
         if unc {
             out.insert("UNC path");
         }
@@ -201,7 +232,9 @@ pub(crate) fn urls(cmd: &str) -> Vec<String> {
         for (i, _) in low.match_indices(scheme) {
             let u: String = cmd[i..]
                 .chars()
-                .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '\'' | ')' | ';' | '`' | '|'))
+                .take_while(|c| {
+                    !c.is_whitespace() && !matches!(c, '"' | '\'' | ')' | ';' | '`' | '|')
+                })
                 .take(300)
                 .collect();
             if u.len() > scheme.len() && !out.contains(&u) {
@@ -241,11 +274,17 @@ fn language(ext: &str, text: &str) -> (&'static str, &'static str, bool) {
 fn decode_text(data: &[u8]) -> String {
     let data = &data[..data.len().min(8 << 20)];
     if let Some(rest) = data.strip_prefix(&[0xFF, 0xFE]) {
-        let u: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        let u: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
         return String::from_utf16_lossy(&u);
     }
     if let Some(rest) = data.strip_prefix(&[0xFE, 0xFF]) {
-        let u: Vec<u16> = rest.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let u: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
         return String::from_utf16_lossy(&u);
     }
     let data = data.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(data);
@@ -331,7 +370,11 @@ pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
 
     node.flag(
         "script.file",
-        if runs { Severity::Critical } else { Severity::High },
+        if runs {
+            Severity::Critical
+        } else {
+            Severity::High
+        },
         format!("Attachment is a {lang} script"),
         &[tech, t::MALICIOUS_FILE],
         format!(".{ext}"),
@@ -350,7 +393,7 @@ pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         *counts.entry(cat).or_default() += 1;
         hits.entry(cat).or_default().insert(pat);
     }
-    let cmd = command_markers(&text);
+    let cmd = markers(&text, tech == t::POWERSHELL);
     let encoded = text.contains("#@~^");
 
     if encoded {
@@ -378,7 +421,10 @@ pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             if urls.is_empty() {
                 String::new()
             } else {
-                format!("addresses: {}", urls.iter().take(5).cloned().collect::<Vec<_>>().join(" "))
+                format!(
+                    "addresses: {}",
+                    urls.iter().take(5).cloned().collect::<Vec<_>>().join(" ")
+                )
             },
         );
     }
@@ -412,7 +458,11 @@ pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             }
         }
         let mut shown: Vec<&str> = exec.iter().copied().collect();
-        if iex && !shown.iter().any(|s| s.eq_ignore_ascii_case("Invoke-Expression")) {
+        if iex
+            && !shown
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case("Invoke-Expression"))
+        {
             shown.push("IEX");
         }
         if cmd.contains(&"hidden window") {
@@ -496,7 +546,10 @@ mod tests {
         let names: Vec<&str> = launchers(c).iter().map(|l| l.name).collect();
         assert_eq!(names, ["powershell", "cmd"]);
         let m = command_markers(c);
-        assert!(m.contains(&"encoded command") && m.contains(&"hidden window"), "{m:?}");
+        assert!(
+            m.contains(&"encoded command") && m.contains(&"hidden window"),
+            "{m:?}"
+        );
         assert!(launchers("notepad.exe report.txt").is_empty());
         assert!(launchers("the hh of x").is_empty());
         assert_eq!(launchers("hh.exe x.chm")[0].name, "hh");
@@ -531,7 +584,11 @@ mod tests {
         assert!(ids2.contains(&"script.obfuscated".to_string()), "{ids2:?}");
         let ps = b"$c='SQBFAFgA'; IEX ([Text.Encoding]::Unicode.GetString([Convert]::FromBase64String($c)))";
         let ids3 = ids(ps, "run.ps1");
-        assert!(ids3.contains(&"script.decode".to_string()) && ids3.contains(&"script.exec".to_string()), "{ids3:?}");
+        assert!(
+            ids3.contains(&"script.decode".to_string())
+                && ids3.contains(&"script.exec".to_string()),
+            "{ids3:?}"
+        );
     }
 
     #[test]

@@ -58,7 +58,10 @@ fn sev(n: &Node, id: &str) -> Option<Severity> {
 
 #[test]
 fn plain_gui_exe() {
-    let n = run(&pe(&[(".text", CODE), (".data", 0xC000_0040)], 0x1000, 2, &[]), "a.exe");
+    let n = run(
+        &pe(&[(".text", CODE), (".data", 0xC000_0040)], 0x1000, 2, &[]),
+        "a.exe",
+    );
     assert_eq!(n.detected_type, Kind::Pe);
     assert_eq!(
         n.format.as_deref(),
@@ -71,13 +74,23 @@ fn plain_gui_exe() {
 
 #[test]
 fn upx_layout_is_flagged() {
-    let n = run(&pe(&[("UPX0", RWX), ("UPX1", RWX)], 0x2100, 3, &[]), "b.exe");
+    let n = run(
+        &pe(&[("UPX0", RWX), ("UPX1", RWX)], 0x2100, 3, &[]),
+        "b.exe",
+    );
     assert_eq!(sev(&n, "exe.packer"), Some(Severity::Low));
     assert_eq!(sev(&n, "exe.entry_point"), Some(Severity::High));
     assert!(n.format.as_deref().unwrap().contains("console"));
-    let n = run(&pe(&[(".text", CODE), (".aspack", CODE)], 0x9000, 2, &[]), "c.exe");
+    let n = run(
+        &pe(&[(".text", CODE), (".aspack", CODE)], 0x9000, 2, &[]),
+        "c.exe",
+    );
     assert_eq!(sev(&n, "exe.packer"), Some(Severity::Medium));
-    let e = n.findings.iter().find(|f| f.id == "exe.entry_point").unwrap();
+    let e = n
+        .findings
+        .iter()
+        .find(|f| f.id == "exe.entry_point")
+        .unwrap();
     assert!(e.evidence[0].value.contains("in no section"));
 }
 
@@ -89,7 +102,11 @@ fn appended_zip_is_opened() {
     overlay.resize(600, 0);
     overlay.extend(zip);
     let n = run(&pe(&[(".text", CODE)], 0x1000, 2, &overlay), "setup.exe");
-    assert!(n.children.iter().any(|c| c.name == "overlay"), "{:?}", n.format);
+    assert!(
+        n.children.iter().any(|c| c.name == "overlay"),
+        "{:?}",
+        n.format
+    );
 }
 
 #[test]
@@ -107,7 +124,14 @@ fn minimal_elf() {
     e[58..60].copy_from_slice(&64u16.to_le_bytes());
     let n = run(&e, "x");
     assert_eq!(n.detected_type, Kind::Elf);
-    assert!(n.format.as_deref().unwrap().starts_with("Linux/Unix program (ELF64 executable"), "{:?}", n.format);
+    assert!(
+        n.format
+            .as_deref()
+            .unwrap()
+            .starts_with("Linux/Unix program (ELF64 executable"),
+        "{:?}",
+        n.format
+    );
     assert_eq!(sev(&n, "exe.executable"), Some(Severity::Critical));
 }
 
@@ -124,7 +148,11 @@ fn damaged_headers_never_panic_out() {
             let i = (seed as usize) % 0x1A0;
             d[i] = (seed >> 32) as u8;
         }
-        let cut = if round % 5 == 0 { (seed as usize >> 8) % d.len() } else { d.len() };
+        let cut = if round % 5 == 0 {
+            (seed as usize >> 8) % d.len()
+        } else {
+            d.len()
+        };
         let n = run(&d[..cut.max(2)], "f.exe");
         if n.detected_type == Kind::Pe {
             assert!(n.has("exe.executable"));

@@ -174,7 +174,8 @@ pub(crate) fn parse(d: &[u8]) -> Option<Lnk> {
         // the specification read different arguments than the shell runs.
         let mut count = usize::from(count);
         if flag != HAS_ARGUMENTS && count > 260 {
-            l.overruns.push(format!("{} declares {count} characters", string_name(flag)));
+            l.overruns
+                .push(format!("{} declares {count} characters", string_name(flag)));
             count = 260;
         }
         let len = count * if unicode { 2 } else { 1 };
@@ -201,7 +202,11 @@ pub(crate) fn parse(d: &[u8]) -> Option<Lnk> {
         };
         // The 260th character of a capped string is its terminator.
         *slot = Some(if count == 260 && flag != HAS_ARGUMENTS {
-            s.chars().take(259).collect::<String>().trim_end_matches('\0').to_string()
+            s.chars()
+                .take(259)
+                .collect::<String>()
+                .trim_end_matches('\0')
+                .to_string()
         } else {
             s
         });
@@ -276,7 +281,10 @@ fn shell_item(item: &[u8]) -> Option<String> {
 fn cpl_path(ids: &[u8]) -> Option<String> {
     let mut run: Vec<u16> = Vec::new();
     let mut out = None;
-    for c in ids.chunks_exact(2).chain(ids.get(1..).unwrap_or_default().chunks_exact(2)) {
+    for c in ids
+        .chunks_exact(2)
+        .chain(ids.get(1..).unwrap_or_default().chunks_exact(2))
+    {
         let u = u16::from_le_bytes([c[0], c[1]]);
         if (0x20..0xD800).contains(&u) && run.len() < 1024 {
             run.push(u);
@@ -386,8 +394,10 @@ fn extra_data(d: &[u8], mut pos: usize, l: &mut Lnk) {
         };
         let sig = u32_at(block, 4).unwrap_or(0);
         // §2.5.4 / §2.5.5 / §2.5.3: 260 ANSI bytes at 8, then 520 bytes of UTF-16 at 268.
-        let ansi_unicode =
-            || non_empty(wstr(block, 268).map(|s| s.chars().take(260).collect())).or_else(|| non_empty(cstr(block, 8).map(|s| s.chars().take(260).collect())));
+        let ansi_unicode = || {
+            non_empty(wstr(block, 268).map(|s| s.chars().take(260).collect()))
+                .or_else(|| non_empty(cstr(block, 8).map(|s| s.chars().take(260).collect())))
+        };
         match sig {
             0xA000_0001 => l.env_target = ansi_unicode(),
             0xA000_0006 => l.darwin = ansi_unicode(),
@@ -432,7 +442,10 @@ fn guid(g: &[u8]) -> String {
         u16::from_le_bytes([g[6], g[7]]),
         g[8],
         g[9],
-        g[10..16].iter().map(|b| format!("{b:02X}")).collect::<String>()
+        g[10..16]
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<String>()
     )
 }
 
@@ -497,9 +510,17 @@ fn document_icon(icon: &str, index: i32) -> Option<&'static str> {
     }
     // shell32.dll and imageres.dll hold the stock document and folder icons; a launcher has its own.
     if file == "shell32.dll" || file == "imageres.dll" {
-        return Some(if index == 0 { "a stock shell icon" } else { "a stock document/folder icon" });
+        return Some(if index == 0 {
+            "a stock shell icon"
+        } else {
+            "a stock document/folder icon"
+        });
     }
-    if file.ends_with(".ico") && ["pdf", "doc", "hwp", "xls", "word", "excel", "invoice"].iter().any(|w| file.contains(w)) {
+    if file.ends_with(".ico")
+        && ["pdf", "doc", "hwp", "xls", "word", "excel", "invoice"]
+            .iter()
+            .any(|w| file.contains(w))
+    {
         return Some("an icon file named like a document");
     }
     None
@@ -552,7 +573,10 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
 
     let mut notes = Vec::new();
     if command.chars().count() > 300 {
-        notes.push(format!("command line {} characters", command.chars().count()));
+        notes.push(format!(
+            "command line {} characters",
+            command.chars().count()
+        ));
     }
     if let Some(wd) = &l.working_dir {
         notes.push(format!("working directory {wd}"));
@@ -636,7 +660,10 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         let (sev, title) = if carries {
             (
                 Severity::Critical,
-                format!("Shortcut runs {} with a download or hidden command", names.join(" and ")),
+                format!(
+                    "Shortcut runs {} with a download or hidden command",
+                    names.join(" and ")
+                ),
             )
         } else {
             (
@@ -673,10 +700,14 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     if args_len > 260 || ws >= 20 {
         let mut why = Vec::new();
         if args_len > 260 {
-            why.push(format!("{args_len} characters of arguments (Explorer shows 260)"));
+            why.push(format!(
+                "{args_len} characters of arguments (Explorer shows 260)"
+            ));
         }
         if ws >= 20 {
-            why.push(format!("a run of {ws} blank characters pushes the command out of view"));
+            why.push(format!(
+                "a run of {ws} blank characters pushes the command out of view"
+            ));
         }
         node.flag(
             "lnk.padded_arguments",
@@ -709,7 +740,12 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             "Shortcut command line contains a web address",
             &[t::INGRESS_TOOL_TRANSFER],
             &all_urls[0],
-            all_urls.iter().take(8).cloned().collect::<Vec<_>>().join(" "),
+            all_urls
+                .iter()
+                .take(8)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" "),
         );
     }
     if l.machine_id.is_some() || l.droid_mac.is_some() {

@@ -194,15 +194,26 @@ fn powershell_download_shortcut() {
     let lol = n.findings.iter().find(|f| f.id == "lnk.lolbin").unwrap();
     assert!(lol.techniques.contains(&t::POWERSHELL.to_string()));
     assert!(lol.evidence[0].value.contains("DownloadString"));
-    let m = n.findings.iter().find(|f| f.id == "lnk.machine_id").unwrap();
-    assert_eq!(m.evidence[0].value, "machine id desktop-a1b2c3, MAC 00:0c:29:aa:bb:cc");
+    let m = n
+        .findings
+        .iter()
+        .find(|f| f.id == "lnk.machine_id")
+        .unwrap();
+    assert_eq!(
+        m.evidence[0].value,
+        "machine id desktop-a1b2c3, MAC 00:0c:29:aa:bb:cc"
+    );
 }
 
 #[test]
 fn id_list_alone_gives_the_target_and_padding_is_flagged() {
     let args = format!("{}/c start calc.exe", " ".repeat(300));
     let data = build(&Spec {
-        path: &[("Windows", "Windows"), ("System32", "System32"), ("cmd.exe", "cmd.exe")],
+        path: &[
+            ("Windows", "Windows"),
+            ("System32", "System32"),
+            ("cmd.exe", "cmd.exe"),
+        ],
         link_info: None,
         args: &args,
         icon: Some("%SystemRoot%\\System32\\imageres.dll"),
@@ -212,14 +223,22 @@ fn id_list_alone_gives_the_target_and_padding_is_flagged() {
         overrun: false,
     });
     let n = findings(&data);
-    assert!(n.format.as_deref().unwrap().contains("C:\\Windows\\System32\\cmd.exe"));
+    assert!(n
+        .format
+        .as_deref()
+        .unwrap()
+        .contains("C:\\Windows\\System32\\cmd.exe"));
     let sev = |id: &str| n.findings.iter().find(|f| f.id == id).map(|f| f.severity);
     assert_eq!(sev("lnk.padded_arguments"), Some(Severity::High));
     assert_eq!(sev("lnk.lolbin"), Some(Severity::High));
     assert_eq!(sev("lnk.icon_decoy"), Some(Severity::High));
     assert!(!n.has("lnk.hidden_window"));
     let s = n.findings.iter().find(|f| f.id == "lnk.shortcut").unwrap();
-    assert!(s.evidence[0].note.as_deref().unwrap().contains("command line 345 characters"));
+    assert!(s.evidence[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("command line 345 characters"));
 }
 
 #[test]
@@ -270,7 +289,11 @@ fn truncated_and_damaged_shortcuts_do_not_panic() {
 #[test]
 fn forged_string_length_is_read_as_windows_does() {
     let data = build(&Spec {
-        path: &[("Windows", "Windows"), ("System32", "System32"), ("cmd.exe", "cmd.exe")],
+        path: &[
+            ("Windows", "Windows"),
+            ("System32", "System32"),
+            ("cmd.exe", "cmd.exe"),
+        ],
         link_info: None,
         args: "/c start calc.exe",
         icon: Some("C:\\Windows\\System32\\shell32.dll"),
@@ -281,7 +304,10 @@ fn forged_string_length_is_read_as_windows_does() {
     });
     let l = parse(&data).unwrap();
     assert_eq!(l.arguments.as_deref(), Some("/c start calc.exe"));
-    assert_eq!(l.working_dir.as_deref().map(str::trim_end), Some("C:\\Windows\\System32"));
+    assert_eq!(
+        l.working_dir.as_deref().map(str::trim_end),
+        Some("C:\\Windows\\System32")
+    );
     let n = findings(&data);
     assert!(n.has("lnk.string_overrun"), "{:?}", n.findings);
 }
@@ -292,5 +318,8 @@ fn control_panel_applet_path_is_an_exploit() {
     item[2] = 0x21;
     item.extend(utf16z("\\\\.\\STORAGE#Volume#1\\RECYCLER\\x.cpl"));
     let ids = id_list(&[item]);
-    assert_eq!(cpl_path(&ids[2..]).as_deref(), Some("\\\\.\\STORAGE#Volume#1\\RECYCLER\\x.cpl"));
+    assert_eq!(
+        cpl_path(&ids[2..]).as_deref(),
+        Some("\\\\.\\STORAGE#Volume#1\\RECYCLER\\x.cpl")
+    );
 }

@@ -97,9 +97,7 @@ fn flate(w: &mut Walk<'_>, node: &mut Node, what: &str, raw: &[u8]) -> Result<Ve
         inner: ZlibDecoder::new(raw),
         failed: false,
     };
-    let out = w
-        .read_member(node, what, r, packed)
-        .map_err(Stop::Failed)?;
+    let out = w.read_member(node, what, r, packed).map_err(Stop::Failed)?;
     if !out.is_empty() {
         return Ok(out);
     }
@@ -196,7 +194,7 @@ pub(crate) fn lzw(d: &[u8], cap: usize) -> Vec<u8> {
             if code == 257 {
                 return out;
             }
-            let entry = if let Some(e) = table.get(code).filter(|_| code > 257 || code < 256) {
+            let entry = if let Some(e) = table.get(code).filter(|_| !(256..=257).contains(&code)) {
                 e.clone()
             } else if let (true, Some(p)) = (code == table.len(), prev.as_ref()) {
                 let mut e = p.clone();
@@ -264,10 +262,16 @@ mod tests {
     fn text_filters() {
         assert_eq!(ascii_hex(b"48 65 6c6C6f>"), b"Hello");
         assert_eq!(ascii85(b"<~87cURD]i,\"Ebo80~>"), b"Hello World!");
-        assert_eq!(run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100), b"abcxxx");
+        assert_eq!(
+            run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100),
+            b"abcxxx"
+        );
         // "-----A---B" from the LZW example of ISO 32000-1 §7.4.4.2.
         assert_eq!(
-            lzw(&[0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01], 1000),
+            lzw(
+                &[0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01],
+                1000
+            ),
             b"-----A---B"
         );
     }

@@ -562,14 +562,19 @@ mod tests {
 
     #[test]
     fn dictionaries_strings_and_refs() {
-        let o = parse("<</S/JavaScript/JS(app.alert\\(1\\);\\101)/Next 12 0 R/K[1 2.5 -3]/H<41 4>>>");
+        let o =
+            parse("<</S/JavaScript/JS(app.alert\\(1\\);\\101)/Next 12 0 R/K[1 2.5 -3]/H<41 4>>>");
         let d = o.as_dict().unwrap();
         assert!(d.name_is("S", "JavaScript"));
         assert_eq!(d.get("JS"), Some(&Obj::Str(b"app.alert(1);A".to_vec())));
         assert_eq!(d.get("Next"), Some(&Obj::Ref(12, 0)));
         assert_eq!(
             d.get("K"),
-            Some(&Obj::Array(vec![Obj::Num(1.0), Obj::Num(2.5), Obj::Num(-3.0)]))
+            Some(&Obj::Array(vec![
+                Obj::Num(1.0),
+                Obj::Num(2.5),
+                Obj::Num(-3.0)
+            ]))
         );
         assert_eq!(d.get("H"), Some(&Obj::Str(b"A@".to_vec())));
     }
@@ -579,7 +584,10 @@ mod tests {
         let s = "<< /Type /Catalog /OpenAction 5 0 R endobj";
         let mut p = Parser::new(s.as_bytes(), 0, s.len(), 100);
         let d = p.value().unwrap();
-        assert_eq!(d.as_dict().unwrap().get("OpenAction"), Some(&Obj::Ref(5, 0)));
+        assert_eq!(
+            d.as_dict().unwrap().get("OpenAction"),
+            Some(&Obj::Ref(5, 0))
+        );
         assert_eq!(p.peek_keyword(), Some(&b"endobj"[..]));
     }
 

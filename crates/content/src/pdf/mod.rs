@@ -223,7 +223,13 @@ impl Facts {
             .and_then(|n| n.get("JavaScript"))
         {
             for v in name_tree_values(doc, js) {
-                self.follow_root(doc, v, ctx, "document-level /Names /JavaScript".into(), true);
+                self.follow_root(
+                    doc,
+                    v,
+                    ctx,
+                    "document-level /Names /JavaScript".into(),
+                    true,
+                );
             }
         }
         // §7.11.4: a file specification with embedded file streams.
@@ -354,10 +360,9 @@ impl Facts {
                     _ => String::new(),
                 })
                 .unwrap_or_default(),
-            "GoToR" | "GoToE" | "SubmitForm" | "ImportData" => d
-                .get("F")
-                .map(|f| file_spec(doc, f))
-                .unwrap_or_default(),
+            "GoToR" | "GoToE" | "SubmitForm" | "ImportData" => {
+                d.get("F").map(|f| file_spec(doc, f)).unwrap_or_default()
+            }
             _ => String::new(),
         };
         self.actions.push(Action {
@@ -469,9 +474,9 @@ fn is_remote_path(s: &str) -> bool {
 
 /// Extensions of embedded files that run or carry something that runs.
 const RISKY_EMBEDDED: &[&str] = &[
-    "exe", "scr", "dll", "com", "pif", "cpl", "js", "jse", "vbs", "vbe", "wsf", "hta", "lnk", "bat",
-    "cmd", "ps1", "jar", "msi", "iso", "img", "vhd", "zip", "rar", "7z", "docm", "xlsm", "pptm",
-    "dotm", "one", "chm", "reg", "url", "svg", "html", "htm", "doc", "xls",
+    "exe", "scr", "dll", "com", "pif", "cpl", "js", "jse", "vbs", "vbe", "wsf", "hta", "lnk",
+    "bat", "cmd", "ps1", "jar", "msi", "iso", "img", "vhd", "zip", "rar", "7z", "docm", "xlsm",
+    "pptm", "dotm", "one", "chm", "reg", "url", "svg", "html", "htm", "doc", "xls",
 ];
 
 fn ext(name: &str) -> String {
@@ -589,7 +594,10 @@ fn xfa_script_bodies(x: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut pos = 0;
     while out.len() < 256 {
-        let Some(i) = x.get(pos..).and_then(|d| memchr::memmem::find(d, b"<script")) else {
+        let Some(i) = x
+            .get(pos..)
+            .and_then(|d| memchr::memmem::find(d, b"<script"))
+        else {
             break;
         };
         let start = pos + i;
@@ -748,7 +756,11 @@ fn action_techniques(kinds: &BTreeSet<&str>) -> Vec<&'static str> {
 fn report_triggers(node: &mut Node, f: &Facts) {
     for (id, prefix, what) in [
         ("pdf.open_action", "/OpenAction", "when the document opens"),
-        ("pdf.additional_actions", "/AA", "on document, page or field events"),
+        (
+            "pdf.additional_actions",
+            "/AA",
+            "on document, page or field events",
+        ),
     ] {
         let acts: Vec<&Action> = f
             .actions
@@ -783,10 +795,7 @@ fn report_triggers(node: &mut Node, f: &Facts) {
             let rk: BTreeSet<&str> = risky.iter().map(|a| a.kind.as_str()).collect();
             (
                 Severity::Medium,
-                format!(
-                    "PDF runs {} {what} without a click",
-                    list(&rk, 6)
-                ),
+                format!("PDF runs {} {what} without a click", list(&rk, 6)),
             )
         };
         let tech = if risky.is_empty() {
@@ -801,7 +810,11 @@ fn report_triggers(node: &mut Node, f: &Facts) {
             title,
             &tech,
             list(&shown, 8),
-            format!("in object{} {}", if objs.len() == 1 { "" } else { "s" }, list(&objs, 12)),
+            format!(
+                "in object{} {}",
+                if objs.len() == 1 { "" } else { "s" },
+                list(&objs, 12)
+            ),
         );
     }
 }
@@ -816,7 +829,12 @@ fn report_launch(node: &mut Node, f: &Facts) {
     if launches.is_empty() {
         return;
     }
-    let text = list(launches.iter().map(|s| if s.is_empty() { "(no target)" } else { s }), 6);
+    let text = list(
+        launches
+            .iter()
+            .map(|s| if s.is_empty() { "(no target)" } else { s }),
+        6,
+    );
     let mut tech = vec![t::MALICIOUS_FILE];
     for l in crate::exe::script::launchers(&text) {
         if !tech.contains(&l.technique) {
@@ -860,7 +878,11 @@ fn report_links(node: &mut Node, doc: &Doc<'_>, f: &Facts) {
         node.flag(
             "pdf.uri",
             Severity::Info,
-            format!("PDF links to {} address{}", uris.len(), if uris.len() == 1 { "" } else { "es" }),
+            format!(
+                "PDF links to {} address{}",
+                uris.len(),
+                if uris.len() == 1 { "" } else { "es" }
+            ),
             &[t::MALICIOUS_LINK],
             *uris.iter().next().unwrap_or(&""),
             list(&uris, 10),
@@ -1048,12 +1070,30 @@ fn report_embedded(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts) 
             .get(n)
             .filter(|s| !s.is_empty())
             .cloned()
-            .unwrap_or_else(|| if name.is_empty() { format!("embedded-file-{n}") } else { name.clone() });
+            .unwrap_or_else(|| {
+                if name.is_empty() {
+                    format!("embedded-file-{n}")
+                } else {
+                    name.clone()
+                }
+            });
         let e = ext(&name);
         risky |= RISKY_EMBEDDED.contains(&e.as_str());
         benign_only &= matches!(
             e.as_str(),
-            "xml" | "txt" | "csv" | "json" | "png" | "jpg" | "jpeg" | "gif" | "mp3" | "mp4" | "wav" | "avi" | "mov"
+            "xml"
+                | "txt"
+                | "csv"
+                | "json"
+                | "png"
+                | "jpg"
+                | "jpeg"
+                | "gif"
+                | "mp3"
+                | "mp4"
+                | "wav"
+                | "avi"
+                | "mov"
         );
         let size = doc.raw_stream(*n).map_or(0, <[u8]>::len) as u64;
         match doc.stream(w, node, *n) {
@@ -1072,7 +1112,10 @@ fn report_embedded(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts) 
         }
     }
     let (sev, title) = if risky {
-        (Severity::High, "PDF carries an embedded file of a type that runs or holds code")
+        (
+            Severity::High,
+            "PDF carries an embedded file of a type that runs or holds code",
+        )
     } else if benign_only {
         (Severity::Low, "PDF carries an embedded data file")
     } else {
@@ -1088,12 +1131,7 @@ fn report_embedded(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts) 
     );
 }
 
-fn report_structure(
-    node: &mut Node,
-    doc: &Doc<'_>,
-    f: &Facts,
-    scripts: &BTreeMap<String, Script>,
-) {
+fn report_structure(node: &mut Node, doc: &Doc<'_>, f: &Facts, scripts: &BTreeMap<String, Script>) {
     if doc.encrypted {
         let d = doc
             .trailers
@@ -1137,7 +1175,10 @@ fn report_structure(
     if scripts.values().any(|s| s.auto && s.in_objstm) {
         hidden.insert("JavaScript run on opening");
     }
-    if f.actions.iter().any(|a| a.kind == "Launch" && a.ctx.in_objstm) {
+    if f.actions
+        .iter()
+        .any(|a| a.kind == "Launch" && a.ctx.in_objstm)
+    {
         hidden.insert("Launch action");
     }
     if !hidden.is_empty() {
@@ -1171,7 +1212,11 @@ fn report_structure(
             continue;
         }
         let Some(d) = o.dict() else { continue };
-        let fl: Vec<&'static str> = doc.filters(d).iter().map(|x| filters::canonical(x)).collect();
+        let fl: Vec<&'static str> = doc
+            .filters(d)
+            .iter()
+            .map(|x| filters::canonical(x))
+            .collect();
         let dup = fl.iter().enumerate().any(|(i, x)| fl[..i].contains(x));
         if fl.len() >= 3 || dup {
             chains.push(format!("object {}: {}", o.num, fl.join(" > ")));

