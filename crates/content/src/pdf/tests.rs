@@ -327,3 +327,38 @@ fn hostile_bytes_do_not_panic() {
     let n = run(seeds.last().unwrap());
     assert!(n.has("content.limit"), "{:?}", n.findings);
 }
+
+#[test]
+fn mutated_documents_do_not_panic() {
+    let inner = "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R /Names << /JavaScript << /Names [(a) 5 0 R] >> >> >>";
+    let header = "1 0 ";
+    let mut objs = pages();
+    objs.push(stream(
+        9,
+        &format!("/Type /ObjStm /N 1 /First {} /Filter /FlateDecode", header.len()),
+        &zlib(format!("{header}{inner}").as_bytes()),
+    ));
+    objs.push(o(5, "<< /S /JavaScript /JS 6 0 R /Next [7 0 R 5 0 R] >>"));
+    objs.push(stream(6, "/Filter [/ASCII85Decode /LZWDecode]", b"J..)6T`?p&<!J9%_[umg\"B7/Z7KNXbN'S+,*Q/&\"OLT'F~>"));
+    objs.push(o(7, "<< /S /Launch /Win << /F (cmd.exe) /P (/c echo) >> /Next 5 0 R >>"));
+    let base = pdf(&objs, "<< /Root 1 0 R /Encrypt << /Filter /Standard /V 1 >> >>");
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for round in 0..1500 {
+        let mut d = base.clone();
+        for _ in 0..(1 + round % 6) {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let i = (seed as usize) % d.len();
+            d[i] = match seed >> 60 {
+                0 => b'(',
+                1 => b'<',
+                2 => b'[',
+                3 => b'/',
+                4 => b'\\',
+                _ => (seed >> 32) as u8,
+            };
+        }
+        let _ = analyse(&d, "m.pdf", None, &Options::default());
+    }
+}
