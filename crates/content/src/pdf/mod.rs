@@ -454,12 +454,33 @@ fn sample(code: &str, max: usize) -> String {
 /// ordinary fillable forms carry: short, and nothing but calls to `AF*` functions.
 fn is_form_helper(code: &str) -> bool {
     let c = code.trim();
+    if is_acrobat_boilerplate(c) {
+        return true;
+    }
     c.len() < 400
         && !c.is_empty()
         && c.split([';', '\n', '\r'])
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .all(|s| s.starts_with("AF") || s.starts_with("event.value") || s.starts_with("//"))
+}
+
+/// The version check Acrobat/LiveCycle Designer writes into every form it saves (the localised
+/// "this document requires a newer Reader" strings and the check itself): document-level, so it
+/// runs on opening, and carries nothing else.
+fn is_acrobat_boilerplate(code: &str) -> bool {
+    [
+        "ADBE.Reader_Value_Asked",
+        "ADBE.Viewer_string_Title",
+        "ADBE.Viewer_Form_string",
+    ]
+    .iter()
+    .any(|m| code.contains(m))
+        && code.len() < 8000
+        && !JS_EXPLOIT
+            .iter()
+            .chain(JS_OBFUSCATION)
+            .any(|p| code.contains(p))
 }
 
 fn is_remote_path(s: &str) -> bool {
@@ -580,6 +601,7 @@ fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts) {
     }
     node.format = Some(format);
 
+    extract_text(w, node, doc, f);
     report_scripts(node, &scripts);
     report_triggers(node, f);
     report_launch(node, f);
@@ -587,6 +609,92 @@ fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts) {
     report_forms(node, f);
     report_embedded(w, node, doc, f);
     report_structure(node, doc, f, &scripts);
+}
+
+/// Page text for the lure detectors: the strings shown by `Tj`, `'`, `"` and `TJ` (§9.4.3) in the
+/// first pages' content streams, where the font encoding leaves them readable (simple fonts with a
+/// Latin encoding). CID-keyed fonts (most CJK text) need their CMaps and are skipped.
+fn extract_text(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts) {
+    let mut streams = Vec::new();
+    for &p in f.pages.iter().take(20) {
+        let Some(c) = doc
+            .get(p)
+            .and_then(|o| o.dict())
+            .and_then(|d| d.get("Contents"))
+        else {
+            continue;
+        };
+        match c {
+            Obj::Ref(n, _) => streams.push(*n),
+            Obj::Array(a) => streams.extend(a.iter().filter_map(|x| match x {
+                Obj::Ref(n, _) => Some(*n),
+                _ => None,
+            })),
+            _ => {}
+        }
+    }
+    for n in streams.into_iter().take(40) {
+        if doc.encrypted || node.text.len() >= crate::node::MAX_TEXT || w.expired(node) {
+            return;
+        }
+        let Ok(content) = doc.stream(w, node, n) else {
+            continue;
+        };
+        let mut p = lex::Parser::new(&content, 0, content.len().min(2 << 20), 200_000);
+        let mut line = String::new();
+        let mut last: Vec<Obj> = Vec::new();
+        while let Some(v) = p.value() {
+            match &v {
+                Obj::Kw(k) if matches!(k.as_slice(), b"Tj" | b"'" | b"\"" | b"TJ") => {
+                    for o in last.drain(..) {
+                        match o {
+                            Obj::Str(s) => push_shown(&mut line, &s),
+                            Obj::Array(a) => {
+                                for x in a {
+                                    if let Obj::Str(s) = x {
+                                        push_shown(&mut line, &s);
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                Obj::Kw(k) if matches!(k.as_slice(), b"ET" | b"Td" | b"TD" | b"T*") => {
+                    last.clear();
+                    if !line.trim().is_empty() {
+                        line.push(' ');
+                    }
+                    if k == b"ET" && !line.trim().is_empty() {
+                        node.push_text(line.trim());
+                        line.clear();
+                    }
+                }
+                Obj::Kw(_) => last.clear(),
+                _ => {
+                    if last.len() > 8 {
+                        last.remove(0);
+                    }
+                    last.push(v);
+                }
+            }
+        }
+        if !line.trim().is_empty() {
+            node.push_text(line.trim());
+        }
+    }
+}
+
+/// A shown string, if its bytes read as text.
+fn push_shown(line: &mut String, s: &[u8]) {
+    let t = text_string(s);
+    let readable = t
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_ascii_punctuation() || *c == ' ')
+        .count();
+    if !t.is_empty() && readable * 10 >= t.chars().count() * 9 {
+        line.push_str(&t);
+    }
 }
 
 /// `<script ...>body</script>` elements of an XFA packet, bounded.
@@ -637,7 +745,10 @@ fn report_scripts(node: &mut Node, scripts: &BTreeMap<String, Script>) {
     if scripts.is_empty() {
         return;
     }
-    let auto: Vec<&Script> = scripts.values().filter(|s| s.auto).collect();
+    let auto: Vec<&Script> = scripts
+        .values()
+        .filter(|s| s.auto && !is_acrobat_boilerplate(&s.code))
+        .collect();
     let all: Vec<&Script> = scripts.values().collect();
     let bytes: usize = all.iter().map(|s| s.code.len()).sum();
     let first = auto.first().copied().unwrap_or(all[0]);
@@ -1172,7 +1283,10 @@ fn report_structure(node: &mut Node, doc: &Doc<'_>, f: &Facts, scripts: &BTreeMa
     }
     // Actions and scripts that only exist inside compressed object streams (§7.5.7).
     let mut hidden = BTreeSet::new();
-    if scripts.values().any(|s| s.auto && s.in_objstm) {
+    if scripts
+        .values()
+        .any(|s| s.auto && s.in_objstm && !is_acrobat_boilerplate(&s.code))
+    {
         hidden.insert("JavaScript run on opening");
     }
     if f.actions

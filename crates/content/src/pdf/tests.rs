@@ -335,13 +335,26 @@ fn mutated_documents_do_not_panic() {
     let mut objs = pages();
     objs.push(stream(
         9,
-        &format!("/Type /ObjStm /N 1 /First {} /Filter /FlateDecode", header.len()),
+        &format!(
+            "/Type /ObjStm /N 1 /First {} /Filter /FlateDecode",
+            header.len()
+        ),
         &zlib(format!("{header}{inner}").as_bytes()),
     ));
     objs.push(o(5, "<< /S /JavaScript /JS 6 0 R /Next [7 0 R 5 0 R] >>"));
-    objs.push(stream(6, "/Filter [/ASCII85Decode /LZWDecode]", b"J..)6T`?p&<!J9%_[umg\"B7/Z7KNXbN'S+,*Q/&\"OLT'F~>"));
-    objs.push(o(7, "<< /S /Launch /Win << /F (cmd.exe) /P (/c echo) >> /Next 5 0 R >>"));
-    let base = pdf(&objs, "<< /Root 1 0 R /Encrypt << /Filter /Standard /V 1 >> >>");
+    objs.push(stream(
+        6,
+        "/Filter [/ASCII85Decode /LZWDecode]",
+        b"J..)6T`?p&<!J9%_[umg\"B7/Z7KNXbN'S+,*Q/&\"OLT'F~>",
+    ));
+    objs.push(o(
+        7,
+        "<< /S /Launch /Win << /F (cmd.exe) /P (/c echo) >> /Next 5 0 R >>",
+    ));
+    let base = pdf(
+        &objs,
+        "<< /Root 1 0 R /Encrypt << /Filter /Standard /V 1 >> >>",
+    );
     let mut seed = 0x9E37_79B9_7F4A_7C15u64;
     for round in 0..1500 {
         let mut d = base.clone();
@@ -361,4 +374,14 @@ fn mutated_documents_do_not_panic() {
         }
         let _ = analyse(&d, "m.pdf", None, &Options::default());
     }
+}
+
+#[test]
+fn acrobat_version_check_is_not_an_auto_script() {
+    let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R /Names << /JavaScript << /Names [(ADBE::FileAttachmentsCompatibility) 5 0 R] >> >> >>")];
+    objs.extend(pages());
+    objs.push(o(5, "<< /S /JavaScript /JS (if \\(typeof\\(ADBE.Reader_Value_Asked\\) == \"undefined\"\\) ADBE.Reader_Value_Asked = false;) >>"));
+    let n = run(&pdf(&objs, "<< /Root 1 0 R >>"));
+    assert!(!n.has("pdf.auto_javascript"), "{:?}", n.findings);
+    assert_eq!(sev(&n, "pdf.javascript"), Some(Severity::Low));
 }
