@@ -579,7 +579,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         ));
     }
     if let Some(wd) = &l.working_dir {
-        notes.push(format!("working directory {wd}"));
+        notes.push(format!("working directory {}", wd.trim_end()));
     }
     let icon = l.icon_location.clone().or_else(|| l.icon_env.clone());
     if let Some(i) = &icon {
