@@ -41,6 +41,23 @@ pub const ENCRYPTED_FILE: &str = "T1027.013";
 pub const EMBEDDED_PAYLOADS: &str = "T1027.009";
 pub const EXPLOITATION_FOR_CLIENT_EXECUTION: &str = "T1203";
 pub const SHORTCUT_MODIFICATION: &str = "T1547.009";
+pub const SOFTWARE_PACKING: &str = "T1027.002";
+pub const UNIX_SHELL: &str = "T1059.004";
+pub const PYTHON: &str = "T1059.006";
+pub const APPLESCRIPT: &str = "T1059.002";
+pub const MODIFY_REGISTRY: &str = "T1112";
+pub const WMI: &str = "T1047";
+pub const SCHEDULED_TASK: &str = "T1053.005";
+pub const INDIRECT_COMMAND: &str = "T1202";
+pub const MSIEXEC: &str = "T1218.007";
+pub const COMPILED_HTML: &str = "T1218.001";
+pub const INSTALLUTIL: &str = "T1218.004";
+pub const REGSVCS_REGASM: &str = "T1218.009";
+pub const MSBUILD: &str = "T1127.001";
+pub const CMSTP: &str = "T1218.003";
+pub const HIDDEN_WINDOW: &str = "T1564.003";
+pub const CONTROL_PANEL: &str = "T1218.002";
+pub const FORCED_AUTHENTICATION: &str = "T1187";
 
 /// Name of a technique id known to spearwatch, for tables and exports.
 pub fn name(id: &str) -> Option<&'static str> {
@@ -83,6 +100,23 @@ pub fn name(id: &str) -> Option<&'static str> {
         EMBEDDED_PAYLOADS => "Obfuscated Files or Information: Embedded Payloads",
         EXPLOITATION_FOR_CLIENT_EXECUTION => "Exploitation for Client Execution",
         SHORTCUT_MODIFICATION => "Boot or Logon Autostart Execution: Shortcut Modification",
+        SOFTWARE_PACKING => "Obfuscated Files or Information: Software Packing",
+        UNIX_SHELL => "Command and Scripting Interpreter: Unix Shell",
+        PYTHON => "Command and Scripting Interpreter: Python",
+        APPLESCRIPT => "Command and Scripting Interpreter: AppleScript",
+        MODIFY_REGISTRY => "Modify Registry",
+        WMI => "Windows Management Instrumentation",
+        SCHEDULED_TASK => "Scheduled Task/Job: Scheduled Task",
+        INDIRECT_COMMAND => "Indirect Command Execution",
+        MSIEXEC => "System Binary Proxy Execution: Msiexec",
+        COMPILED_HTML => "System Binary Proxy Execution: Compiled HTML File",
+        INSTALLUTIL => "System Binary Proxy Execution: InstallUtil",
+        REGSVCS_REGASM => "System Binary Proxy Execution: Regsvcs/Regasm",
+        MSBUILD => "Trusted Developer Utilities Proxy Execution: MSBuild",
+        CMSTP => "System Binary Proxy Execution: CMSTP",
+        HIDDEN_WINDOW => "Hide Artifacts: Hidden Window",
+        CONTROL_PANEL => "System Binary Proxy Execution: Control Panel",
+        FORCED_AUTHENTICATION => "Forced Authentication",
         _ => return None,
     })
 }
