@@ -344,11 +344,23 @@ pub(crate) fn stomped(m: &Module) -> Option<String> {
     None
 }
 
-/// Source lines that compile to p-code: not blank, not the `Attribute VB_...` header the editor hides.
+/// Source lines that compile to p-code: not blank, not an `Attribute` line (the module header the editor
+/// hides, and `Attribute Proc.VB_Description` inside procedures), and one per logical line: a line
+/// continued with " _" compiles together with the next.
 fn code_lines(src: &str) -> impl Iterator<Item = &str> {
+    let mut continued = false;
     src.split(['\n', '\r'])
         .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with("Attribute VB_"))
+        .filter(|l| !l.is_empty())
+        .filter(move |l| {
+            let counts = !continued && !starts_with_ci(l, "Attribute ");
+            continued = l.ends_with(" _") || *l == "_";
+            counts
+        })
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// Procedures Office runs by itself: document/workbook events and the Auto* macro names (Word, Excel),
@@ -494,7 +506,7 @@ pub(crate) fn scan(sources: &[&str]) -> Report {
         let lower = src.to_ascii_lowercase();
         for line in lower.lines() {
             let line = line.trim();
-            if line.starts_with('\'') || line.starts_with("rem ") || line.starts_with("attribute vb_") {
+            if line.starts_with('\'') || line.starts_with("rem ") || line.starts_with("attribute ") {
                 continue;
             }
             lines += 1;
@@ -679,7 +691,7 @@ pub(crate) fn report(
         if let Some(s) = m.source.as_deref().filter(|_| m.source_is_text) {
             let body: Vec<&str> = s
                 .lines()
-                .filter(|l| !l.starts_with("Attribute VB_"))
+                .filter(|l| !starts_with_ci(l, "Attribute "))
                 .collect();
             if body.iter().any(|l| !l.trim().is_empty()) {
                 node.push_text(&body.join("\n"));
@@ -938,6 +950,12 @@ pub(crate) mod tests {
         s.extend_from_slice(&[0x01, 0x13, 0x07, 0xde, 0xad]);
         let rnd = read_module(&ModuleRef { name: "M".into(), stream: "M".into(), offset: off }, &s, 1252);
         assert!(stomped(&rnd).unwrap().contains("does not decompress"));
+        // Attribute lines inside procedures and continued lines compile to no p-code line of their own.
+        let attrs = m(
+            &[Some("Sub Macro2()"), Some(" Macro2 Macro"), Some("x = 1"), Some("End Sub")],
+            "Sub Macro2()\r\nAttribute Macro2.VB_Description = \"d\"\r\n' Macro2 Macro\r\nx = 1 + _\r\n  2\r\nEnd Sub\r\n",
+        );
+        assert!(stomped(&attrs).is_none(), "{:?}", stomped(&attrs));
         // No p-code line table (a file written by another tool): never stomped.
         let mut plain = compress_literal(b"Sub A()\r\nEnd Sub\r\n");
         plain.insert(0, 0);
