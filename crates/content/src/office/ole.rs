@@ -104,11 +104,6 @@ impl<'a> Ole<'a> {
         self.entry(path).is_some()
     }
 
-    /// Entries directly inside storage `dir` ("" for the root).
-    pub(crate) fn children<'s>(&'s self, dir: &'s str) -> impl Iterator<Item = &'s Entry> + 's {
-        self.entries.iter().filter(move |e| parent(&e.path).eq_ignore_ascii_case(dir))
-    }
-
     /// Copies storage `dir` and everything below it into a compound file of its own (an embedded
     /// Word/Excel document in an `ObjectPool`), so that it can be analysed as an object of its own.
     pub(crate) fn extract_storage(&mut self, dir: &str, max: u64) -> Option<Vec<u8>> {
@@ -331,7 +326,8 @@ pub(crate) fn flag_encrypted(node: &mut Node, stream: &str, scheme: &str, defaul
 }
 
 /// Storages that hold one embedded object each: Word's `ObjectPool/_<id>` (MS-DOC §2.1.4), Excel's
-/// `MBD<id>` (MS-XLS §2.1.7.19), and any other storage with an `\x01Ole10Native` or `\x01CompObj`.
+/// `MBD<id>` (MS-XLS §2.1.7.19), and any other storage with an `\x01Ole10Native` stream. (VBA form
+/// designer storages also carry `\x01CompObj`; they are part of the project, not embedded objects.)
 fn embedded_storages(ole: &Ole<'_>) -> Vec<String> {
     let mut v: Vec<String> = ole
         .entries
@@ -342,7 +338,6 @@ fn embedded_storages(ole: &Ole<'_>) -> Vec<String> {
             p.eq_ignore_ascii_case("ObjectPool")
                 || (p.is_empty() && e.name.len() > 3 && e.name[..3].eq_ignore_ascii_case("MBD"))
                 || ole.has(&join(&e.path, "\u{1}Ole10Native"))
-                || (ole.has(&join(&e.path, "\u{1}CompObj")) && !e.path.to_ascii_lowercase().contains("vba"))
         })
         .map(|e| e.path.clone())
         .collect();

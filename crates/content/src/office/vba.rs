@@ -167,7 +167,6 @@ pub(crate) fn decode(data: &[u8], code_page: u16) -> String {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Module {
     pub name: String,
-    pub stream: String,
     /// `None` when the compressed source does not decompress.
     pub source: Option<String>,
     /// Whether the decompressed source looks like text (random bytes that happen to decompress do not).
@@ -198,7 +197,6 @@ pub(crate) fn read_module(m: &ModuleRef, stream: &[u8], code_page: u16) -> Modul
     };
     Module {
         name: m.name.clone(),
-        stream: m.stream.clone(),
         source,
         source_is_text,
         pcode: parse_pcode(pc),
