@@ -335,8 +335,8 @@ pub(crate) fn stomped(m: &Module) -> Option<String> {
     let src_lines = code_lines(src).count();
     if src_lines != pc.code_lines {
         return Some(format!(
-            "{}: {} lines of p-code but {} lines of source",
-            m.name, pc.code_lines, src_lines
+            "{}: {} lines of p-code ({} in the line table) but {} lines of source",
+            m.name, pc.code_lines, pc.lines, src_lines
         ));
     }
     None
