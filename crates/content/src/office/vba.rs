@@ -662,10 +662,31 @@ pub(crate) fn analyse(
         };
         modules.push(read_module(m, &bytes, project.code_page));
     }
-    let version = read(&join("_VBA_PROJECT"))
-        .and_then(|b| b.get(2..4).map(|v| u16::from_le_bytes([v[0], v[1]])));
-    report(node, storage, &project, &modules, version);
+    let vba_project = read(&join("_VBA_PROJECT"));
+    report(node, storage, &project, &modules, vba_project.as_deref());
     true
+}
+
+/// Identifiers in the `_VBA_PROJECT` PerformanceCache (its identifier table, MS-OVBA §2.3.4.1 leaves
+/// it opaque) that name an auto-exec procedure or a risky call: what the p-code can do when the source
+/// was stomped. Matched as whole words between non-identifier bytes.
+fn pcode_identifiers(vba_project: &[u8]) -> Vec<String> {
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let lower: Vec<u8> = vba_project.iter().map(u8::to_ascii_lowercase).collect();
+    let mut found = Vec::new();
+    let words = AUTO_EXEC
+        .iter()
+        .copied()
+        .chain(KEYWORDS.iter().map(|k| k.0).filter(|k| k.bytes().all(ident)));
+    for w in words {
+        let hit = memchr::memmem::find_iter(&lower, w.as_bytes()).any(|i| {
+            (i == 0 || !ident(lower[i - 1])) && lower.get(i + w.len()).is_none_or(|&c| !ident(c))
+        });
+        if hit {
+            found.push(w.to_string());
+        }
+    }
+    found
 }
 
 /// Turns what was read into findings and document text.
@@ -674,10 +695,39 @@ pub(crate) fn report(
     storage: &str,
     project: &Project,
     modules: &[Module],
-    version: Option<u16>,
+    vba_project: Option<&[u8]>,
 ) {
+    let version = vba_project.and_then(|b| b.get(2..4).map(|v| u16::from_le_bytes([v[0], v[1]])));
     let names: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
-    let sources: Vec<&str> = modules.iter().filter_map(|m| m.source.as_deref()).collect();
+    let mut sources: Vec<String> = modules
+        .iter()
+        .filter(|m| m.source_is_text)
+        .filter_map(|m| m.source.clone())
+        .collect();
+    let stomps: Vec<String> = modules.iter().filter_map(stomped).collect();
+    let mut hidden = Vec::new();
+    if !stomps.is_empty() {
+        // The source is a decoy: read what the p-code names instead (its inline strings and the
+        // project's identifier table), as lines the source scan understands.
+        hidden = vba_project.map(pcode_identifiers).unwrap_or_default();
+        let mut pseudo: Vec<String> = hidden
+            .iter()
+            .map(|w| {
+                if AUTO_EXEC.contains(&w.as_str()) {
+                    format!("Sub {w}()")
+                } else {
+                    w.clone()
+                }
+            })
+            .collect();
+        for m in modules {
+            if let Some(p) = &m.pcode {
+                pseudo.extend(p.strings.iter().map(|s| format!("x = \"{s}\"")));
+            }
+        }
+        sources.push(pseudo.join("\n"));
+    }
+    let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
     let with_code = modules
         .iter()
         .filter(|m| {
@@ -766,8 +816,12 @@ pub(crate) fn report(
             format!("storage {storage}"),
         );
     }
-    let stomps: Vec<String> = modules.iter().filter_map(stomped).collect();
     if !stomps.is_empty() && !node.has("office.vba_stomping") {
+        let seen = if hidden.is_empty() {
+            String::new()
+        } else {
+            format!("; the p-code names {}", hidden.join(", "))
+        };
         node.flag(
             "office.vba_stomping",
             Severity::Critical,
@@ -776,7 +830,7 @@ pub(crate) fn report(
             stomps.join("; "),
             format!(
                 "storage {storage}{ver}: Office runs the p-code when its VBA version matches, so the \
-                 visible source is a decoy; sys kind {}",
+                 visible source is a decoy; sys kind {}{seen}",
                 project.sys_kind
             ),
         );
@@ -915,6 +969,12 @@ pub(crate) mod tests {
         assert!(r.write);
         let chrs = "x = Chr(65) & Chr(66) & Chr(67) & Chr(68) & Chr(69) & Chr(70) & Chr(71) & Chr(72) & Chr(73) & Chr(74)";
         assert!(!scan(&[chrs]).obfuscation.is_empty());
+    }
+
+    #[test]
+    fn pcode_identifiers_name_hidden_behaviour() {
+        let vp = b"\xcc\x61\xb2\x00\x08\x00AutoOpen\xd9\x2a\x05\x00Shell\x10\x00MsgBoxShellish\x00";
+        assert_eq!(pcode_identifiers(vp), vec!["autoopen", "shell"]);
     }
 
     #[test]
