@@ -25,10 +25,14 @@ impl Package<'_> {
     /// The file name the payload gets on disk.
     pub fn file_name(&self) -> String {
         let base = |p: &str| p.rsplit(['\\', '/']).next().unwrap_or(p).trim().to_string();
-        [base(&self.temp), base(&self.source), self.label.trim().to_string()]
-            .into_iter()
-            .find(|n| !n.is_empty())
-            .unwrap_or_else(|| "package".into())
+        [
+            base(&self.temp),
+            base(&self.source),
+            self.label.trim().to_string(),
+        ]
+        .into_iter()
+        .find(|n| !n.is_empty())
+        .unwrap_or_else(|| "package".into())
     }
 }
 
@@ -76,13 +80,23 @@ impl<'a> Cur<'a> {
             return None;
         }
         let s = self.take(n.checked_mul(2)?)?;
-        let u: Vec<u16> = s.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
-        Some(String::from_utf16_lossy(&u).trim_end_matches('\0').to_string())
+        let u: Vec<u16> = s
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        Some(
+            String::from_utf16_lossy(&u)
+                .trim_end_matches('\0')
+                .to_string(),
+        )
     }
 }
 
 fn ansi(b: &[u8]) -> String {
-    encoding_rs::WINDOWS_1252.decode_without_bom_handling(b).0.into_owned()
+    encoding_rs::WINDOWS_1252
+        .decode_without_bom_handling(b)
+        .0
+        .into_owned()
 }
 
 /// Parses Packager native data (without the leading OLENativeStream size).
@@ -97,12 +111,24 @@ pub(crate) fn parse_package(b: &[u8]) -> Option<Package<'_>> {
     let kind = c.u16()?;
     if kind != 3 {
         // A link (1) carries no file, only `source`.
-        return Some(Package { label, source, temp: String::new(), kind, data: &[] });
+        return Some(Package {
+            label,
+            source,
+            temp: String::new(),
+            kind,
+            data: &[],
+        });
     }
     let temp = c.lpstr()?;
     let size = c.u32()? as usize;
     let data = c.take(size).or_else(|| b.get(c.i..))?;
-    let mut p = Package { label, source, temp, kind, data };
+    let mut p = Package {
+        label,
+        source,
+        temp,
+        kind,
+        data,
+    };
     // Since Windows 7 the same names follow in UTF-16 (temp path, label, source), holding characters
     // the ANSI copies replace by '?'.
     c.i = c.i.saturating_add(size);
@@ -126,7 +152,9 @@ pub(crate) fn ole10native(w: &mut Walk<'_>, node: &mut Node, stream: &[u8], wher
         .get(0..4)
         .map(|v| u32::from_le_bytes([v[0], v[1], v[2], v[3]]) as usize)
         .unwrap_or(0);
-    let native = stream.get(4..4usize.saturating_add(size).min(stream.len())).unwrap_or(&[]);
+    let native = stream
+        .get(4..4usize.saturating_add(size).min(stream.len()))
+        .unwrap_or(&[]);
     match parse_package(native) {
         Some(p) => package(w, node, &p, where_),
         None if !native.is_empty() => w.child(node, where_, native),
@@ -137,10 +165,17 @@ pub(crate) fn ole10native(w: &mut Walk<'_>, node: &mut Node, stream: &[u8], wher
 /// Reports a Packager payload and hands its file to the walk under the name it would run with.
 pub(crate) fn package(w: &mut Walk<'_>, node: &mut Node, p: &Package<'_>, where_: &str) {
     let name = p.file_name();
-    let ext = |s: &str| s.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = |s: &str| {
+        s.rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default()
+    };
     let label_differs = !p.label.is_empty() && ext(&p.label) != ext(&name);
     if !node.has("office.ole_package") {
-        let mut note = format!("{where_}: Packager object, label \"{}\", from \"{}\"", p.label, p.source);
+        let mut note = format!(
+            "{where_}: Packager object, label \"{}\", from \"{}\"",
+            p.label, p.source
+        );
         if label_differs {
             note.push_str("; the label's extension differs from the file's");
         }
@@ -190,7 +225,14 @@ pub(crate) fn parse_ole1(b: &[u8]) -> Option<Ole1<'_>> {
     } else {
         &[]
     };
-    Some(Ole1 { version, format_id, class, topic, item, native })
+    Some(Ole1 {
+        version,
+        format_id,
+        class,
+        topic,
+        item,
+        native,
+    })
 }
 
 #[cfg(test)]

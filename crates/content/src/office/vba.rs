@@ -221,7 +221,9 @@ fn looks_like_text(b: &[u8]) -> bool {
 /// of lines, and one 12-byte entry per line (reserved dword, line length word, reserved word, offset
 /// dword) before the p-code itself, which starts 10 bytes after the table. Mac files are big-endian.
 pub(crate) fn parse_pcode(pc: &[u8]) -> Option<Pcode> {
-    let be = pc.get(2..4).is_some_and(|w| u16::from_le_bytes([w[0], w[1]]) > 0xFF);
+    let be = pc
+        .get(2..4)
+        .is_some_and(|w| u16::from_le_bytes([w[0], w[1]]) > 0xFF);
     let word = |o: usize| -> Option<usize> {
         let b = pc.get(o..o.checked_add(2)?)?;
         Some(usize::from(if be {
@@ -358,7 +360,8 @@ fn code_lines(src: &str) -> impl Iterator<Item = &str> {
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
-    s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    s.get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
 /// Procedures Office runs by itself: document/workbook events and the Auto* macro names (Word, Excel),
@@ -504,13 +507,16 @@ pub(crate) fn scan(sources: &[&str]) -> Report {
         let lower = src.to_ascii_lowercase();
         for line in lower.lines() {
             let line = line.trim();
-            if line.starts_with('\'') || line.starts_with("rem ") || line.starts_with("attribute ") {
+            if line.starts_with('\'') || line.starts_with("rem ") || line.starts_with("attribute ")
+            {
                 continue;
             }
             lines += 1;
             if let Some(name) = procedure_name(line) {
                 if AUTO_EXEC.contains(&name)
-                    || AUTO_EXEC_SUFFIXES.iter().any(|s| name.ends_with(s) && !name.starts_with("worksheet_"))
+                    || AUTO_EXEC_SUFFIXES
+                        .iter()
+                        .any(|s| name.ends_with(s) && !name.starts_with("worksheet_"))
                 {
                     push_unique(&mut r.auto_exec, name);
                 }
@@ -530,22 +536,38 @@ pub(crate) fn scan(sources: &[&str]) -> Report {
             }
             // `Open x For Binary/Output/Append` writes a file; `.Run`/`.Exec` on a shell object runs one.
             if line.starts_with("open ")
-                && (line.contains(" for binary") || line.contains(" for output") || line.contains(" for append"))
+                && (line.contains(" for binary")
+                    || line.contains(" for output")
+                    || line.contains(" for append"))
                 && !r.keywords.iter().any(|(k, _)| k == "open for write")
             {
                 r.keywords.push(("open for write".into(), t::VISUAL_BASIC));
                 r.write = true;
             }
             for call in [".run ", ".run(", ".exec ", ".exec(", ".shellexecute"] {
-                if line.contains(call) && !r.keywords.iter().any(|(k, _)| k == call.trim_end_matches(['(', ' '])) {
-                    r.keywords.push((call.trim_end_matches(['(', ' ']).to_string(), t::COMMAND_INTERPRETER));
+                if line.contains(call)
+                    && !r
+                        .keywords
+                        .iter()
+                        .any(|(k, _)| k == call.trim_end_matches(['(', ' ']))
+                {
+                    r.keywords.push((
+                        call.trim_end_matches(['(', ' ']).to_string(),
+                        t::COMMAND_INTERPRETER,
+                    ));
                     r.execute = true;
                 }
             }
             chr += count_calls(line, &["chr(", "chrw(", "chrb(", "chr$(", "chrw$("]);
-            concat += line.matches("\" & \"").count() + line.matches("\"&\"").count() + line.matches("\" + \"").count();
+            concat += line.matches("\" & \"").count()
+                + line.matches("\"&\"").count()
+                + line.matches("\" + \"").count();
             for lit in line.split('"').skip(1).step_by(2) {
-                if lit.len() >= 120 && lit.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=')) {
+                if lit.len() >= 120
+                    && lit
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'='))
+                {
                     if lit.bytes().all(|c| c.is_ascii_hexdigit()) {
                         long_hex += 1;
                     } else {
@@ -562,13 +584,15 @@ pub(crate) fn scan(sources: &[&str]) -> Report {
         r.obfuscation.push("StrReverse".into());
     }
     if long_b64 > 0 {
-        r.obfuscation.push(format!("{long_b64} long Base64-like string(s)"));
+        r.obfuscation
+            .push(format!("{long_b64} long Base64-like string(s)"));
     }
     if long_hex > 0 {
         r.obfuscation.push(format!("{long_hex} long hex string(s)"));
     }
     if concat >= 20 && concat * 4 >= lines {
-        r.obfuscation.push(format!("{concat} string concatenations in {lines} lines"));
+        r.obfuscation
+            .push(format!("{concat} string concatenations in {lines} lines"));
     }
     r
 }
@@ -615,9 +639,7 @@ fn count_calls(line: &str, calls: &[&str]) -> usize {
         .iter()
         .map(|c| {
             line.match_indices(c)
-                .filter(|(i, _)| {
-                    *i == 0 || !line.as_bytes()[i - 1].is_ascii_alphanumeric()
-                })
+                .filter(|(i, _)| *i == 0 || !line.as_bytes()[i - 1].is_ascii_alphanumeric())
                 .count()
         })
         .sum()
@@ -674,10 +696,12 @@ fn pcode_identifiers(vba_project: &[u8]) -> Vec<String> {
     let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
     let lower: Vec<u8> = vba_project.iter().map(u8::to_ascii_lowercase).collect();
     let mut found = Vec::new();
-    let words = AUTO_EXEC
-        .iter()
-        .copied()
-        .chain(KEYWORDS.iter().map(|k| k.0).filter(|k| k.bytes().all(ident)));
+    let words = AUTO_EXEC.iter().copied().chain(
+        KEYWORDS
+            .iter()
+            .map(|k| k.0)
+            .filter(|k| k.bytes().all(ident)),
+    );
     for w in words {
         let hit = memchr::memmem::find_iter(&lower, w.as_bytes()).any(|i| {
             (i == 0 || !ident(lower[i - 1])) && lower.get(i + w.len()).is_none_or(|&c| !ident(c))
@@ -731,7 +755,9 @@ pub(crate) fn report(
     let with_code = modules
         .iter()
         .filter(|m| {
-            m.source.as_deref().is_some_and(|s| code_lines(s).next().is_some())
+            m.source
+                .as_deref()
+                .is_some_and(|s| code_lines(s).next().is_some())
                 || m.pcode.as_ref().is_some_and(|p| p.code_lines > 0)
         })
         .count();
@@ -753,7 +779,9 @@ pub(crate) fn report(
         if r.write { "W" } else { "" },
         if r.execute { "X" } else { "" }
     );
-    let ver = version.map(|v| format!(", p-code for VBA version 0x{v:04X}")).unwrap_or_default();
+    let ver = version
+        .map(|v| format!(", p-code for VBA version 0x{v:04X}"))
+        .unwrap_or_default();
     if with_code > 0 && !node.has("office.macros") {
         node.flag(
             "office.macros",
@@ -802,7 +830,11 @@ pub(crate) fn report(
             format!(
                 "auto-exec: {}; calls: {}",
                 r.auto_exec.join(", "),
-                r.keywords.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ")
+                r.keywords
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     }
@@ -961,7 +993,9 @@ pub(crate) mod tests {
         assert_eq!(r.auto_exec, vec!["workbook_open"]);
         assert!(r.execute);
         let kws: Vec<&str> = r.keywords.iter().map(|(k, _)| k.as_str()).collect();
-        assert!(kws.contains(&"wscript.shell") && kws.contains(&"powershell") && kws.contains(&".run"));
+        assert!(
+            kws.contains(&"wscript.shell") && kws.contains(&"powershell") && kws.contains(&".run")
+        );
         // Words inside identifiers do not count: "Shellfish" is not Shell, "Skill" is not Kill.
         let r = scan(&["Sub Foo()\r\n Shellfish = Skill + 1\r\nEnd Sub"]);
         assert!(r.keywords.is_empty());
@@ -994,19 +1028,34 @@ pub(crate) mod tests {
         let src = "Attribute VB_Name = \"M\"\r\nSub AutoOpen()\r\nMsgBox \"This comes from the p-code\"\r\nEnd Sub\r\n";
         let honest = m(&[None, Some("This comes from the p-code"), None], src);
         // Our fixture p-code marks only line 2 as code: make the source agree in lines with code.
-        let honest_src = "Attribute VB_Name = \"M\"\r\n\r\nMsgBox \"This comes from the p-code\"\r\n";
-        let honest2 = m(&[None, Some("This comes from the p-code"), None], honest_src);
+        let honest_src =
+            "Attribute VB_Name = \"M\"\r\n\r\nMsgBox \"This comes from the p-code\"\r\n";
+        let honest2 = m(
+            &[None, Some("This comes from the p-code"), None],
+            honest_src,
+        );
         assert!(stomped(&honest2).is_none(), "{:?}", stomped(&honest2));
         // Same string, but the p-code has 1 code line and the source 3.
         assert!(stomped(&honest).unwrap().contains("lines"));
         // Fake source (EvilClippy style): the p-code string is missing from it.
-        let fake = m(&[Some("This comes from the p-code")], "Sub AutoOpen()\r\nMsgBox \"Fake\"\r\nEnd Sub\r\n");
+        let fake = m(
+            &[Some("This comes from the p-code")],
+            "Sub AutoOpen()\r\nMsgBox \"Fake\"\r\nEnd Sub\r\n",
+        );
         assert!(stomped(&fake).unwrap().contains("not in the source"));
         // Random "source" (adb style).
         let (mut s, off) = module_stream(&[Some("abcd")], "");
         s.truncate(off as usize);
         s.extend_from_slice(&[0x01, 0x13, 0x07, 0xde, 0xad]);
-        let rnd = read_module(&ModuleRef { name: "M".into(), stream: "M".into(), offset: off }, &s, 1252);
+        let rnd = read_module(
+            &ModuleRef {
+                name: "M".into(),
+                stream: "M".into(),
+                offset: off,
+            },
+            &s,
+            1252,
+        );
         assert!(stomped(&rnd).unwrap().contains("does not decompress"));
         // Attribute lines inside procedures and continued lines compile to no p-code line of their own.
         let attrs = m(
@@ -1017,7 +1066,15 @@ pub(crate) mod tests {
         // No p-code line table (a file written by another tool): never stomped.
         let mut plain = compress_literal(b"Sub A()\r\nEnd Sub\r\n");
         plain.insert(0, 0);
-        let none = read_module(&ModuleRef { name: "M".into(), stream: "M".into(), offset: 1 }, &plain, 1252);
+        let none = read_module(
+            &ModuleRef {
+                name: "M".into(),
+                stream: "M".into(),
+                offset: 1,
+            },
+            &plain,
+            1252,
+        );
         assert!(none.pcode.is_none() && stomped(&none).is_none());
     }
 }

@@ -41,7 +41,9 @@ pub(crate) fn globals(wb: &[u8]) -> Globals {
         match typ {
             // BOF: BIFF version 0x0600 is BIFF8, 0x0500 BIFF5/7.
             0x0809 if n == 1 => {
-                biff8 = d.get(0..2).is_none_or(|v| u16::from_le_bytes([v[0], v[1]]) >= 0x0600)
+                biff8 = d
+                    .get(0..2)
+                    .is_none_or(|v| u16::from_le_bytes([v[0], v[1]]) >= 0x0600)
             }
             // EOF ends the globals.
             0x000A => break,
@@ -51,7 +53,11 @@ pub(crate) fn globals(wb: &[u8]) -> Globals {
                 break;
             }
             0x0085 if d.len() >= 7 => {
-                let name = if biff8 { xl_string(&d[6..]) } else { short_string(&d[6..]) };
+                let name = if biff8 {
+                    xl_string(&d[6..])
+                } else {
+                    short_string(&d[6..])
+                };
                 g.sheets.push(Sheet {
                     name,
                     state: d[4] & 0x03,
@@ -72,7 +78,11 @@ pub(crate) fn globals(wb: &[u8]) -> Globals {
                 if (builtin && name.starts_with('\u{1}'))
                     || name.to_ascii_lowercase().starts_with("auto_open")
                 {
-                    let shown = if builtin { "Auto_Open (built-in name)".to_string() } else { name };
+                    let shown = if builtin {
+                        "Auto_Open (built-in name)".to_string()
+                    } else {
+                        name
+                    };
                     g.auto_open.push(shown);
                 }
             }
@@ -113,14 +123,24 @@ fn short_string(d: &[u8]) -> String {
     let Some(&cch) = d.first() else {
         return String::new();
     };
-    d.iter().skip(1).take(usize::from(cch)).map(|&c| c as char).collect()
+    d.iter()
+        .skip(1)
+        .take(usize::from(cch))
+        .map(|&c| c as char)
+        .collect()
 }
 
 /// Findings for a BIFF workbook stream.
 pub(crate) fn biff(node: &mut Node, wb: &[u8]) {
     let g = globals(wb);
     if g.encrypted {
-        super::ole::flag_encrypted(node, "Workbook", "FILEPASS record (MS-XLS §2.4.117): RC4 or XOR", None);
+        super::ole::flag_encrypted(
+            node,
+            "Workbook",
+            "FILEPASS record (MS-XLS §2.4.117): RC4 or XOR",
+            None,
+            None,
+        );
     }
     let macro_sheets: Vec<String> = g
         .sheets
@@ -128,7 +148,12 @@ pub(crate) fn biff(node: &mut Node, wb: &[u8]) {
         .filter(|s| s.kind == 0x01)
         .map(|s| describe(&s.name, s.state))
         .collect();
-    report(node, &macro_sheets, &g.auto_open, "Workbook globals (BoundSheet8)");
+    report(
+        node,
+        &macro_sheets,
+        &g.auto_open,
+        "Workbook globals (BoundSheet8)",
+    );
 }
 
 pub(crate) fn describe(name: &str, state: u8) -> String {
@@ -160,7 +185,11 @@ pub(crate) fn report(node: &mut Node, macro_sheets: &[String], auto_open: &[Stri
         let with_sheet = !macro_sheets.is_empty();
         node.flag(
             "office.xlm_auto_open",
-            if with_sheet { Severity::Critical } else { Severity::Medium },
+            if with_sheet {
+                Severity::Critical
+            } else {
+                Severity::Medium
+            },
             if with_sheet {
                 "Excel 4.0 macros run automatically when the workbook opens (Auto_Open)"
             } else {
@@ -196,7 +225,9 @@ pub(crate) mod tests {
         let s2 = sheet("Macro1", 2, 1);
         rec(&mut wb, 0x0085, &s1);
         rec(&mut wb, 0x0085, &s2);
-        let mut name = vec![0x20, 0x00, 0x00, 0x01, 0x0B, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01];
+        let mut name = vec![
+            0x20, 0x00, 0x00, 0x01, 0x0B, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x01,
+        ];
         name.extend_from_slice(&[0u8; 11]);
         rec(&mut wb, 0x0018, &name);
         rec(&mut wb, 0x000A, &[]);
@@ -207,7 +238,14 @@ pub(crate) mod tests {
     fn macro_sheet_and_auto_open() {
         let g = globals(&workbook());
         assert_eq!(g.sheets.len(), 2);
-        assert_eq!(g.sheets[1], Sheet { name: "Macro1".into(), state: 2, kind: 1 });
+        assert_eq!(
+            g.sheets[1],
+            Sheet {
+                name: "Macro1".into(),
+                state: 2,
+                kind: 1
+            }
+        );
         assert_eq!(g.auto_open.len(), 1);
         let w = workbook();
         for n in 0..w.len() {
