@@ -6,6 +6,7 @@
 //! | `ole.rs` | compound files: format, encryption, embedded objects, DDE in Word text, Outlook .msg |
 //! | `ovba.rs` | the MS-OVBA decompressor |
 //! | `vba.rs` | VBA projects: modules, auto-exec, suspicious calls, obfuscation, stomping |
+//! | `word.rs` | Word 97-2003 text through the piece table (MS-DOC), field codes |
 //! | `xlm.rs` | Excel 4.0 (XLM) macro sheets in BIFF8 and OOXML |
 //! | `native.rs` | OLE1 objects and Packager payloads (`\x01Ole10Native`, RTF `\objdata`) |
 //! | `crypto.rs` | encrypted OOXML: whether the default password opens it |
@@ -21,6 +22,7 @@ pub mod ooxml;
 pub mod ovba;
 pub mod rtf;
 pub mod vba;
+pub mod word;
 pub mod xlm;
 
 use crate::Node;

@@ -233,7 +233,8 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         xlm::biff(node, &wb);
     }
     if let Some(wd) = ole.read("WordDocument") {
-        word(node, &wd);
+        let table = ole.read(super::word::table_stream(&wd)).unwrap_or_default();
+        word(node, &wd, &table);
     }
     objects(w, node, &mut ole, &embedded);
 }
@@ -383,7 +384,11 @@ fn embedded_storages(ole: &Ole<'_>) -> Vec<String> {
         .filter(|e| {
             let p = parent(&e.path);
             p.eq_ignore_ascii_case("ObjectPool")
-                || (p.is_empty() && e.name.len() > 3 && e.name[..3].eq_ignore_ascii_case("MBD"))
+                || (p.is_empty()
+                    && e.name.len() > 3
+                    && e.name
+                        .get(..3)
+                        .is_some_and(|m| m.eq_ignore_ascii_case("MBD")))
                 || ole.has(&join(&e.path, "\u{1}Ole10Native"))
         })
         .map(|e| e.path.clone())
@@ -511,10 +516,32 @@ fn hidden_modules(node: &mut Node, ole: &mut Ole<'_>, vba_dir: &str) {
     }
 }
 
-/// Word binary documents: DDE fields (T1559.002). Field codes sit in the text between the field-begin
-/// (0x13) and field-separator (0x14) characters (MS-DOC §2.8.25), stored as 8-bit or UTF-16 text.
-fn word(node: &mut Node, wd: &[u8]) {
-    if let Some((cmd, auto)) = find_dde(wd) {
+/// Word binary documents: the text (MS-DOC piece table) for the lure detectors, and DDE fields
+/// (T1559.002) among its field codes (between the field-begin 0x13 and separator 0x14 characters,
+/// MS-DOC §2.8.25). When the piece table cannot be read (encrypted, damaged), the raw stream is
+/// searched for field codes in 8-bit and UTF-16 text instead.
+fn word(node: &mut Node, wd: &[u8], table: &[u8]) {
+    let encrypted = wd.get(0x0A..0x0C).is_some_and(|f| f[1] & 0x01 != 0);
+    let raw = if encrypted {
+        None
+    } else {
+        super::word::text(wd, table)
+    };
+    let dde = match &raw {
+        Some(raw) => {
+            let text = super::word::readable(raw);
+            if !text.trim().is_empty() {
+                node.push_text(&text);
+            }
+            super::word::field_codes(raw).into_iter().find_map(|code| {
+                let u = code.to_ascii_uppercase();
+                (u.starts_with("DDEAUTO") || u.starts_with("DDE "))
+                    .then(|| (code.clone(), u.starts_with("DDEAUTO")))
+            })
+        }
+        None => find_dde(wd),
+    };
+    if let Some((cmd, auto)) = dde {
         super::flag_dde(node, &cmd, auto, "WordDocument field code");
     }
 }
@@ -761,6 +788,17 @@ pub(crate) mod tests {
         );
         let n = run(&cfb_file(&[("/WordDocument", &wd)]), "a.doc");
         assert!(ids(&n).contains(&"office.dde".to_string()));
+        // Through the piece table: text for the lure detectors, the field code without its result.
+        let (wd, table) = crate::office::word::tests::doc(
+            "Please enable content\r\x13 DDEAUTO c:\\windows\\cmd.exe \"/k calc\" \x14\x15\r",
+        );
+        let n = run(
+            &cfb_file(&[("/WordDocument", &wd), ("/1Table", &table)]),
+            "a.doc",
+        );
+        assert!(n.text.contains("Please enable content"));
+        let f = n.findings.iter().find(|f| f.id == "office.dde").unwrap();
+        assert!(f.evidence[0].value.starts_with("DDEAUTO"));
     }
 
     #[test]

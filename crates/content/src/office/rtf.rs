@@ -33,6 +33,10 @@ pub(crate) struct Scan {
     pub max_depth: usize,
     pub groups: usize,
     pub text: String,
+    /// `\ucN`: how many fallback characters follow each `\uN` (document-wide approximation).
+    uc: usize,
+    /// Fallback characters still to drop after the last `\uN`.
+    skip: usize,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -101,7 +105,10 @@ const NON_TEXT: &[&str] = &[
 ];
 
 pub(crate) fn scan(data: &[u8]) -> Scan {
-    let mut s = Scan::default();
+    let mut s = Scan {
+        uc: 1,
+        ..Scan::default()
+    };
     let mut stack: Vec<Group> = vec![Group {
         dest: Dest::Text,
         object: None,
@@ -243,6 +250,10 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
 }
 
 fn text_char(s: &mut Scan, stack: &[Group], c: char) {
+    if s.skip > 0 {
+        s.skip -= 1;
+        return;
+    }
     if stack.last().is_some_and(|g| g.dest == Dest::Text) && s.text.len() < crate::node::MAX_TEXT {
         s.text.push(c);
     }
@@ -301,10 +312,14 @@ fn control(
         "template" => g.dest = Dest::Template,
         "par" | "line" | "row" | "cell" | "sect" | "page" => text_char(s, stack, '\n'),
         "tab" => text_char(s, stack, '\t'),
+        "uc" => s.uc = param.unwrap_or(1).clamp(0, 8) as usize,
         "u" => {
+            // \uN is a signed 16-bit code unit; \ucN fallback characters follow it.
             if let Some(c) = param.and_then(|p| char::from_u32((p as i32 as u32) & 0xFFFF)) {
+                s.skip = 0;
                 text_char(s, stack, c);
             }
+            s.skip = s.uc;
         }
         _ => {
             if g.dest == Dest::ObjData {
@@ -558,6 +573,12 @@ mod tests {
             .children
             .iter()
             .any(|c| c.name.contains("Word.Document.8")));
+    }
+
+    #[test]
+    fn unicode_text_drops_fallback_characters() {
+        let s = scan(b"{\\rtf1\\uc1 caf\\u233\\'e9 ok\\par {\\*\\generator x;}done}");
+        assert_eq!(s.text, "caf\u{e9} ok\ndone");
     }
 
     #[test]
