@@ -11,6 +11,7 @@
 //! | `native.rs` | OLE1 objects and Packager payloads (`\x01Ole10Native`, RTF `\objdata`) |
 //! | `crypto.rs` | encrypted OOXML: whether the default password opens it |
 //! | `ooxml.rs` | OOXML packages: relationships, macros, embeddings, DDE, text |
+//! | `ppt.rs` | PowerPoint 97-2003: VBA and OLE objects stored as records of the document stream |
 //! | `rtf.rs` | RTF: embedded objects, Equation Editor, remote templates |
 //!
 //! Every finding id starts with `office.`.
@@ -20,6 +21,7 @@ pub mod native;
 pub mod ole;
 pub mod ooxml;
 pub mod ovba;
+pub mod ppt;
 pub mod rtf;
 pub mod vba;
 pub mod word;

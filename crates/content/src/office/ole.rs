@@ -236,6 +236,16 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         let table = ole.read(super::word::table_stream(&wd)).unwrap_or_default();
         word(node, &wd, &table);
     }
+    if let Some(pd) = ole.read("PowerPoint Document") {
+        let before = node.children.len();
+        super::ppt::analyse(w, node, &pd);
+        let vba = node.children[before..]
+            .iter()
+            .any(|c| c.has("office.macros"));
+        if vba {
+            node.format = Some("PowerPoint 97-2003 presentation with VBA project".into());
+        }
+    }
     objects(w, node, &mut ole, &embedded);
 }
 
@@ -777,6 +787,47 @@ pub(crate) mod tests {
             "{found:?}"
         );
         assert!(n.iter().any(|c| c.name == "invoice.js"));
+    }
+
+    #[test]
+    fn embedded_document_in_objectpool_is_analysed_as_a_child() {
+        let src =
+            "Attribute VB_Name = \"ThisDocument\"\r\nSub AutoOpen()\r\nMsgBox \"x\"\r\nEnd Sub\r\n";
+        let inner = word_with_macro(
+            src,
+            &[Some("Sub AutoOpen"), Some("MsgBox"), Some("End Sub")],
+        );
+        let mut o = Ole::open(&inner).unwrap();
+        let paths: Vec<String> = o
+            .entries
+            .iter()
+            .filter(|e| e.stream)
+            .map(|e| e.path.clone())
+            .collect();
+        let streams: Vec<(String, Vec<u8>)> = paths
+            .iter()
+            .map(|p| (format!("/ObjectPool/_99/{p}"), o.read(p).unwrap()))
+            .collect();
+        let mut all: Vec<(&str, &[u8])> = streams
+            .iter()
+            .map(|(p, d)| (p.as_str(), d.as_slice()))
+            .collect();
+        let mut wd = vec![0xEC, 0xA5];
+        wd.resize(1024, 0);
+        all.push(("/WordDocument", &wd));
+        let n = run(&cfb_file(&all), "outer.doc");
+        assert!(
+            !n.has("office.macros"),
+            "the outer document has no macros of its own"
+        );
+        assert_eq!(n.format.as_deref(), Some("Word 97-2003 document"));
+        let child = n
+            .children
+            .iter()
+            .find(|c| c.name == "ObjectPool/_99")
+            .unwrap();
+        assert!(child.has("office.macros"));
+        assert!(n.has("office.embedded_object"));
     }
 
     #[test]

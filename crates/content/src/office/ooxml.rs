@@ -800,6 +800,30 @@ mod tests {
     }
 
     #[test]
+    fn broken_xml_never_panics() {
+        let parts: &[&[u8]] = &[
+            b"",
+            b"<",
+            b"<a b='",
+            b"<?xml?><Relationships><Relationship Target=\"&#xFFFFFFFF;&bogus;\"",
+            b"\xff\xfe<\x00a\x00",
+            b"</w:t></w:t>",
+        ];
+        for p in parts {
+            let names = [
+                "[Content_Types].xml",
+                "word/_rels/document.xml.rels",
+                "word/document.xml",
+                "xl/workbook.xml",
+                "xl/externalLinks/externalLink1.xml",
+                "ppt/slides/slide1.xml",
+            ];
+            let members = names.iter().map(|n| m(n, p)).collect();
+            let _ = run("a.docx", members);
+        }
+    }
+
+    #[test]
     fn follina_style_ole_link_is_critical_and_xlm_sheet_found() {
         let rels = br#"<Relationships><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject" Target="http://x.example/a.html!" TargetMode="External"/></Relationships>"#;
         let n = run(
