@@ -334,8 +334,12 @@ pub(crate) fn stomped(m: &Module) -> Option<String> {
             spearwatch_core::truncate_str(first, 80)
         ));
     }
+    // Conditional compilation (`#If VBA7 Then`) may leave inactive lines without p-code: the line
+    // count is only compared when the source has none.
+    let conditional =
+        code_lines(src).any(|l| starts_with_ci(l, "#If ") || starts_with_ci(l, "#Const "));
     let src_lines = code_lines(src).count();
-    if src_lines != pc.code_lines {
+    if !conditional && src_lines != pc.code_lines {
         return Some(format!(
             "{}: {} lines of p-code ({} in the line table) but {} lines of source",
             m.name, pc.code_lines, pc.lines, src_lines
@@ -1063,6 +1067,12 @@ pub(crate) mod tests {
             "Sub Macro2()\r\nAttribute Macro2.VB_Description = \"d\"\r\n' Macro2 Macro\r\nx = 1 + _\r\n  2\r\nEnd Sub\r\n",
         );
         assert!(stomped(&attrs).is_none(), "{:?}", stomped(&attrs));
+        // Inactive `#If` branches compile to nothing: line counts are not compared then.
+        let cond = m(
+            &[Some("#If VBA7 Then"), Some("Declare PtrSafe"), None, Some("Declare"), Some("#End If")],
+            "#If VBA7 Then\r\nDeclare PtrSafe Sub A Lib \"k\" ()\r\n#Else\r\nDeclare Sub A Lib \"k\" ()\r\n#End If\r\n",
+        );
+        assert!(stomped(&cond).is_none(), "{:?}", stomped(&cond));
         // No p-code line table (a file written by another tool): never stomped.
         let mut plain = compress_literal(b"Sub A()\r\nEnd Sub\r\n");
         plain.insert(0, 0);
