@@ -2,8 +2,10 @@
 //! analysis lives in the library crates (`spearwatch-engine` and below).
 
 mod eval;
+mod inspect;
 mod pipeline;
 mod scan;
+mod tree;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
@@ -29,6 +31,9 @@ enum Command {
     Scan(ScanArgs),
     /// Measure detection and speed on labelled folders: --set phish=DIR --set ham=DIR ...
     Eval(EvalArgs),
+    /// Open attachments saved as files (no message around them) and show what is inside, recursively.
+    /// With --manifest, measure marker coverage on a labelled collection.
+    Inspect(InspectArgs),
     /// Print the compiled-in scoring policy, or check a policy file (--check FILE).
     Policy {
         /// Validate this policy file (laid over the defaults) and print the result.
@@ -48,6 +53,10 @@ pub struct CommonArgs {
     /// Messages larger than this many bytes are skipped and reported.
     #[arg(long, default_value_t = 64 << 20, value_name = "BYTES")]
     max_message_bytes: usize,
+    /// YARA rules (.yar/.yara files, or directories of them) run on every attachment object besides
+    /// the bundled pack. Needs a build with `--features yara`.
+    #[arg(long, value_name = "DIR")]
+    rules: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -74,8 +83,65 @@ pub struct ScanArgs {
     /// No summary line on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Write every object extracted from attachments to DIR/<sha256> (nothing is written otherwise).
+    #[arg(long, value_name = "DIR")]
+    extract: Option<PathBuf>,
     #[command(flatten)]
     common: CommonArgs,
+}
+
+#[derive(clap::Args)]
+pub struct InspectArgs {
+    /// Files or directories (recursive).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// A password to try on encrypted archives (repeatable), before the built-in short list.
+    #[arg(long, value_name = "PASSWORD")]
+    password: Vec<String>,
+    /// Write every extracted object to DIR/<sha256> (nothing is written otherwise).
+    #[arg(long, value_name = "DIR")]
+    extract: Option<PathBuf>,
+    /// Tab-separated manifest (path, size, sha256, type, markers) of the files: print per-marker coverage.
+    #[arg(long, value_name = "FILE")]
+    manifest: Option<PathBuf>,
+    /// In the table, show every object (default: those with findings and their containers).
+    #[arg(long)]
+    all: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// YARA rules besides the bundled pack (see `scan --rules`).
+    #[arg(long, value_name = "DIR")]
+    rules: Vec<PathBuf>,
+}
+
+/// Content-engine options: YARA rules when this build has them, `keep_data` for `--extract`.
+pub fn content_options(rules: &[PathBuf], keep_data: bool) -> Result<spearwatch_content::Options> {
+    #[cfg(feature = "yara")]
+    {
+        let dirs: Vec<&std::path::Path> = rules.iter().map(PathBuf::as_path).collect();
+        let yara = spearwatch_content::yara::YaraRules::load(&dirs)
+            .map_err(|e| anyhow::anyhow!("YARA rules: {e}"))?;
+        Ok(spearwatch_content::Options {
+            keep_data,
+            yara: Some(std::sync::Arc::new(yara)),
+            ..Default::default()
+        })
+    }
+    #[cfg(not(feature = "yara"))]
+    {
+        if !rules.is_empty() {
+            anyhow::bail!(
+                "--rules needs YARA support: rebuild with `cargo build --release --features yara`"
+            );
+        }
+        Ok(spearwatch_content::Options {
+            keep_data,
+            ..Default::default()
+        })
+    }
 }
 
 #[derive(clap::Args)]
@@ -151,6 +217,7 @@ fn main() -> ExitCode {
     let res = match cli.command {
         Command::Scan(a) => scan::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Inspect(a) => inspect::run(a),
         Command::Policy { check } => policy_cmd(check),
     };
     match res {

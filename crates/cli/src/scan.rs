@@ -2,7 +2,7 @@
 
 use crate::pipeline::{self, Event};
 use crate::{exit, Format, ScanArgs};
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use spearwatch_core::{truncate_str, Verdict};
 use spearwatch_engine::{Engine, Report};
@@ -10,7 +10,14 @@ use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 pub fn run(a: ScanArgs) -> Result<u8> {
-    let engine = Engine::new(a.common.policy()?);
+    let engine = Engine::new(a.common.policy()?).with_content_options(crate::content_options(
+        &a.common.rules,
+        a.extract.is_some(),
+    )?);
+    if let Some(dir) = &a.extract {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let mut extract_err: Option<anyhow::Error> = None;
     let (sources, expand_errors) = spearwatch_input::expand(&a.paths);
     let started = Instant::now();
     let stdout = std::io::stdout();
@@ -76,6 +83,14 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                         None => write_report(&mut out, &report, a.format, a.all_findings),
                     };
                     write_err = res.err();
+                    if let (Some(dir), None) = (&a.extract, &extract_err) {
+                        for t in report.attachments.iter().filter_map(|x| x.tree.as_ref()) {
+                            if let Err(e) = crate::inspect::extract(dir, t) {
+                                extract_err = Some(e);
+                                break;
+                            }
+                        }
+                    }
                     if let Some(b) = &bar {
                         b.set_message(format!(
                             "{scanned} messages scanned, {unreadable} unreadable"
@@ -99,6 +114,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     }
     if let Some(e) = write_err {
         return Err(e.into());
+    }
+    if let Some(e) = extract_err {
+        return Err(e);
     }
     out.flush()?;
     if !a.quiet {
@@ -175,6 +193,11 @@ fn write_row(out: &mut impl Write, r: &Report, all: bool) -> std::io::Result<()>
             ev,
             f.techniques.join(",")
         )?;
+    }
+    for t in r.attachments.iter().filter_map(|x| x.tree.as_ref()) {
+        if all || !t.children.is_empty() || t.all_findings().next().is_some() {
+            crate::tree::write_tree(out, t, 20, all)?;
+        }
     }
     Ok(())
 }

@@ -740,3 +740,99 @@ fn oversized_message_is_skipped_and_named_once() {
         stderr(&o)
     );
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Attachments: the content engine's tree, --extract, inspect
+
+/// A forwarded message carrying a disguised executable (`statement.pdf.exe`, an MZ header), itself
+/// attached as `fwd.eml` to the outer message.
+fn mail_with_forwarded_payload() -> String {
+    let inner = "From: a@b.example\r\nTo: c@d.example\r\nSubject: inner\r\nMIME-Version: 1.0\r\n\
+        Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
+        --x\r\nContent-Type: application/octet-stream\r\n\
+        Content-Disposition: attachment; filename=\"statement.pdf.exe\"\r\n\
+        Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n--x--\r\n";
+    format!(
+        "From: Billing <billing@vendor.example>\r\nTo: kim@corp.example\r\nSubject: statement\r\n\
+         Message-ID: <fwd-1@vendor.example>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+         --b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"fwd.eml\"\r\n\r\n\
+         {inner}\r\n--b--\r\n"
+    )
+}
+
+#[test]
+fn attachment_tree_is_in_jsonl_and_extract_writes_objects_by_hash() {
+    let t = TempDir::new("extract");
+    let mail = t.write("fwd.eml", mail_with_forwarded_payload());
+    let out = t.path().join("objects");
+    let o = run([
+        OsStr::new("scan"),
+        OsStr::new("--format"),
+        OsStr::new("jsonl"),
+        OsStr::new("--extract"),
+        out.as_os_str(),
+        mail.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 0, "stderr: {}", stderr(&o));
+    let r = &jsonl(&o)[0];
+    assert_eq!(r["verdict"], "malicious");
+    let child = &r["attachments"][0]["children"][0];
+    assert_eq!(child["path"], "fwd.eml > statement.pdf.exe");
+    assert_eq!(child["detected_type"], "pe");
+    let sha = child["sha256"].as_str().expect("sha256");
+    let written = fs::read(out.join(sha)).expect("extracted object named by its sha256");
+    assert_eq!(&written[..2], b"MZ");
+    // Nothing but hash-named files: an attacker's member names never reach the file system.
+    for e in fs::read_dir(&out).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        assert!(
+            name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{name}"
+        );
+    }
+    // The table shows the tree under the message.
+    let o = run([OsStr::new("scan"), mail.as_os_str()]);
+    let table = stdout(&o);
+    assert!(table.contains("└ statement.pdf.exe"), "{table}");
+}
+
+#[test]
+fn inspect_opens_files_without_a_message() {
+    let t = TempDir::new("inspect");
+    let f = t.write("saved/fwd.eml", mail_with_forwarded_payload());
+    let o = run([
+        OsStr::new("inspect"),
+        OsStr::new("--format"),
+        OsStr::new("jsonl"),
+        f.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 0, "stderr: {}", stderr(&o));
+    let v = &jsonl(&o)[0];
+    assert_eq!(v["detected_type"], "email");
+    assert_eq!(v["file"], f.display().to_string());
+    let inner = &v["children"][0]["children"][0];
+    assert_eq!(inner["name"], "statement.pdf.exe");
+    assert!(inner["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["id"] == "attachment.double_extension"));
+    let o = run([OsStr::new("inspect"), t.path().join("missing").as_os_str()]);
+    assert_eq!(code(&o), 3);
+}
+
+#[cfg(not(feature = "yara"))]
+#[test]
+fn rules_without_yara_support_is_a_clear_usage_error() {
+    let t = TempDir::new("rules");
+    let f = t.write("a.eml", BENIGN);
+    let o = run([
+        OsStr::new("scan"),
+        OsStr::new("--rules"),
+        t.path().as_os_str(),
+        f.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--features yara"), "{}", stderr(&o));
+}

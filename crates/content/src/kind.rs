@@ -26,6 +26,7 @@ pub enum Kind {
     DiskImage,
     Tnef,
     Ole,
+    Sylk,
     Rtf,
     Pdf,
     Lnk,
@@ -64,6 +65,7 @@ impl Kind {
             Kind::DiskImage => "disk_image",
             Kind::Tnef => "tnef",
             Kind::Ole => "ole",
+            Kind::Sylk => "sylk",
             Kind::Rtf => "rtf",
             Kind::Pdf => "pdf",
             Kind::Lnk => "lnk",
@@ -183,6 +185,10 @@ fn refine(data: &[u8], name: &str, k: Kind) -> Kind {
     // EPS: "%!PS" text, or the DOS EPS binary header C5D0D3C6.
     if at(0, b"%!PS") || at(0, &[0xC5, 0xD0, 0xD3, 0xC6]) {
         return Kind::PostScript;
+    }
+    // SYLK: the first record is `ID;P...` (Excel refuses a file that starts otherwise).
+    if at(0, b"ID;P") || at(0, b"ID;N") {
+        return Kind::Sylk;
     }
     if at(0, b"HWP Document File V") {
         return Kind::Hwp3;

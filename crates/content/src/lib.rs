@@ -15,6 +15,7 @@
 //! | `exe/` | PE/ELF/Mach-O facts, script files | `exe.`, `script.` |
 //! | `html.rs` | HTML attachments: smuggling, credential forms | `html.` |
 //! | `onenote.rs` | OneNote embedded files | `onenote.` |
+//! | `yara.rs` | YARA (yara-x, cargo feature `yara`) over every object; rule pack in `rules/` | `yara.` |
 //!
 //! A container hands each member it extracts to [`Walk::child`], which types it, checks the limits and
 //! recurses. Hitting a limit is a finding (`content.limit`), never a crash or a hang.
@@ -32,6 +33,8 @@ mod onenote;
 pub mod pdf;
 mod signatures;
 mod walk;
+#[cfg(feature = "yara")]
+pub mod yara;
 
 pub use kind::Kind;
 pub use node::Node;
@@ -48,6 +51,9 @@ pub struct Options {
     pub keep_data: bool,
     /// MIME part index of the attachment, for evidence.
     pub part: usize,
+    /// YARA rules run on every object (the bundled pack and the user's).
+    #[cfg(feature = "yara")]
+    pub yara: Option<std::sync::Arc<yara::YaraRules>>,
 }
 
 /// Passwords attackers and sample-sharing habits use most; tried after the ones found in the message.
@@ -56,4 +62,10 @@ pub const COMMON_PASSWORDS: &[&str] = &["infected", "malware", "virus", "1234", 
 /// Analyses one attachment: `name` as the message gave it, `declared` its MIME type.
 pub fn analyse(data: &[u8], name: &str, declared: Option<&str>, opts: &Options) -> Node {
     Walk::new(opts).root(data, name, declared)
+}
+
+/// Analyses `data` as `kind`, whatever its magic bytes say: for fuzzing one parser at a time and for
+/// callers that already know the format.
+pub fn analyse_as(kind: Kind, data: &[u8], name: &str, opts: &Options) -> Node {
+    Walk::new(opts).root_as(kind, data, name)
 }

@@ -50,6 +50,8 @@ pub struct Walk<'o> {
     expanded: u64,
     deadline: Instant,
     timed_out: bool,
+    #[cfg(feature = "yara")]
+    yara: Option<yara_x::Scanner<'o>>,
 }
 
 const RATIO_FLOOR: u64 = 1 << 20;
@@ -62,6 +64,8 @@ impl<'o> Walk<'o> {
             expanded: 0,
             deadline: Instant::now() + opts.limits.max_time,
             timed_out: false,
+            #[cfg(feature = "yara")]
+            yara: opts.yara.as_ref().map(|r| r.scanner(opts.limits.max_time)),
         }
     }
 
@@ -89,6 +93,12 @@ impl<'o> Walk<'o> {
         self.visit(data, name, name.to_string(), declared, 0)
     }
 
+    pub(crate) fn root_as(mut self, kind: Kind, data: &[u8], name: &str) -> Node {
+        self.nodes = 1;
+        self.expanded = data.len() as u64;
+        self.visit_as(Some(kind), data, name, name.to_string(), None, 0)
+    }
+
     fn visit(
         &mut self,
         data: &[u8],
@@ -97,11 +107,23 @@ impl<'o> Walk<'o> {
         declared: Option<&str>,
         depth: usize,
     ) -> Node {
-        let kind = sniff(data, name);
+        self.visit_as(None, data, name, path, declared, depth)
+    }
+
+    fn visit_as(
+        &mut self,
+        forced: Option<Kind>,
+        data: &[u8],
+        name: &str,
+        path: String,
+        declared: Option<&str>,
+        depth: usize,
+    ) -> Node {
+        let kind = forced.unwrap_or_else(|| sniff(data, name));
         let mut node = Node::new(name, path, kind, data.len() as u64, self.opts.part, depth);
         node.declared_type = declared.map(str::to_string);
         node.sha256 = hex::encode(Sha256::digest(data));
-        if self.opts.keep_data && depth > 0 {
+        if self.opts.keep_data {
             node.data = Some(data.to_vec());
         }
         if depth > 0 {
@@ -121,6 +143,10 @@ impl<'o> Walk<'o> {
             );
         }
         crate::signatures::check(&mut node, data);
+        #[cfg(feature = "yara")]
+        if let Some(scanner) = &mut self.yara {
+            crate::yara::scan(scanner, &mut node, data);
+        }
         if self.expired(&mut node) {
             return node;
         }
@@ -333,9 +359,11 @@ fn kind_by_name(name: &str) -> Kind {
         "vhd" | "vhdx" => Kind::Vhd,
         "pdf" => Kind::Pdf,
         "zip" => Kind::Zip,
+        "cab" => Kind::Cab,
         "rar" => Kind::Rar,
         "7z" => Kind::SevenZip,
         "doc" | "xls" | "ppt" | "hwp" | "msi" => Kind::Ole,
+        "slk" => Kind::Sylk,
         "docx" | "docm" | "xlsx" | "xlsm" | "pptx" | "pptm" | "dotm" => Kind::Ooxml,
         "html" | "htm" | "svg" => Kind::Html,
         "one" => Kind::OneNote,
@@ -357,7 +385,9 @@ fn dispatch(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             archive::disk::analyse(w, node, data)
         }
         Kind::Tnef => archive::tnef::analyse(w, node, data),
+        Kind::Cab => archive::cab::analyse(w, node, data),
         Kind::Ole => office::ole::analyse(w, node, data),
+        Kind::Sylk => office::sylk::analyse(w, node, data),
         Kind::Rtf => office::rtf::analyse(w, node, data),
         Kind::Pdf => pdf::analyse(w, node, data),
         Kind::Lnk => lnk::analyse(w, node, data),
@@ -366,8 +396,7 @@ fn dispatch(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         Kind::Html => html::analyse(w, node, data),
         Kind::OneNote => onenote::analyse(w, node, data),
         Kind::Email => email::analyse(w, node, data),
-        Kind::Cab
-        | Kind::PostScript
+        Kind::PostScript
         | Kind::Hwp3
         | Kind::Png
         | Kind::Jpeg

@@ -22,6 +22,7 @@ pub const EMAIL_ACCOUNTS: &str = "T1585.002";
 pub const FINANCIAL_THEFT: &str = "T1657";
 pub const TEMPLATE_INJECTION: &str = "T1221";
 pub const VBA_STOMPING: &str = "T1564.007";
+pub const HIDDEN_FILES: &str = "T1564.001";
 pub const VISUAL_BASIC: &str = "T1059.005";
 pub const JAVASCRIPT: &str = "T1059.007";
 pub const POWERSHELL: &str = "T1059.001";
@@ -63,6 +64,7 @@ pub fn name(id: &str) -> Option<&'static str> {
         FINANCIAL_THEFT => "Financial Theft",
         TEMPLATE_INJECTION => "Template Injection",
         VBA_STOMPING => "Hide Artifacts: VBA Stomping",
+        HIDDEN_FILES => "Hide Artifacts: Hidden Files and Directories",
         VISUAL_BASIC => "Command and Scripting Interpreter: Visual Basic",
         JAVASCRIPT => "Command and Scripting Interpreter: JavaScript",
         POWERSHELL => "Command and Scripting Interpreter: PowerShell",

@@ -40,6 +40,17 @@ pub struct DetectConfig {
 pub struct Context<'a> {
     pub mail: &'a Mail,
     pub config: &'a DetectConfig,
+    /// Text the content engine pulled out of attachments (documents, pages, forwarded messages).
+    pub documents: &'a [DocumentText],
+}
+
+/// Text of one object inside an attachment, for detectors that read words (lures).
+#[derive(Debug, Clone)]
+pub struct DocumentText {
+    pub part: usize,
+    /// The object's path in the attachment tree (`"a.zip > letter.docx"`).
+    pub path: String,
+    pub text: String,
 }
 
 /// A detector: reads the message, appends findings. It must not panic on any message and must bound its
@@ -80,6 +91,7 @@ pub(crate) mod testutil {
         let mut out = Vec::new();
         d.detect(
             &Context {
+                documents: &[],
                 mail: &mail,
                 config,
             },

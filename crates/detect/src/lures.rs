@@ -133,15 +133,34 @@ fn raw_texts(mail: &Mail) -> Vec<(&str, Source, usize)> {
     v
 }
 
-fn scanned_texts(mail: &Mail) -> Vec<Scanned> {
-    raw_texts(mail)
+/// The message's own texts, then the text of documents inside its attachments (an HWP or Word lure
+/// says in the document what the mail body leaves out).
+fn scanned_texts(mail: &Mail, documents: &[crate::DocumentText]) -> Vec<Scanned> {
+    let mut v: Vec<Scanned> = raw_texts(mail)
         .into_iter()
         .map(|(text, source, weight)| Scanned {
             source,
             text: normalise(text),
             weight,
         })
-        .collect()
+        .collect();
+    let mut budget = MAX_SCAN_BYTES;
+    for d in documents {
+        if budget == 0 {
+            break;
+        }
+        let cut = d.text.floor_char_boundary(d.text.len().min(budget));
+        budget -= cut;
+        v.push(Scanned {
+            source: Source::Attachment {
+                part: d.part,
+                name: d.path.clone(),
+            },
+            text: normalise(&d.text[..cut]),
+            weight: 1,
+        });
+    }
+    v
 }
 
 /// Passwords announced in the message ("password: x7Kq2", "비밀번호는 0427"), for the attachment engine
@@ -202,7 +221,7 @@ impl Detector for Lures {
         // Per class: distinct phrases (index) with the first place each was seen, and a weighted count.
         let mut seen: Vec<Vec<(usize, Source)>> = vec![Vec::new(); classes.len()];
         let mut counts = vec![0usize; classes.len()];
-        let texts = scanned_texts(cx.mail);
+        let texts = scanned_texts(cx.mail, cx.documents);
         for s in &texts {
             for hit in m.ac.find_overlapping_iter(&s.text) {
                 let (class, phrase, word) = &m.patterns[hit.pattern().as_usize()];

@@ -11,9 +11,10 @@
 
 mod report;
 
-pub use report::{AttachmentInfo, Report, UrlInfo, SCHEMA};
+pub use report::{AttachmentInfo, Report, TreeNode, UrlInfo, SCHEMA};
+pub use spearwatch_content::{Limits as ContentLimits, Node, Options as ContentOptions};
 use spearwatch_core::{Evidence, Finding, Policy, Severity};
-use spearwatch_detect::{default_detectors, Context, DetectConfig, Detector};
+use spearwatch_detect::{default_detectors, Context, DetectConfig, Detector, DocumentText};
 use spearwatch_message::Limits;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
@@ -24,6 +25,7 @@ pub struct Engine {
     policy: Policy,
     config: DetectConfig,
     limits: Limits,
+    content: ContentOptions,
 }
 
 impl Default for Engine {
@@ -49,11 +51,18 @@ impl Engine {
             policy,
             config,
             limits: Limits::default(),
+            content: ContentOptions::default(),
         }
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Limits and switches for the attachment content engine (`keep_data` for `--extract`).
+    pub fn with_content_options(mut self, content: ContentOptions) -> Self {
+        self.content = content;
         self
     }
 
@@ -71,9 +80,22 @@ impl Engine {
     pub fn scan(&self, raw: &[u8], path: &str) -> Report {
         let start = Instant::now();
         let mail = spearwatch_message::parse(raw, &self.limits);
+        let mut content_findings = Vec::new();
+        let trees = self.analyse_attachments(&mail, &mut content_findings);
+        let documents: Vec<DocumentText> = trees
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(|n| !n.text.trim().is_empty())
+            .map(|n| DocumentText {
+                part: n.part,
+                path: n.path.clone(),
+                text: n.text.clone(),
+            })
+            .collect();
         let cx = Context {
             mail: &mail,
             config: &self.config,
+            documents: &documents,
         };
         let mut findings = Vec::new();
         for d in &self.detectors {
@@ -97,9 +119,72 @@ impl Engine {
                 );
             }
         }
+        findings.append(&mut content_findings);
         let scored = self.policy.score(&mut findings);
         // Strongest first; ties keep detector order (stable sort), so output is deterministic.
         findings.sort_by(|a, b| b.score.total_cmp(&a.score));
-        Report::new(path, &mail, findings, scored, start.elapsed())
+        Report::new(path, &mail, findings, trees, scored, start.elapsed())
+    }
+}
+
+impl Engine {
+    /// Opens every attachment with the content engine, trying the passwords the message gives. Appends
+    /// the findings of each tree to `findings` and returns the trees, one per attachment. A panic in a
+    /// format parser is contained like a detector's: the attachment is reported as not analysed.
+    fn analyse_attachments(
+        &self,
+        mail: &spearwatch_message::Mail,
+        findings: &mut Vec<Finding>,
+    ) -> Vec<Node> {
+        if mail.attachments.is_empty() {
+            return Vec::new();
+        }
+        let passwords: Vec<String> = spearwatch_detect::lures::harvest_passwords(mail)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        let mut trees = Vec::with_capacity(mail.attachments.len());
+        for a in &mail.attachments {
+            let opts = ContentOptions {
+                passwords: passwords.clone(),
+                part: a.part,
+                ..self.content.clone()
+            };
+            let name = a.name.as_deref().unwrap_or("(unnamed)");
+            let res = catch_unwind(AssertUnwindSafe(|| {
+                spearwatch_content::analyse(&a.data, name, Some(&a.declared_type), &opts)
+            }));
+            match res {
+                Ok(tree) => {
+                    findings.extend(tree.all_findings().cloned());
+                    trees.push(tree);
+                }
+                Err(_) => {
+                    findings.push(
+                        Finding::new(
+                            "engine.content_failed",
+                            Severity::Medium,
+                            format!("The content engine failed on attachment \"{name}\"; its content is not analysed"),
+                        )
+                        .evidence(
+                            Evidence::new(
+                                spearwatch_core::Source::Attachment {
+                                    part: a.part,
+                                    name: name.to_string(),
+                                },
+                                &a.sha256,
+                            )
+                            .with_note("please report this attachment's structure as a bug"),
+                        ),
+                    );
+                    let mut stub =
+                        spearwatch_content::analyse(&[], name, Some(&a.declared_type), &opts);
+                    stub.size = a.size as u64;
+                    stub.sha256 = a.sha256.clone();
+                    trees.push(stub);
+                }
+            }
+        }
+        trees
     }
 }

@@ -1,6 +1,7 @@
 //! The report: one message's verdict with everything that explains it.
 
 use serde::Serialize;
+use spearwatch_content::{Kind, Node};
 use spearwatch_core::{Finding, Scored, Verdict};
 use spearwatch_message::{FileKind, Mail, UrlSource};
 use std::time::Duration;
@@ -47,6 +48,64 @@ pub struct AttachmentInfo {
     pub detected_type: FileKind,
     pub size: usize,
     pub sha256: String,
+    /// What the content engine made of it, in words ("Word 97-2003 document with VBA project").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
+    /// Ids of the findings raised on the attachment itself (details are in the report's `findings`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
+    /// What the content engine found inside: members, streams, embedded objects, recursively.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<TreeNode>,
+    /// The full content tree, with extracted bytes when the engine keeps them (`--extract`).
+    #[serde(skip)]
+    pub tree: Option<Node>,
+}
+
+/// One object inside an attachment, as reported: the tree without the bytes, findings by id.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreeNode {
+    pub name: String,
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_type: Option<String>,
+    pub detected_type: Kind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    pub size: u64,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sha256: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub encrypted: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<TreeNode>,
+}
+
+impl TreeNode {
+    fn from_node(n: &Node) -> TreeNode {
+        TreeNode {
+            name: n.name.clone(),
+            path: n.path.clone(),
+            declared_type: n.declared_type.clone(),
+            detected_type: n.detected_type,
+            format: n.format.clone(),
+            size: n.size,
+            sha256: n.sha256.clone(),
+            encrypted: n.encrypted,
+            findings: finding_ids(n),
+            children: n.children.iter().map(TreeNode::from_node).collect(),
+        }
+    }
+}
+
+fn finding_ids(n: &Node) -> Vec<String> {
+    let mut ids: Vec<String> = n.findings.iter().map(|f| f.id.clone()).collect();
+    ids.dedup();
+    ids
 }
 
 impl Report {
@@ -54,6 +113,7 @@ impl Report {
         path: &str,
         mail: &Mail,
         findings: Vec<Finding>,
+        trees: Vec<Node>,
         scored: Scored,
         elapsed: Duration,
     ) -> Report {
@@ -88,13 +148,27 @@ impl Report {
             attachments: mail
                 .attachments
                 .iter()
-                .map(|a| AttachmentInfo {
+                .zip(
+                    trees
+                        .into_iter()
+                        .map(Some)
+                        .chain(std::iter::repeat_with(|| None)),
+                )
+                .map(|(a, tree)| AttachmentInfo {
                     part: a.part,
                     name: a.name.clone(),
                     declared_type: a.declared_type.clone(),
                     detected_type: a.detected_type,
                     size: a.size,
                     sha256: a.sha256.clone(),
+                    format: tree.as_ref().and_then(|t| t.format.clone()),
+                    encrypted: tree.as_ref().is_some_and(|t| t.encrypted),
+                    findings: tree.as_ref().map(finding_ids).unwrap_or_default(),
+                    children: tree
+                        .as_ref()
+                        .map(|t| t.children.iter().map(TreeNode::from_node).collect())
+                        .unwrap_or_default(),
+                    tree,
                 })
                 .collect(),
             size: mail.size,

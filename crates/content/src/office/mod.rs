@@ -13,6 +13,7 @@
 //! | `ooxml.rs` | OOXML packages: relationships, macros, embeddings, DDE, text |
 //! | `ppt.rs` | PowerPoint 97-2003: VBA and OLE objects stored as records of the document stream |
 //! | `rtf.rs` | RTF: embedded objects, Equation Editor, remote templates |
+//! | `sylk.rs` | SYLK spreadsheets: Excel 4.0 macro formulas as text |
 //!
 //! Every finding id starts with `office.`.
 
@@ -23,6 +24,7 @@ pub mod ooxml;
 pub mod ovba;
 pub mod ppt;
 pub mod rtf;
+pub mod sylk;
 pub mod vba;
 pub mod word;
 pub mod xlm;

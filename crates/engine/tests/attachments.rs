@@ -1,0 +1,96 @@
+//! The content engine inside a scan: attachment trees in the report, their findings in the verdict,
+//! document text read by the lure detector.
+
+use spearwatch_engine::Engine;
+
+fn b64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in data.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn mail_with(name: &str, ctype: &str, body: &str, data: &[u8]) -> Vec<u8> {
+    format!(
+        "From: \"Billing\" <billing@vendor.example>\r\nTo: kim@corp.example\r\nSubject: document\r\nMessage-ID: <1@vendor.example>\r\nDate: Tue, 24 Nov 2026 09:00:00 +0900\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n--b\r\nContent-Type: {ctype}\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+        b64(data)
+    )
+    .into_bytes()
+}
+
+#[test]
+fn html_attachment_with_login_form_and_tax_lure_in_the_page() {
+    let page = "<html><body><h1>국세청 홈택스</h1><p>종합소득세 환급 대상입니다. 환급금 신청을 위해 로그인하세요.</p>\
+        <form action=\"https://hometax-refund.example/login.php\" method=\"post\"><input name=\"id\"><input type=\"password\" name=\"pw\"></form></body></html>";
+    // Declared as a download: the page is not a body part, so only the content engine reads its text.
+    let raw = mail_with(
+        "refund.html",
+        "application/octet-stream",
+        "Please see the attached notice.",
+        page.as_bytes(),
+    );
+    let r = Engine::default().scan(&raw, "t.eml");
+    let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
+    assert!(ids.contains(&"html.credential_form"), "{ids:?}");
+    assert!(
+        ids.contains(&"lure.tax"),
+        "the lure is only in the attachment: {ids:?}"
+    );
+    assert!(r.is_flagged(), "{:?} {}", r.verdict, r.score);
+    let json = serde_json::to_value(&r).unwrap();
+    let a = &json["attachments"][0];
+    assert_eq!(a["format"], "HTML page");
+    assert!(a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "html.credential_form"));
+}
+
+#[test]
+fn forwarded_message_attachment_is_opened_recursively() {
+    let inner = format!(
+        "From: a@b.example\r\nTo: c@d.example\r\nSubject: inner\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n종합소득세 환급 대상입니다. 국세청 환급금 신청서를 확인하세요.\r\n--x\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"statement.pdf.exe\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--x--\r\n",
+        b64(b"MZ\x90\x00\x03\x00\x00\x00")
+    );
+    let raw = mail_with(
+        "fwd.eml",
+        "application/octet-stream",
+        "fyi",
+        inner.as_bytes(),
+    );
+    let r = Engine::default().scan(&raw, "t.eml");
+    let json = serde_json::to_value(&r).unwrap();
+    let child = &json["attachments"][0]["children"][0];
+    assert_eq!(child["path"], "fwd.eml > statement.pdf.exe");
+    assert!(child["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f == "attachment.double_extension"));
+    assert_eq!(r.verdict, spearwatch_core::Verdict::Malicious);
+    // The lure is only in the forwarded message: the lure detector read it through the content engine.
+    let lure = r
+        .findings
+        .iter()
+        .find(|f| f.id == "lure.tax")
+        .expect("lure.tax");
+    assert_eq!(
+        lure.evidence[0].source,
+        spearwatch_core::Source::Attachment {
+            part: 2,
+            name: "fwd.eml".into()
+        }
+    );
+}
