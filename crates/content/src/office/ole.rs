@@ -241,7 +241,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         super::ppt::analyse(w, node, &pd);
         let vba = node.children[before..]
             .iter()
-            .any(|c| c.has("office.macros"));
+            .any(|c| c.has("office.vba_macros"));
         if vba {
             node.format = Some("PowerPoint 97-2003 presentation with VBA project".into());
         }
@@ -712,7 +712,10 @@ pub(crate) mod tests {
             Some("Word 97-2003 document with VBA project")
         );
         let found = ids(&n);
-        assert!(found.contains(&"office.macros".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"office.vba_macros".to_string()),
+            "{found:?}"
+        );
         assert!(found.contains(&"office.macro_autoexec".to_string()));
         assert!(!found.contains(&"office.macro_auto_payload".to_string()));
         assert!(
@@ -817,7 +820,7 @@ pub(crate) mod tests {
         all.push(("/WordDocument", &wd));
         let n = run(&cfb_file(&all), "outer.doc");
         assert!(
-            !n.has("office.macros"),
+            !n.has("office.vba_macros"),
             "the outer document has no macros of its own"
         );
         assert_eq!(n.format.as_deref(), Some("Word 97-2003 document"));
@@ -826,7 +829,7 @@ pub(crate) mod tests {
             .iter()
             .find(|c| c.name == "ObjectPool/_99")
             .unwrap();
-        assert!(child.has("office.macros"));
+        assert!(child.has("office.vba_macros"));
         assert!(n.has("office.embedded_object"));
     }
 

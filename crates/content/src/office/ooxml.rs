@@ -279,12 +279,16 @@ pub(crate) fn parse_rels(xml: &[u8]) -> Vec<Rel> {
 /// External relationships: what the document fetches when it opens.
 fn relationships(node: &mut Node, part: &str, xml: &[u8]) {
     let mut links = Vec::new();
+    let mut remote_rels = Vec::new();
     for r in parse_rels(xml) {
         if !r.external {
             continue;
         }
         let kind = r.typ.rsplit('/').next().unwrap_or("").to_string();
         let remote = is_remote(&r.target);
+        if remote && kind != "hyperlink" {
+            remote_rels.push(format!("{kind} -> {}", r.target));
+        }
         match kind.as_str() {
             "hyperlink" => links.push(r.target),
             // Remote template injection (T1221): Word fetches and runs the template's macros on open.
@@ -334,17 +338,20 @@ fn relationships(node: &mut Node, part: &str, xml: &[u8]) {
                 &r.target,
                 format!("{part} {}: frame, TargetMode=External", r.id),
             ),
-            _ if remote => flag_once(
-                node,
-                "office.external_reference",
-                Severity::Low,
-                "Document fetches content from a remote server when it opens",
-                &[t::TEMPLATE_INJECTION],
-                &r.target,
-                format!("{part} {}: {kind}, TargetMode=External", r.id),
-            ),
             _ => {}
         }
+    }
+    // Every remote relationship but hyperlinks, whatever its type: what the document fetches when it
+    // opens (the specific ones above say how dangerous the fetch is).
+    if !remote_rels.is_empty() && !node.has("office.external_relationship") {
+        node.flag(
+            "office.external_relationship",
+            Severity::Low,
+            "Document fetches content from a remote server when it opens",
+            &[t::TEMPLATE_INJECTION],
+            remote_rels.join("; "),
+            format!("{} external relationship(s) in {part}", remote_rels.len()),
+        );
     }
     if !links.is_empty() {
         node.push_text(&links.join("\n"));
@@ -795,7 +802,10 @@ mod tests {
         assert_eq!(n.children.len(), 1);
         assert_eq!(n.children[0].name, "word/vbaProject.bin");
         let found = ids(&n);
-        assert!(found.contains(&"office.macros".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"office.vba_macros".to_string()),
+            "{found:?}"
+        );
         assert!(found.contains(&"office.macro_extension_mismatch".to_string()));
     }
 
@@ -853,7 +863,7 @@ mod tests {
         let f = n
             .findings
             .iter()
-            .find(|f| f.id == "office.xlm_macros")
+            .find(|f| f.id == "office.xlm_macro")
             .unwrap();
         assert!(f.evidence[0].value.contains("M1 (very hidden)"));
         assert!(n.has("office.xlm_auto_open"));

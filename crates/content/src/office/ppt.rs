@@ -90,7 +90,10 @@ mod tests {
             Some("PowerPoint 97-2003 presentation with VBA project")
         );
         let found = ids(&n);
-        assert!(found.contains(&"office.macros".to_string()), "{found:?}");
+        assert!(
+            found.contains(&"office.vba_macros".to_string()),
+            "{found:?}"
+        );
         assert!(found.contains(&"office.macro_auto_payload".to_string()));
     }
 }

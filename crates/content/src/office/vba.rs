@@ -786,9 +786,9 @@ pub(crate) fn report(
     let ver = version
         .map(|v| format!(", p-code for VBA version 0x{v:04X}"))
         .unwrap_or_default();
-    if with_code > 0 && !node.has("office.macros") {
+    if with_code > 0 && !node.has("office.vba_macros") {
         node.flag(
-            "office.macros",
+            "office.vba_macros",
             Severity::High,
             "Document contains VBA macros",
             &[t::VISUAL_BASIC, t::MALICIOUS_FILE],

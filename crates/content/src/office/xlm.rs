@@ -166,10 +166,10 @@ pub(crate) fn describe(name: &str, state: u8) -> String {
 
 /// Shared by BIFF and OOXML workbooks.
 pub(crate) fn report(node: &mut Node, macro_sheets: &[String], auto_open: &[String], where_: &str) {
-    if !macro_sheets.is_empty() && !node.has("office.xlm_macros") {
+    if !macro_sheets.is_empty() && !node.has("office.xlm_macro") {
         let hidden = macro_sheets.iter().any(|s| s.ends_with("hidden)"));
         node.flag(
-            "office.xlm_macros",
+            "office.xlm_macro",
             Severity::High,
             if hidden {
                 "Workbook has a hidden Excel 4.0 (XLM) macro sheet"
@@ -258,7 +258,7 @@ pub(crate) mod tests {
         let doc = crate::office::ole::tests::cfb_file(&[("/Workbook", &workbook())]);
         let n = crate::office::ole::tests::run(&doc, "a.xls");
         let ids = crate::office::ole::tests::ids(&n);
-        assert!(ids.contains(&"office.xlm_macros".to_string()), "{ids:?}");
+        assert!(ids.contains(&"office.xlm_macro".to_string()), "{ids:?}");
         assert!(ids.contains(&"office.xlm_auto_open".to_string()));
         assert_eq!(n.format.as_deref(), Some("Excel 97-2003 workbook"));
     }
