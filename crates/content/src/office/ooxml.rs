@@ -92,23 +92,6 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, members: Vec<Member>) {
     }
 }
 
-/// Analyses an OOXML package whose members the caller already extracted (names as in the zip, bytes
-/// inflated): the same analysis the zip reader runs on a package it opened.
-pub fn analyse_package(name: &str, members: Vec<Member>, opts: &crate::Options) -> Node {
-    let mut w = Walk::new(opts);
-    let size = members.iter().map(|m| m.data.len() as u64).sum();
-    let mut node = Node::new(
-        name,
-        name.to_string(),
-        crate::Kind::Ooxml,
-        size,
-        opts.part,
-        0,
-    );
-    analyse(&mut w, &mut node, members);
-    node
-}
-
 fn base(name: &str) -> &str {
     name.rsplit('/').next().unwrap_or(name)
 }
