@@ -39,6 +39,9 @@ pub enum Kind {
     Email,
     PostScript,
     Hwp3,
+    Hwpml,
+    Alz,
+    Egg,
     Png,
     Jpeg,
     Gif,
@@ -78,6 +81,9 @@ impl Kind {
             Kind::Email => "email",
             Kind::PostScript => "post_script",
             Kind::Hwp3 => "hwp3",
+            Kind::Hwpml => "hwpml",
+            Kind::Alz => "alz",
+            Kind::Egg => "egg",
             Kind::Png => "png",
             Kind::Jpeg => "jpeg",
             Kind::Gif => "gif",
@@ -189,6 +195,17 @@ fn refine(data: &[u8], name: &str, k: Kind) -> Kind {
     // SYLK: the first record is `ID;P...` (Excel refuses a file that starts otherwise).
     if at(0, b"ID;P") || at(0, b"ID;N") {
         return Kind::Sylk;
+    }
+    // ALZip (ESTsoft): "ALZ\x01" local archive header; EGG (ESTsoft ALZip 8+): "EGGA" header magic.
+    if at(0, b"ALZ\x01") {
+        return Kind::Alz;
+    }
+    if at(0, b"EGGA") {
+        return Kind::Egg;
+    }
+    // HWPML: the XML form of HWP (root element HWPML).
+    if k == Kind::Text && memchr::memmem::find(&data[..data.len().min(1024)], b"<HWPML").is_some() {
+        return Kind::Hwpml;
     }
     if at(0, b"HWP Document File V") {
         return Kind::Hwp3;

@@ -9,6 +9,7 @@
 //! | [`kind`] | typing by magic bytes and structure | |
 //! | [`names`] | member names: risky types, double extensions, bidi/padding tricks | `attachment.` |
 //! | `archive/` | zip (ZipCrypto/AES), 7z, RAR, gzip/bzip2/xz, tar, ISO 9660, TNEF | `archive.` |
+//! | `hwp/` | HWP 5 (CFB records, BinData, scripts, EPS), HWPX, HWP 3, HWPML | `hwp.` |
 //! | `office/` | OLE/CFB, VBA (MS-OVBA), XLM, Ole10Native, OOXML, RTF, encrypted Office | `office.` |
 //! | `pdf/` | PDF actions, scripts, embedded files | `pdf.` |
 //! | `lnk/` | Windows shortcuts (MS-SHLLINK) | `lnk.` |
@@ -24,6 +25,7 @@ pub mod archive;
 mod email;
 pub mod exe;
 mod html;
+pub mod hwp;
 pub mod kind;
 pub mod lnk;
 pub mod names;

@@ -360,6 +360,9 @@ fn kind_by_name(name: &str) -> Kind {
         "pdf" => Kind::Pdf,
         "zip" => Kind::Zip,
         "cab" => Kind::Cab,
+        "alz" => Kind::Alz,
+        "egg" => Kind::Egg,
+        "hwpx" => Kind::Hwpx,
         "rar" => Kind::Rar,
         "7z" => Kind::SevenZip,
         "doc" | "xls" | "ppt" | "hwp" | "msi" => Kind::Ole,
@@ -386,6 +389,9 @@ fn dispatch(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         }
         Kind::Tnef => archive::tnef::analyse(w, node, data),
         Kind::Cab => archive::cab::analyse(w, node, data),
+        Kind::Alz => archive::alz::analyse(w, node, data),
+        Kind::Egg => archive::egg::analyse(w, node, data),
+        Kind::Hwp3 | Kind::Hwpml => crate::hwp::analyse_legacy(w, node, data),
         Kind::Ole => office::ole::analyse(w, node, data),
         Kind::Sylk => office::sylk::analyse(w, node, data),
         Kind::Rtf => office::rtf::analyse(w, node, data),
@@ -396,12 +402,6 @@ fn dispatch(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         Kind::Html => html::analyse(w, node, data),
         Kind::OneNote => onenote::analyse(w, node, data),
         Kind::Email => email::analyse(w, node, data),
-        Kind::PostScript
-        | Kind::Hwp3
-        | Kind::Png
-        | Kind::Jpeg
-        | Kind::Gif
-        | Kind::Text
-        | Kind::Unknown => {}
+        Kind::PostScript | Kind::Png | Kind::Jpeg | Kind::Gif | Kind::Text | Kind::Unknown => {}
     }
 }

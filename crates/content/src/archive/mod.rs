@@ -1,9 +1,11 @@
 //! Containers: each lists its members, extracts what it can within the limits, and hands every member to
 //! [`Walk::child`](crate::Walk::child).
 
+pub mod alz;
 pub mod cab;
 pub mod compressed;
 pub mod disk;
+pub mod egg;
 pub mod rar;
 pub mod sevenz;
 pub mod tar;

@@ -118,6 +118,8 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         }
     }
 
+    // Packages whose members the document analyser reads together (and decides which become children).
+    let is_package = is_ooxml || node.detected_type == Kind::Hwpx;
     let overlap_skip = overlapping(data, &entries);
     let passwords: Vec<String> = w.passwords().map(str::to_string).collect();
     let mut good: Option<String> = None;
@@ -181,7 +183,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             extract(w, node, data, e, None)
         };
         match got {
-            Got::Data(d) if is_ooxml => members.push(Member {
+            Got::Data(d) if is_package => members.push(Member {
                 name: e.name.clone(),
                 data: d,
             }),
@@ -201,7 +203,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                 }
             }
         }
-        if !is_ooxml && super::refused(node, before) {
+        if !is_package && super::refused(node, before) {
             break;
         }
     }
@@ -244,6 +246,8 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     node.format = Some(format);
     if is_ooxml {
         crate::office::ooxml::analyse(w, node, members);
+    } else if node.detected_type == Kind::Hwpx {
+        crate::hwp::hwpx::analyse(w, node, members);
     }
     super::flag_executables(node, "Zip archive");
 }

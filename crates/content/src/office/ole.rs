@@ -186,6 +186,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     match kind {
         "HWP 5 document" => {
             node.format = Some(format.into());
+            crate::hwp::analyse_cfb(w, node, &mut ole);
             return;
         }
         "Outlook message" => {
