@@ -2,10 +2,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spearwatch_content::{analyse, Options};
+use spearwatch_content::analyse;
+
+include!("content_common.rs");
 
 fuzz_target!(|data: &[u8]| {
-    let opts = Options { passwords: vec!["infected".into()], ..Options::default() };
-    let node = analyse(data, "sample.bin", None, &opts);
-    let _ = serde_json::to_string(&node).unwrap();
+    setup();
+    let node = analyse(data, "sample.bin", None, &options());
+    serde_json::to_vec(&node).expect("tree serialises");
 });

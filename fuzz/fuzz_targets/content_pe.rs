@@ -1,11 +1,14 @@
-//! One parser of the content engine on arbitrary bytes, forced whatever the magic says.
+//! One parser of the content engine on arbitrary bytes, forced whatever the magic says
+//! (`analyse_as(Kind::Pe, ..)`); members it extracts are typed and analysed recursively.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use spearwatch_content::{analyse_as, Kind, Options};
+use spearwatch_content::{analyse_as, Kind};
+
+include!("content_common.rs");
 
 fuzz_target!(|data: &[u8]| {
-    let opts = Options { passwords: vec!["infected".into()], ..Options::default() };
-    let node = analyse_as(Kind::Pe, data, "sample.bin", &opts);
-    let _ = serde_json::to_string(&node).unwrap();
+    setup();
+    let node = analyse_as(Kind::Pe, data, "sample.bin", &options());
+    serde_json::to_vec(&node).expect("tree serialises");
 });

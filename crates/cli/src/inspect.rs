@@ -5,7 +5,9 @@
 use crate::{exit, tree, Format, InspectArgs};
 use anyhow::{Context as _, Result};
 use rayon::prelude::*;
+use spearwatch_content::names::{self, Object};
 use spearwatch_content::{analyse, Node, Options};
+use spearwatch_core::{Finding, Policy, Scored, Verdict};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -51,6 +53,13 @@ pub fn run(a: InspectArgs) -> Result<u8> {
             .collect()
     });
     let elapsed = started.elapsed();
+    let policy = match &a.policy {
+        Some(p) => Policy::from_override_toml(
+            &std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        )
+        .with_context(|| format!("policy {}", p.display()))?,
+        None => Policy::default(),
+    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut bytes = 0u64;
@@ -67,14 +76,24 @@ pub fn run(a: InspectArgs) -> Result<u8> {
                 if a.manifest.is_none() {
                     match a.format {
                         Format::Jsonl => {
+                            let j = judge(&policy, path, node);
                             let mut v = serde_json::to_value(node)?;
+                            v["verdict"] = j.verdict.as_str().into();
+                            v["score"] = ((j.score * 100.0).round() / 100.0).into();
                             v["file"] = serde_json::Value::String(path.display().to_string());
                             v["elapsed_us"] = (*us as u64).into();
                             serde_json::to_writer(&mut out, &v)?;
                             writeln!(out)?;
                         }
                         Format::Table => {
-                            writeln!(out, "{}", path.display())?;
+                            let j = judge(&policy, path, node);
+                            writeln!(
+                                out,
+                                "{:<10} {:>6.1}  {}",
+                                j.verdict.as_str(),
+                                j.score,
+                                path.display()
+                            )?;
                             tree::write_tree(&mut out, node, 2, a.all)?;
                         }
                     }
@@ -86,7 +105,7 @@ pub fn run(a: InspectArgs) -> Result<u8> {
         }
     }
     if let Some(manifest) = &a.manifest {
-        coverage(&mut out, manifest, &results)?;
+        coverage(&mut out, manifest, &results, &policy)?;
     }
     out.flush()?;
     times.sort_unstable();
@@ -125,6 +144,29 @@ fn collect(p: &Path, files: &mut Vec<PathBuf>, unreadable: &mut usize) {
             *unreadable += 1;
         }
     }
+}
+
+/// The verdict the policy gives the file's findings alone, as if it were the only thing in a mail:
+/// the tree's findings plus the name checks the message-level detector runs on an attachment.
+fn judge(policy: &Policy, path: &Path, node: &Node) -> Scored {
+    let mut findings: Vec<Finding> = node.all_findings().cloned().collect();
+    let name = node.name.as_str();
+    names::check(
+        &Object {
+            part: 0,
+            name,
+            path: name,
+            declared_type: "",
+            detected_type: spearwatch_message::filetype::sniff(
+                &std::fs::read(path).unwrap_or_default(),
+            ),
+            size: node.size as usize,
+            sha256: &node.sha256,
+            data: &[],
+        },
+        &mut findings,
+    );
+    policy.score(&mut findings)
 }
 
 /// Writes every object with bytes to `dir/<sha256>`: names chosen by content, never by the attacker.
@@ -175,7 +217,22 @@ fn expected(marker: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-fn coverage(out: &mut impl Write, manifest: &Path, results: &[Inspected]) -> Result<()> {
+/// Markers that say nothing about active content: a file whose markers are all of these is benign.
+const INERT_MARKERS: &[&str] = &[
+    "pdf",
+    "pdf:URI",
+    "pdf:Encrypt",
+    "pdf:XFA",
+    "ole2",
+    "hwp-fileheader",
+];
+
+fn coverage(
+    out: &mut impl Write,
+    manifest: &Path,
+    results: &[Inspected],
+    policy: &Policy,
+) -> Result<()> {
     let text = std::fs::read_to_string(manifest)
         .with_context(|| format!("reading {}", manifest.display()))?;
     let base = manifest.parent().unwrap_or(Path::new("."));
@@ -185,16 +242,23 @@ fn coverage(out: &mut impl Write, manifest: &Path, results: &[Inspected]) -> Res
         .collect();
     // marker -> (files with it, files with a matching finding, examples missed)
     let mut stats: BTreeMap<String, (usize, usize, Vec<String>)> = BTreeMap::new();
+    // Benign files (only inert markers) by top folder: (files, flagged, examples flagged).
+    let mut benign: BTreeMap<String, (usize, usize, Vec<String>)> = BTreeMap::new();
     for line in text.lines().skip(1) {
         let cols: Vec<&str> = line.split('\t').collect();
         let (Some(rel), Some(markers)) = (cols.first(), cols.get(4)) else {
             continue;
         };
-        let Some(node) = by_path.get(&base.join(rel)) else {
+        let path = base.join(rel);
+        let Some(node) = by_path.get(&path) else {
             continue;
         };
         let ids: Vec<&str> = node.all_findings().map(|f| f.id.as_str()).collect();
-        for m in markers.split([',', ';', ' ']).filter(|m| !m.is_empty()) {
+        let markers: Vec<&str> = markers
+            .split([',', ';', ' '])
+            .filter(|m| !m.is_empty())
+            .collect();
+        for m in &markers {
             let Some(want) = expected(m) else { continue };
             let e = stats.entry(m.to_string()).or_default();
             e.0 += 1;
@@ -202,6 +266,17 @@ fn coverage(out: &mut impl Write, manifest: &Path, results: &[Inspected]) -> Res
                 e.1 += 1;
             } else if e.2.len() < 5 {
                 e.2.push(rel.to_string());
+            }
+        }
+        if !markers.is_empty() && markers.iter().all(|m| INERT_MARKERS.contains(m)) {
+            let folder = rel.split('/').take(2).collect::<Vec<_>>().join("/");
+            let e = benign.entry(folder).or_default();
+            e.0 += 1;
+            if judge(policy, &path, node).verdict >= Verdict::Phishing {
+                e.1 += 1;
+                if e.2.len() < 5 {
+                    e.2.push(rel.to_string());
+                }
             }
         }
     }
@@ -219,6 +294,23 @@ fn coverage(out: &mut impl Write, manifest: &Path, results: &[Inspected]) -> Res
             found,
             100.0 * *found as f64 / (*n).max(1) as f64,
             missed.join(" ")
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:<26} {:>6} {:>8} {:>7}  flagged (first 5)",
+        "BENIGN (inert markers)", "FILES", "FLAGGED", "SHARE"
+    )?;
+    for (folder, (n, flagged, which)) in &benign {
+        writeln!(
+            out,
+            "{:<26} {:>6} {:>8} {:>6.1}%  {}",
+            folder,
+            n,
+            flagged,
+            100.0 * *flagged as f64 / (*n).max(1) as f64,
+            which.join(" ")
         )?;
     }
     Ok(())

@@ -115,6 +115,9 @@ pub struct InspectArgs {
     /// YARA rules besides the bundled pack (see `scan --rules`).
     #[arg(long, value_name = "DIR")]
     rules: Vec<PathBuf>,
+    /// Scoring policy for the per-file verdict (the file's findings alone, as a mail attachment).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
 }
 
 /// Content-engine options: YARA rules when this build has them, `keep_data` for `--extract`.
