@@ -31,6 +31,10 @@ pub struct Node {
     /// Text pulled out of a document (for the lure detectors), bounded.
     #[serde(skip)]
     pub text: String,
+    /// Links a reader can click inside the document (PDF URI actions, Office hyperlinks), bounded:
+    /// the scan engine hands them to the link detectors.
+    #[serde(skip)]
+    pub links: Vec<String>,
     /// The bytes, kept only when [`Options::keep_data`](crate::Options) is set.
     #[serde(skip)]
     pub data: Option<Vec<u8>>,
@@ -42,6 +46,8 @@ pub struct Node {
 
 /// Most document text the tree keeps per node, for lure detection.
 pub const MAX_TEXT: usize = 64 << 10;
+/// Most links kept per node.
+pub const MAX_LINKS: usize = 100;
 
 impl Node {
     pub(crate) fn new(
@@ -64,6 +70,7 @@ impl Node {
             findings: Vec::new(),
             children: Vec::new(),
             text: String::new(),
+            links: Vec::new(),
             data: None,
             part,
             depth,
@@ -117,6 +124,13 @@ impl Node {
         }
         self.text.push_str(&spearwatch_core::truncate_str(s, room));
         self.text.push('\n');
+    }
+
+    /// Records a clickable link of the document, up to [`MAX_LINKS`] per object.
+    pub fn push_link(&mut self, url: &str) {
+        if self.links.len() < MAX_LINKS && !self.links.iter().any(|l| l == url) {
+            self.links.push(spearwatch_core::truncate_str(url, 2048));
+        }
     }
 
     /// This node and every node below it, depth first.

@@ -118,7 +118,11 @@ impl Detector for Links {
 fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
     let clickable = matches!(
         link.source,
-        UrlSource::Href | UrlSource::Text | UrlSource::FormAction | UrlSource::MetaRefresh
+        UrlSource::Href
+            | UrlSource::Text
+            | UrlSource::FormAction
+            | UrlSource::MetaRefresh
+            | UrlSource::Document
     );
     let ev = |note: String| {
         Evidence::url(&link.url, link.host.as_deref().unwrap_or(&link.url)).with_note(note)
@@ -333,7 +337,10 @@ fn claimed_brand_elsewhere(mail: &spearwatch_message::Mail, hits: &mut Hits) {
         .filter(|l| {
             matches!(
                 l.source,
-                UrlSource::Href | UrlSource::FormAction | UrlSource::MetaRefresh
+                UrlSource::Href
+                    | UrlSource::FormAction
+                    | UrlSource::MetaRefresh
+                    | UrlSource::Document
             ) && l.host.is_some()
         })
         .collect();

@@ -15,7 +15,7 @@ pub use report::{AttachmentInfo, Report, TreeNode, UrlInfo, SCHEMA};
 pub use spearwatch_content::{Limits as ContentLimits, Node, Options as ContentOptions};
 use spearwatch_core::{Evidence, Finding, Policy, Severity};
 use spearwatch_detect::{default_detectors, Context, DetectConfig, Detector, DocumentText};
-use spearwatch_message::Limits;
+use spearwatch_message::{Limits, UrlSource};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Instant;
 
@@ -79,9 +79,10 @@ impl Engine {
     /// Scans one raw RFC 5322 message. `path` is carried into the report for people and tools.
     pub fn scan(&self, raw: &[u8], path: &str) -> Report {
         let start = Instant::now();
-        let mail = spearwatch_message::parse(raw, &self.limits);
+        let mut mail = spearwatch_message::parse(raw, &self.limits);
         let mut content_findings = Vec::new();
         let trees = self.analyse_attachments(&mail, &mut content_findings);
+        add_document_links(&mut mail, &trees, self.limits.max_links);
         let documents: Vec<DocumentText> = trees
             .iter()
             .flat_map(|t| t.iter())
@@ -186,5 +187,26 @@ impl Engine {
             }
         }
         trees
+    }
+}
+
+/// Links inside attached documents (PDF URI actions, Office hyperlinks) join the message's own, so the
+/// link detectors judge a PDF's "view document" button like a link in the body. Deduplicated against
+/// the message's links, within the message limit.
+fn add_document_links(mail: &mut spearwatch_message::Mail, trees: &[Node], max: usize) {
+    for n in trees.iter().flat_map(|t| t.iter()) {
+        for url in &n.links {
+            if mail.links.len() >= max {
+                return;
+            }
+            if mail.links.iter().any(|l| &l.url == url) {
+                continue;
+            }
+            if let Some(l) =
+                spearwatch_message::urls::make_link(url, UrlSource::Document, n.part, None)
+            {
+                mail.links.push(l);
+            }
+        }
     }
 }

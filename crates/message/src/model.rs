@@ -45,6 +45,9 @@ pub enum UrlSource {
     MetaRefresh,
     /// `<img src>`, `<iframe src>`, `<script src>` and other resource loads.
     Resource,
+    /// A link inside an attached document (a PDF URI action, an Office hyperlink), found by the
+    /// content engine; `part` is the attachment's.
+    Document,
 }
 
 /// A URL found in the message, with where it came from.

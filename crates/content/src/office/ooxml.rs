@@ -338,6 +338,9 @@ fn relationships(node: &mut Node, part: &str, xml: &[u8]) {
     }
     if !links.is_empty() {
         node.push_text(&links.join("\n"));
+        for l in &links {
+            node.push_link(l);
+        }
         if !node.has("office.hyperlinks") {
             let n = links.len();
             links.truncate(5);

@@ -982,6 +982,9 @@ fn report_links(node: &mut Node, doc: &Doc<'_>, f: &Facts) {
         .filter(|a| a.kind == "URI" && !a.target.is_empty())
         .map(|a| a.target.as_str())
         .collect();
+    for u in &uris {
+        node.push_link(u);
+    }
     if !uris.is_empty() {
         node.flag(
             "pdf.uri",
