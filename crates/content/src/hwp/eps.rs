@@ -90,7 +90,6 @@ fn postscript(data: &[u8]) -> &[u8] {
 struct Lexed {
     ops: Vec<&'static str>,
     longest_hex: usize,
-    hex_strings: usize,
     ascii85: usize,
     pipe: bool,
     decoded: Vec<Vec<u8>>,
@@ -113,9 +112,6 @@ impl Lexed {
 
     fn hex(&mut self, digits: &[u8]) {
         self.longest_hex = self.longest_hex.max(digits.len());
-        if digits.len() >= 16 {
-            self.hex_strings += 1;
-        }
         if digits.len() < LONG_HEX / 4 || self.decoded_total >= MAX_DECODED {
             return;
         }

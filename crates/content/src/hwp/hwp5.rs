@@ -170,20 +170,8 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>) {
     let mut sections = 0usize;
     let mut view_note: Option<String> = None;
     if readable {
-        for e in numbered(ole, "BodyText", "Section") {
-            if w.expired(node) {
-                return;
-            }
-            sections += 1;
-            let Some(raw) = ole.read(&e.path) else {
-                continue;
-            };
-            match expand(w, node, &e.path, &raw, compressed, false) {
-                Ok(d) => body::parse(&d, &e.path, &mut body),
-                Err(err) if is_limit(&err) => {}
-                Err(err) => problems.push(format!("{}: {err}", e.path)),
-            }
-        }
+        // A distribution document's BodyText holds only a notice that a newer viewer is needed; its
+        // text is in ViewText, read first.
         if distributed {
             let (mut ok, mut failed) = (0usize, 0usize);
             for e in numbered(ole, "ViewText", "Section") {
@@ -211,6 +199,20 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>) {
             } else {
                 format!("ViewText encrypted, {failed} section(s) could not be decrypted")
             });
+        }
+        for e in numbered(ole, "BodyText", "Section") {
+            if w.expired(node) {
+                return;
+            }
+            sections += 1;
+            let Some(raw) = ole.read(&e.path) else {
+                continue;
+            };
+            match expand(w, node, &e.path, &raw, compressed, false) {
+                Ok(d) => body::parse(&d, &e.path, &mut body),
+                Err(err) if is_limit(&err) => {}
+                Err(err) => problems.push(format!("{}: {err}", e.path)),
+            }
         }
     }
     problems.extend(body.problems.iter().cloned());
@@ -292,6 +294,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>) {
         }
     }
     let mut tally = Tally::default();
+    let mut unlisted_pictures = 0usize;
     for e in &bin_streams {
         if w.expired(node) {
             return;
@@ -300,12 +303,6 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>) {
             .bins
             .iter()
             .find(|b| b.stream().is_some_and(|s| s.eq_ignore_ascii_case(&e.path)));
-        if listed.is_none() && have_info {
-            problems.push(format!(
-                "{} is not in the DocInfo BinData table (hidden from Hangul's object list)",
-                e.path
-            ));
-        }
         let ext = e
             .name
             .rsplit_once('.')
@@ -335,11 +332,27 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>) {
         } else {
             raw
         };
+        let pictures = tally.pictures;
         bindata::item(w, node, &e.path, &ext, &data, &mut tally);
+        if listed.is_none() && have_info {
+            // Hangul leaves the pictures of deleted objects behind (a third of the hwplib samples
+            // have one); anything else outside the table is hidden from its object list on purpose.
+            if tally.pictures > pictures {
+                unlisted_pictures += 1;
+            } else {
+                problems.push(format!(
+                    "{} is not in the DocInfo BinData table (hidden from Hangul's object list)",
+                    e.path
+                ));
+            }
+        }
     }
     bindata::finish(node, &tally);
     if let Some(d) = tally.describe() {
         parts.push(d);
+    }
+    if unlisted_pictures > 0 {
+        parts.push(format!("{unlisted_pictures} orphaned picture(s)"));
     }
     if !body.ole.is_empty() {
         let linked = body.ole.iter().filter(|o| o.kind == 2).count();
