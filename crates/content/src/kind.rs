@@ -124,6 +124,9 @@ pub const SCRIPT_EXTENSIONS: &[&str] = &[
 
 /// Types `data`; `name` is used only for formats that have no magic number (scripts).
 pub fn sniff(data: &[u8], name: &str) -> Kind {
+    if is_hwpml(data) {
+        return Kind::Hwpml;
+    }
     let k = match filetype::sniff(data) {
         FileKind::Pdf => Kind::Pdf,
         FileKind::Zip => Kind::Zip,
@@ -203,10 +206,6 @@ fn refine(data: &[u8], name: &str, k: Kind) -> Kind {
     if at(0, b"EGGA") {
         return Kind::Egg;
     }
-    // HWPML: the XML form of HWP (root element HWPML).
-    if k == Kind::Text && memchr::memmem::find(&data[..data.len().min(1024)], b"<HWPML").is_some() {
-        return Kind::Hwpml;
-    }
     if at(0, b"HWP Document File V") {
         return Kind::Hwp3;
     }
@@ -223,6 +222,14 @@ fn refine(data: &[u8], name: &str, k: Kind) -> Kind {
         return Kind::Email;
     }
     k
+}
+
+/// HWPML, the XML form of HWP: root element `HWPML` near the start, in UTF-8 or UTF-16LE. Checked
+/// before the generic typing, which would call a small one HTML (it has a `<BODY>`).
+fn is_hwpml(data: &[u8]) -> bool {
+    let head = &data[..data.len().min(1024)];
+    memchr::memmem::find(head, b"<HWPML").is_some()
+        || memchr::memmem::find(head, b"<\0H\0W\0P\0M\0L\0").is_some()
 }
 
 /// An RFC 5322 header section: the first lines are `Name: value` with names mail always carries.

@@ -98,7 +98,12 @@ fn forwarded_message_attachment_is_opened_recursively() {
 #[test]
 fn links_inside_an_attached_pdf_are_judged_like_links_in_the_body() {
     let pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>\nendobj\n4 0 obj\n<< /Type /Annot /Subtype /Link /Rect [0 0 612 792] /A << /S /URI /URI (http://198.51.100.7/hometax/login.php) >> >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
-    let raw = mail_with("statement.pdf", "application/pdf", "Your statement is attached.", pdf);
+    let raw = mail_with(
+        "statement.pdf",
+        "application/pdf",
+        "Your statement is attached.",
+        pdf,
+    );
     let r = Engine::default().scan(&raw, "t.eml");
     let ip = r
         .findings

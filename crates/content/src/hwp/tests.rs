@@ -253,11 +253,10 @@ fn ole_package_program_is_extracted_under_its_korean_name() {
         .find(|c| c.name == "BinData/BIN0001.OLE")
         .expect("the OLE item is a child");
     assert!(ole_node.has("office.ole_package"), "{:?}", ids(ole_node));
-    // The package's file name: office/native.rs decodes the ANSI copy as Windows-1252 and skips the
-    // UTF-16 copies, so the Hangul part comes out garbled; the extensions are right.
+    // The package's file name, in Hangul (the UTF-16 copy of the name, else the CP949 one).
     let exe = ole_node
         .iter()
-        .find(|c| c.name.ends_with(".pdf.exe"))
+        .find(|c| c.name.ends_with("설명서.pdf.exe"))
         .unwrap_or_else(|| panic!("{:?}", ole_node.iter().map(|c| &c.name).collect::<Vec<_>>()));
     assert!(exe.has("attachment.double_extension"), "{:?}", exe.findings);
     assert!(

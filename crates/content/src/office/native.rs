@@ -92,11 +92,15 @@ impl<'a> Cur<'a> {
     }
 }
 
+/// The system code page of the machine that made the package is not recorded: UTF-8 or CP949 when the
+/// bytes decode cleanly as such (Korean Windows), else Windows-1252.
 fn ansi(b: &[u8]) -> String {
-    encoding_rs::WINDOWS_1252
-        .decode_without_bom_handling(b)
-        .0
-        .into_owned()
+    crate::archive::decode_legacy_name(b, |b| {
+        encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(b)
+            .0
+            .into_owned()
+    })
 }
 
 /// Parses Packager native data (without the leading OLENativeStream size).
@@ -130,8 +134,7 @@ pub(crate) fn parse_package(b: &[u8]) -> Option<Package<'_>> {
         data,
     };
     // Since Windows 7 the same names follow in UTF-16 (temp path, label, source), holding characters
-    // the ANSI copies replace by '?'.
-    c.i = c.i.saturating_add(size);
+    // the ANSI copies replace by '?'. (`take` has already moved past the data.)
     if let (Some(temp), Some(label), Some(source)) = (c.lpwstr(), c.lpwstr(), c.lpwstr()) {
         if !temp.is_empty() {
             p.temp = temp;
