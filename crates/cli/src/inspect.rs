@@ -211,8 +211,25 @@ fn expected(marker: &str) -> Option<&'static [&'static str]> {
         "onenote" => &["onenote.embedded_file"],
         "zip-contains-executable" => &["archive.contains_executable"],
         "zip-encrypted" => &["archive.encrypted"],
-        "hwp-bindata" | "hwp-jscript" | "hwp-ole-object" | "hwp-fileheader" => return None,
+        "hwp-jscript" => &["hwp.script"],
         "EICAR" => &["content.eicar"],
+        _ => return None,
+    })
+}
+
+/// Markers recognised by the tree's structure rather than by a finding.
+fn structural(marker: &str, node: &Node) -> Option<bool> {
+    let bindata = |n: &Node| n.name.starts_with("BinData/");
+    Some(match marker {
+        "hwp-fileheader" => node
+            .format
+            .as_deref()
+            .is_some_and(|f| f.starts_with("HWP 5")),
+        "hwp-bindata" => node.children.iter().any(bindata),
+        "hwp-ole-object" => node
+            .children
+            .iter()
+            .any(|c| bindata(c) && c.name.to_ascii_lowercase().ends_with(".ole")),
         _ => return None,
     })
 }
@@ -259,10 +276,16 @@ fn coverage(
             .filter(|m| !m.is_empty())
             .collect();
         for m in &markers {
-            let Some(want) = expected(m) else { continue };
+            let found = match expected(m) {
+                Some(want) => ids.iter().any(|id| want.contains(id)),
+                None => match structural(m, node) {
+                    Some(found) => found,
+                    None => continue,
+                },
+            };
             let e = stats.entry(m.to_string()).or_default();
             e.0 += 1;
-            if ids.iter().any(|id| want.contains(id)) {
+            if found {
                 e.1 += 1;
             } else if e.2.len() < 5 {
                 e.2.push(rel.to_string());
