@@ -191,7 +191,12 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     if !crc_bad.is_empty() {
         problems.push(format!(
             "CRC mismatch in {}",
-            crc_bad.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+            crc_bad
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     flag_malformed(node, &problems);
@@ -215,8 +220,9 @@ fn parse(d: &[u8], name: &str) -> Layout {
     let mut resyncs = 0usize;
     while let Some(sig) = bytes(d, pos, 4) {
         if l.entries.len() >= MAX_ENTRIES {
-            l.problems
-                .push(format!("more than {MAX_ENTRIES} members; the rest not read"));
+            l.problems.push(format!(
+                "more than {MAX_ENTRIES} members; the rest not read"
+            ));
             break;
         }
         match sig {
@@ -247,8 +253,9 @@ fn parse(d: &[u8], name: &str) -> Layout {
                             .into()
                     });
                 } else if resyncs < 5 {
-                    l.problems
-                        .push(format!("unknown record at offset {pos}; skipped to the next member"));
+                    l.problems.push(format!(
+                        "unknown record at offset {pos}; skipped to the next member"
+                    ));
                 }
                 resyncs += 1;
                 match resync(d, pos + 1) {
@@ -317,7 +324,11 @@ fn local_header(d: &[u8], pos: usize, data_end: usize) -> Result<(Entry, usize),
     };
     let room = data_end.saturating_sub(p);
     let avail = usize::try_from(csize).map_or(room, |c| c.min(room));
-    let next = if avail as u64 == csize { p + avail } else { d.len() };
+    let next = if avail as u64 == csize {
+        p + avail
+    } else {
+        d.len()
+    };
     Ok((
         Entry {
             name,
@@ -676,8 +687,10 @@ mod dlz {
                 _ => return Err("bad block magic"),
             }
             let (tt, orig) = self.block()?;
-            self.unbwt_unrle(&tt, orig)?;
-            Ok(true)
+            match self.unbwt_unrle(&tt, orig) {
+                Err("budget") => Ok(true),
+                r => r.map(|()| true),
+            }
         }
 
         /// Reads one block's symbols: returns the BWT'd bytes and the original pointer.
@@ -821,8 +834,6 @@ mod dlz {
                 tt[*slot] |= (i as u32) << 8;
                 *slot += 1;
             }
-            self.out.clear();
-            self.pos = 0;
             let mut t = (tt[orig] >> 8) as usize;
             let (mut last, mut same) = (None::<u8>, 0u8);
             for _ in 0..n {
@@ -848,9 +859,17 @@ mod dlz {
             Ok(())
         }
 
+        /// Appends `n` copies of `c` within the budget; past it the stream is cut, so that
+        /// [`Walk::read_member`](crate::Walk::read_member) sees more than its room and reports the
+        /// limit.
         fn emit(&mut self, c: u8, n: usize) -> Result<(), &'static str> {
-            self.budget = self.budget.checked_sub(n as u64).ok_or("size limit")?;
-            self.out.resize(self.out.len() + n, c);
+            let n = (n as u64).min(self.budget);
+            self.budget -= n;
+            self.out.resize(self.out.len() + n as usize, c);
+            if self.budget == 0 {
+                self.done = true;
+                return Err("budget");
+            }
             Ok(())
         }
     }
@@ -861,6 +880,8 @@ mod dlz {
                 if self.done {
                     return Ok(0);
                 }
+                self.out.clear();
+                self.pos = 0;
                 match self.next_block() {
                     Ok(true) => {}
                     Ok(false) => {
@@ -994,7 +1015,9 @@ pub(crate) mod tests {
         // The end-of-stream magic (48 bits) and combined CRC (32) end the stream, then 0-7 pad bits.
         let eos = (0..8)
             .map(|pad| total - pad - 80)
-            .find(|&s| (0..48).fold(0u64, |v, i| (v << 1) | u64::from(bit(s + i))) == 0x1772_4538_5090)
+            .find(|&s| {
+                (0..48).fold(0u64, |v, i| (v << 1) | u64::from(bit(s + i))) == 0x1772_4538_5090
+            })
             .unwrap();
         let mut bits: Vec<u8> = Vec::new();
         let push_bytes = |bits: &mut Vec<u8>, s: &[u8]| {
@@ -1010,7 +1033,11 @@ pub(crate) mod tests {
         push_bytes(&mut bits, b"DLZ\x02");
         let out: Vec<u8> = bits
             .chunks(8)
-            .map(|c| c.iter().enumerate().fold(0u8, |v, (i, &b)| v | (b << (7 - i))))
+            .map(|c| {
+                c.iter()
+                    .enumerate()
+                    .fold(0u8, |v, (i, &b)| v | (b << (7 - i)))
+            })
             .collect();
         out
     }
@@ -1093,8 +1120,13 @@ pub(crate) mod tests {
         let text: Vec<u8> = (0..50_000u32)
             .flat_map(|i| format!("line {} {}\n", i % 97, i % 13).into_bytes())
             .collect();
-        let runs: Vec<u8> = [vec![0u8; 3000], b"abcd".repeat(500), vec![b'x'; 5], vec![7u8; 300]]
-            .concat();
+        let runs: Vec<u8> = [
+            vec![0u8; 3000],
+            b"abcd".repeat(500),
+            vec![b'x'; 5],
+            vec![7u8; 300],
+        ]
+        .concat();
         for (method, text) in [(1u8, &text), (101, &text), (101, &runs)] {
             let a = build(&[M {
                 name: b"a.txt",
@@ -1104,11 +1136,20 @@ pub(crate) mod tests {
             }]);
             let n = analyse(&a, "x.alz", None, &Options::default());
             assert_eq!(n.children.len(), 1, "{:?} {:?}", n.format, n.findings);
-            assert_eq!(n.children[0].size, text.len() as u64, "{method}: {:?}", n.findings);
-            assert_eq!(n.children[0].sha256, {
-                use sha2::{Digest, Sha256};
-                hex::encode(Sha256::digest(text))
-            }, "{method}");
+            assert_eq!(
+                n.children[0].size,
+                text.len() as u64,
+                "{method}: {:?}",
+                n.findings
+            );
+            assert_eq!(
+                n.children[0].sha256,
+                {
+                    use sha2::{Digest, Sha256};
+                    hex::encode(Sha256::digest(text))
+                },
+                "{method}"
+            );
             assert!(!n.has("archive.malformed"), "{method}: {:?}", n.findings);
         }
     }
@@ -1158,7 +1199,11 @@ pub(crate) mod tests {
 
     #[test]
     fn split_volumes_are_recognised() {
-        let big: Vec<u8> = PE.iter().copied().chain((0..4000u32).map(|i| i as u8)).collect();
+        let big: Vec<u8> = PE
+            .iter()
+            .copied()
+            .chain((0..4000u32).map(|i| i as u8))
+            .collect();
         let whole = build(&[M {
             name: b"setup.exe",
             data: &big,
@@ -1183,6 +1228,27 @@ pub(crate) mod tests {
         // Cut short without any volume sign: malformed, not split.
         let n = analyse(&whole[..1000], "x.alz", None, &Options::default());
         assert!(n.has("archive.malformed") && !n.has("archive.split_volume"));
+    }
+
+    #[test]
+    fn bombs_stop_at_the_limits() {
+        let zeros = vec![0u8; 3_000_000];
+        for method in [2u8, 101] {
+            let a = build(&[M {
+                name: b"zeros.bin",
+                data: &zeros,
+                method,
+                password: None,
+            }]);
+            let mut opts = Options::default();
+            opts.limits.max_object_bytes = 1 << 20;
+            let n = analyse(&a, "x.alz", None, &opts);
+            assert!(n.has("content.limit"), "{method}: {:?}", n.findings);
+            assert!(n
+                .children
+                .iter()
+                .all(|c| c.size < 2 << 20 || c.sha256.is_empty()));
+        }
     }
 
     #[test]
