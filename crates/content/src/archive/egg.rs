@@ -633,9 +633,9 @@ fn file_header(d: &[u8], pos: usize, problems: &mut Vec<String>) -> (Entry, usiz
         match m {
             MAGIC_FILENAME => {
                 let (name, parent, next) = filename_field(d, &f);
+                named = !name.is_empty();
                 e.name = name;
                 e.parent = parent;
-                named = true;
                 p = next;
                 continue;
             }
@@ -1415,6 +1415,39 @@ mod tests {
                 Some(1),
             ),
         ]
+    }
+
+    /// Random multi-byte mutations of the EGG and ALZ fixtures, many rounds:
+    /// `cargo test --release -p spearwatch-content korean_archives_soak -- --ignored`
+    #[test]
+    #[ignore]
+    fn korean_archives_soak() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let sets = [
+            (Kind::Egg, fixtures()),
+            (Kind::Alz, super::super::alz::tests::fixtures()),
+        ];
+        for (kind, set) in &sets {
+            for f in set {
+                for _ in 0..20_000 {
+                    let mut m = f.clone();
+                    for _ in 0..1 + next() % 6 {
+                        let i = (next() % m.len() as u64) as usize;
+                        m[i] = next() as u8;
+                    }
+                    if next() % 4 == 0 {
+                        m.truncate((next() % m.len() as u64) as usize);
+                    }
+                    let _ = analyse_as(*kind, &m, "x", &Options::default());
+                }
+            }
+        }
     }
 
     /// Every byte changed and every truncation: no panic, no hang.
