@@ -279,6 +279,42 @@ fn expected_kinds(ext: &str) -> Option<&'static [FileKind]> {
     })
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Decode,
+    Build,
+    HandOver,
+}
+
+/// The smuggling markers (lower case; matched case-insensitively) by stage.
+const SMUGGLING: &[(&str, Stage)] = &[
+    ("atob(", Stage::Decode),
+    ("frombase64string", Stage::Decode),
+    ("string.fromcharcode", Stage::Decode),
+    ("unescape(", Stage::Decode),
+    ("decodeuricomponent(", Stage::Decode),
+    ("new blob(", Stage::Build),
+    ("uint8array", Stage::Build),
+    ("arraybuffer", Stage::Build),
+    ("mssaveoropenblob", Stage::HandOver),
+    ("mssaveblob", Stage::HandOver),
+    ("createobjecturl", Stage::HandOver),
+    (".download=", Stage::HandOver),
+    (".download =", Stage::HandOver),
+    ("download=\"", Stage::HandOver),
+    (".click()", Stage::HandOver),
+];
+
+fn smuggling_matcher() -> &'static aho_corasick::AhoCorasick {
+    static M: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    M.get_or_init(|| {
+        aho_corasick::AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .build(SMUGGLING.iter().map(|(m, _)| m))
+            .expect("static patterns build")
+    })
+}
+
 /// Script calls that turn data carried in a page into a file the browser saves or opens: decoding
 /// (`atob`), assembling (`Blob`), handing to the user (`msSaveOrOpenBlob`, `createObjectURL`, a
 /// `download` link). Any one alone is ordinary web code; a decoder and a hand-over together, in a
@@ -294,34 +330,78 @@ fn smuggling_markers(a: &Object<'_>) -> Option<Vec<&'static str>> {
     if !is_page {
         return None;
     }
-    const DECODE: &[&str] = &[
-        "atob(",
-        "frombase64string",
-        "string.fromcharcode",
-        "unescape(",
-        "decodeuricomponent(",
-    ];
-    const BUILD: &[&str] = &["new blob(", "uint8array", "arraybuffer"];
-    const HAND_OVER: &[&str] = &[
-        "mssaveoropenblob",
-        "mssaveblob",
-        "createobjecturl",
-        ".download=",
-        ".download =",
-        "download=\"",
-        ".click()",
-    ];
-    let head = &a.data[..a.data.len().min(4 << 20)];
-    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
-    let found = |set: &[&'static str]| {
-        set.iter()
-            .copied()
-            .filter(|m| lower.contains(m))
-            .collect::<Vec<_>>()
+    // The whole object is read, in one case-insensitive pass over the bytes (no copy): padding in
+    // front must not push the script out of view.
+    let mut seen = [false; SMUGGLING.len()];
+    for m in smuggling_matcher().find_overlapping_iter(a.data) {
+        if let Some(s) = seen.get_mut(m.pattern().as_usize()) {
+            *s = true;
+        }
+        if seen.iter().all(|&s| s) {
+            break;
+        }
+    }
+    let found = |stage: Stage| {
+        SMUGGLING
+            .iter()
+            .zip(seen)
+            .filter(|((_, s), hit)| *s == stage && *hit)
+            .map(|((m, _), _)| *m)
+            .collect::<Vec<&'static str>>()
     };
-    let (d, b, h) = (found(DECODE), found(BUILD), found(HAND_OVER));
+    let (d, b, h) = (
+        found(Stage::Decode),
+        found(Stage::Build),
+        found(Stage::HandOver),
+    );
     if (d.is_empty() && b.is_empty()) || h.is_empty() {
         return None;
     }
     Some(d.into_iter().chain(b).chain(h).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn smuggling(data: &[u8]) -> Vec<Finding> {
+        let mut out = Vec::new();
+        check(
+            &Object {
+                part: 1,
+                name: "invoice.html",
+                path: "mail.zip > invoice.html",
+                declared_type: "",
+                detected_type: FileKind::Html,
+                size: data.len(),
+                sha256: "",
+                data,
+            },
+            &mut out,
+        );
+        out.retain(|f| f.id == "attachment.html_smuggling");
+        out
+    }
+
+    #[test]
+    fn smuggling_script_after_padding_is_seen() {
+        // 5 MB of comment padding push the script past the old 4 MB window.
+        let mut page = String::from("<html><!--");
+        page.push_str(&"x".repeat(5 << 20));
+        page.push_str(
+            "--><script>var b = new Blob([Uint8Array.from(atob(d), c => c.charCodeAt(0))]);",
+        );
+        page.push_str("var a = document.createElement('a'); a.href = URL.createObjectURL(b);");
+        page.push_str("a.download = 'invoice.iso'; a.click();</script></html>");
+        let t = std::time::Instant::now();
+        let f = smuggling(page.as_bytes());
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            f[0].evidence[0].note.as_deref().unwrap_or_default(),
+            "script markers: atob(, new blob(, uint8array, createobjecturl, .download =, .click()"
+        );
+        // A decoder alone is ordinary page code.
+        assert!(smuggling(b"<script>atob('QQ==')</script>").is_empty());
+    }
 }

@@ -7,6 +7,7 @@
 use crate::archive::{extension, runs};
 use crate::{Kind, Node, Walk};
 use spearwatch_core::{technique as t, Severity};
+use std::collections::{HashMap, HashSet, VecDeque};
 
 /// §2.6.13 guidHeader {BDE316E7-2665-4511-A4C4-8D4D0B7A9EAC} as stored (GUID fields little-endian).
 const FILE_DATA_HEADER: [u8; 16] = [
@@ -14,11 +15,16 @@ const FILE_DATA_HEADER: [u8; 16] = [
 ];
 /// Embedded objects taken from one section at most.
 const MAX_OBJECTS: usize = 500;
+/// Distinct file names collected from one section at most; a real section names a handful, a crafted
+/// one millions.
+const MAX_NAMES: usize = 4096;
 
 pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     let mut objects: Vec<(usize, &[u8])> = Vec::new();
+    let mut capped = false;
     for at in memchr::memmem::find_iter(data, &FILE_DATA_HEADER) {
         if objects.len() >= MAX_OBJECTS {
+            capped = true;
             break;
         }
         // §2.6.13: guidHeader, cbLength u64, unused u32, reserved u64, FileData, padding, guidFooter.
@@ -34,9 +40,23 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     }
     let carved = objects.is_empty();
     if carved {
-        objects = carve_pe(data);
+        (objects, capped) = carve_pe(data);
     }
-    let mut names = file_names(data);
+    if capped {
+        w.limit(
+            node,
+            "embedded objects",
+            format!(
+                "more than {MAX_OBJECTS} embedded {} in one section; the rest were not opened",
+                if carved {
+                    "programs"
+                } else {
+                    "FileDataStoreObjects"
+                }
+            ),
+        );
+    }
+    let mut names = Names::new(file_names(data));
     let mut embedded = Vec::new();
     let mut running = Vec::new();
     for (i, (at, body)) in objects.iter().enumerate() {
@@ -44,7 +64,8 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             break;
         }
         let kind = crate::kind::sniff(body, "");
-        let name = take_name(&mut names, kind)
+        let name = names
+            .take(kind)
             .unwrap_or_else(|| format!("embedded-{}.{}", i + 1, guess_extension(kind, body)));
         w.child(node, &name, body);
         let Some(c) = node.children.last() else {
@@ -112,13 +133,24 @@ fn runs_by_ext(name: &str) -> bool {
     crate::kind::SCRIPT_EXTENSIONS.contains(&e.as_str()) || e == "hta"
 }
 
-/// UTF-16LE strings that look like file names (`name.ext`), in file order, base names only.
+/// UTF-16LE strings that look like file names (`name.ext`), in file order, base names only, each
+/// once, at most [`MAX_NAMES`].
 fn file_names(data: &[u8]) -> Vec<String> {
     let mut found: Vec<(usize, String)> = Vec::new();
     for shift in 0..2 {
         let Some(d) = data.get(shift..) else { continue };
+        let mut seen: HashSet<String> = HashSet::new();
         let mut cur: Vec<u16> = Vec::new();
         let mut start = 0usize;
+        let mut keep = |start: usize, cur: &[u16], found: &mut Vec<(usize, String)>| {
+            if seen.len() < MAX_NAMES {
+                if let Some(n) = file_name(cur) {
+                    if seen.insert(n.clone()) {
+                        found.push((start, n));
+                    }
+                }
+            }
+        };
         for (i, c) in d.chunks_exact(2).enumerate() {
             let u = u16::from_le_bytes([c[0], c[1]]);
             let printable = u >= 0x20 && u != 0x7F && !(0xD800..0xE000).contains(&u) && u < 0xFFF0;
@@ -129,20 +161,17 @@ fn file_names(data: &[u8]) -> Vec<String> {
                 cur.push(u);
                 continue;
             }
-            if let Some(n) = file_name(&cur) {
-                found.push((start, n));
-            }
+            keep(start, &cur, &mut found);
             cur.clear();
         }
-        if let Some(n) = file_name(&cur) {
-            found.push((start, n));
-        }
+        keep(start, &cur, &mut found);
     }
     found.sort();
+    let mut seen: HashSet<&str> = HashSet::new();
     let mut out: Vec<String> = Vec::new();
-    for (_, n) in found {
-        if !out.contains(&n) {
-            out.push(n);
+    for (_, n) in &found {
+        if out.len() < MAX_NAMES && seen.insert(n) {
+            out.push(n.clone());
         }
     }
     out
@@ -162,32 +191,50 @@ fn file_name(u: &[u16]) -> Option<String> {
     .then_some(base)
 }
 
-/// The first unused name whose extension fits what the bytes are.
-fn take_name(names: &mut Vec<String>, kind: Kind) -> Option<String> {
-    let fits = |e: &str| match kind {
-        Kind::Pe => matches!(e, "exe" | "dll" | "scr" | "com" | "cpl" | "pif" | "sys"),
-        Kind::Png | Kind::Jpeg | Kind::Gif => {
-            matches!(e, "png" | "jpg" | "jpeg" | "gif" | "bmp")
+/// The collected names by extension, each queue in file order, so that taking the first unused name
+/// that fits an object costs a few look-ups rather than a scan of every name.
+struct Names {
+    by_ext: HashMap<String, VecDeque<(usize, String)>>,
+}
+
+impl Names {
+    fn new(names: Vec<String>) -> Self {
+        let mut by_ext: HashMap<String, VecDeque<(usize, String)>> = HashMap::new();
+        for (i, n) in names.into_iter().enumerate() {
+            by_ext.entry(extension(&n)).or_default().push_back((i, n));
         }
-        Kind::Zip | Kind::Ooxml => matches!(
-            e,
-            "zip" | "docx" | "docm" | "xlsx" | "xlsm" | "pptx" | "pptm" | "jar" | "hwpx"
-        ),
-        Kind::Ole => matches!(
-            e,
-            "doc" | "xls" | "ppt" | "msi" | "hwp" | "msg" | "dot" | "xlt"
-        ),
-        Kind::Pdf => e == "pdf",
-        Kind::Lnk => e == "lnk",
-        Kind::Rtf => matches!(e, "rtf" | "doc"),
-        Kind::Text | Kind::Html | Kind::Script | Kind::Unknown => {
-            crate::kind::SCRIPT_EXTENSIONS.contains(&e)
-                || matches!(e, "hta" | "htm" | "html" | "txt" | "wsc" | "chm")
-        }
-        _ => false,
+        Names { by_ext }
+    }
+
+    /// The first unused name whose extension fits what the bytes are.
+    fn take(&mut self, kind: Kind) -> Option<String> {
+        let ext = fitting_extensions(kind)
+            .filter_map(|e| Some((self.by_ext.get(e)?.front()?.0, e)))
+            .min()?
+            .1;
+        self.by_ext.get_mut(ext)?.pop_front().map(|(_, n)| n)
+    }
+}
+
+/// The extensions a name may have for an object of `kind`.
+fn fitting_extensions(kind: Kind) -> impl Iterator<Item = &'static str> {
+    let list: &[&[&'static str]] = match kind {
+        Kind::Pe => &[&["exe", "dll", "scr", "com", "cpl", "pif", "sys"]],
+        Kind::Png | Kind::Jpeg | Kind::Gif => &[&["png", "jpg", "jpeg", "gif", "bmp"]],
+        Kind::Zip | Kind::Ooxml => &[&[
+            "zip", "docx", "docm", "xlsx", "xlsm", "pptx", "pptm", "jar", "hwpx",
+        ]],
+        Kind::Ole => &[&["doc", "xls", "ppt", "msi", "hwp", "msg", "dot", "xlt"]],
+        Kind::Pdf => &[&["pdf"]],
+        Kind::Lnk => &[&["lnk"]],
+        Kind::Rtf => &[&["rtf", "doc"]],
+        Kind::Text | Kind::Html | Kind::Script | Kind::Unknown => &[
+            crate::kind::SCRIPT_EXTENSIONS,
+            &["hta", "htm", "html", "txt", "wsc", "chm"],
+        ],
+        _ => &[],
     };
-    let i = names.iter().position(|n| fits(&extension(n)))?;
-    Some(names.remove(i))
+    list.iter().flat_map(|l| l.iter().copied())
 }
 
 /// An extension for an unnamed object, from its type (scripts by their first words).
@@ -233,13 +280,11 @@ fn contains_ci(body: &[u8], needle: &[u8]) -> bool {
 
 /// Programs in a byte stream without a container format: an `MZ` header whose e_lfanew points at
 /// `PE\0\0`, sized by its section table (PE/COFF specification §3.3, §4).
-fn carve_pe(data: &[u8]) -> Vec<(usize, &[u8])> {
+/// Returns the programs and whether [`MAX_OBJECTS`] cut the list.
+fn carve_pe(data: &[u8]) -> (Vec<(usize, &[u8])>, bool) {
     use crate::archive::{u16le, u32le};
     let mut out = Vec::new();
     for at in memchr::memmem::find_iter(data, b"MZ") {
-        if out.len() >= MAX_OBJECTS {
-            break;
-        }
         let Some(lfanew) = u32le(data, at + 0x3C).and_then(|l| usize::try_from(l).ok()) else {
             continue;
         };
@@ -261,10 +306,13 @@ fn carve_pe(data: &[u8]) -> Vec<(usize, &[u8])> {
             };
             end = end.max(ptr as usize + size as usize);
         }
+        if out.len() >= MAX_OBJECTS {
+            return (out, true);
+        }
         let stop = at.saturating_add(end).min(data.len());
-        out.push((at, &data[at..stop]));
+        out.push((at, data.get(at..stop).unwrap_or_default()));
     }
-    out
+    (out, false)
 }
 
 #[cfg(test)]
@@ -339,5 +387,48 @@ mod tests {
         assert_eq!(n.children.len(), 1);
         assert_eq!(n.children[0].name, "clam.exe");
         assert!(n.format.as_deref().unwrap().contains("carved"));
+    }
+
+    #[test]
+    fn millions_of_names_stay_linear() {
+        // 50,000 distinct UTF-16 "NNNNNN.bat" strings (a quadratic dedupe compares 10^9 pairs and
+        // each of 500 name look-ups rescans them all; millions would time the unoptimised test build,
+        // not the algorithm) and 501 script objects: each object takes a name by extension, and the
+        // 501st object is a content.limit, not a silent drop.
+        let names: Vec<String> = (0..50_000).map(|i| format!("{i:06}.bat")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let body: &[u8] = b"@echo off\r\necho hello\r\n";
+        let objects = vec![body; MAX_OBJECTS + 1];
+        let d = section(&objects, &refs);
+        let t = std::time::Instant::now();
+        let n = crate::analyse(&d, "notes.one", None, &Options::default());
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        assert_eq!(n.children.len(), MAX_OBJECTS);
+        assert_eq!(n.children[0].name, "000000.bat");
+        assert_eq!(n.children[1].name, "000001.bat");
+        let f = n.findings.iter().find(|f| f.id == "content.limit").unwrap();
+        assert!(f.evidence[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("FileDataStoreObjects"));
+        assert!(n.has("onenote.embedded_file"));
+    }
+
+    #[test]
+    fn names_are_taken_by_extension_in_file_order() {
+        let mut names = Names::new(
+            ["a.png", "b.exe", "c.doc", "d.hta", "e.exe"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        );
+        assert_eq!(names.take(Kind::Pe).as_deref(), Some("b.exe"));
+        assert_eq!(names.take(Kind::Rtf).as_deref(), Some("c.doc"));
+        assert_eq!(names.take(Kind::Ole), None);
+        assert_eq!(names.take(Kind::Script).as_deref(), Some("d.hta"));
+        assert_eq!(names.take(Kind::Pe).as_deref(), Some("e.exe"));
+        assert_eq!(names.take(Kind::Pe), None);
+        assert_eq!(names.take(Kind::Png).as_deref(), Some("a.png"));
     }
 }

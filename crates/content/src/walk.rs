@@ -143,12 +143,18 @@ impl<'o> Walk<'o> {
             );
         }
         crate::signatures::check(&mut node, data);
-        #[cfg(feature = "yara")]
-        if let Some(scanner) = &mut self.yara {
-            crate::yara::scan(scanner, &mut node, data);
-        }
         if self.expired(&mut node) {
             return node;
+        }
+        // YARA gets what is left of the budget, not all of it per object. yara-x checks its timeout
+        // on a one-second heartbeat (rounding up), so one scan may overrun by less than a second.
+        #[cfg(feature = "yara")]
+        if let Some(scanner) = &mut self.yara {
+            let left = self.deadline.saturating_duration_since(Instant::now());
+            crate::yara::scan(scanner, &mut node, data, left);
+            if self.expired(&mut node) {
+                return node;
+            }
         }
         dispatch(self, &mut node, data);
         node

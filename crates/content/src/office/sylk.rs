@@ -23,9 +23,22 @@ const DANGEROUS: &[&str] = &[
     "CMD",
 ];
 
-pub(crate) fn analyse(_w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
+pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     node.format = Some("SYLK spreadsheet".into());
-    let text = String::from_utf8_lossy(&data[..data.len().min(4 << 20)]);
+    // Every record is read (one linear pass): padding rows must not push a formula out of view.
+    // Only a top-level attachment can exceed the walk's object limit (members are cut at it).
+    let max = usize::try_from(w.limits().max_object_bytes).unwrap_or(usize::MAX);
+    if data.len() > max {
+        w.limit(
+            node,
+            "object size",
+            format!(
+                "spreadsheet of {} bytes; only the first {max} were read",
+                data.len()
+            ),
+        );
+    }
+    let text = String::from_utf8_lossy(data.get(..max).unwrap_or(data));
     let mut formulas = 0usize;
     let mut hits: Vec<&str> = Vec::new();
     let mut auto_open = false;
@@ -95,5 +108,24 @@ mod tests {
         assert!(analyse(plain, "data.slk", None, &Options::default())
             .findings
             .is_empty());
+    }
+
+    #[test]
+    fn exec_formula_after_padding_rows() {
+        // 5 MB of plain cells push the EXEC formula past the old 4 MB window.
+        let mut slk = String::from("ID;P\r\n");
+        let row = "C;X1;Y1;K42\r\n";
+        slk.push_str(&row.repeat((5 << 20) / row.len()));
+        slk.push_str("C;X2;Y1;K0;EEXEC(\"calc.exe\")\r\nE\r\n");
+        let t = std::time::Instant::now();
+        let n = analyse(slk.as_bytes(), "report.slk", None, &Options::default());
+        assert!(t.elapsed().as_secs_f64() < 5.0, "{:?}", t.elapsed());
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "office.xlm_macro")
+            .unwrap();
+        assert_eq!(f.severity, spearwatch_core::Severity::Critical);
+        assert!(f.evidence[0].value.contains("EXEC("));
     }
 }
