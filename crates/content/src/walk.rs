@@ -8,6 +8,7 @@ use crate::{node::Node, Options};
 use sha2::{Digest, Sha256};
 use spearwatch_core::{technique as t, Severity};
 use spearwatch_message::filetype;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -47,14 +48,27 @@ impl Default for Limits {
 pub struct Walk<'o> {
     opts: &'o Options,
     nodes: usize,
+    /// Bytes spent of `max_total_bytes`: the attachment, every member handed to [`Walk::child`], and
+    /// every buffer [`Walk::read_member`] produced (charged when read, since a container may hold
+    /// many before handing any on: OOXML and HWPX packages read all their members first).
     expanded: u64,
+    /// Buffers already charged when they were decoded ([`Walk::read_member`],
+    /// [`Walk::charge_read`]): start address -> (end address, bytes of credit left). A member handed
+    /// to [`Walk::child`] that lies inside one (the buffer itself, or a file sliced out of a decoded
+    /// cabinet folder) is paid from the credit instead of being charged twice. Credit is used up as
+    /// it is spent, so a stale entry (a freed buffer whose addresses are reused) waives no more bytes
+    /// than were charged for it: at worst twice the budget is analysed, never more.
+    prepaid: BTreeMap<usize, (usize, u64)>,
     deadline: Instant,
     timed_out: bool,
     #[cfg(feature = "yara")]
     yara: Option<yara_x::Scanner<'o>>,
 }
 
-const RATIO_FLOOR: u64 = 1 << 20;
+/// Size past which the ratio limit applies.
+pub(crate) const RATIO_FLOOR: u64 = 1 << 20;
+/// Charged buffers remembered for [`Walk::child`] at most.
+const MAX_PREPAID: usize = 4096;
 
 impl<'o> Walk<'o> {
     pub fn new(opts: &'o Options) -> Self {
@@ -62,6 +76,7 @@ impl<'o> Walk<'o> {
             opts,
             nodes: 0,
             expanded: 0,
+            prepaid: BTreeMap::new(),
             deadline: Instant::now() + opts.limits.max_time,
             timed_out: false,
             #[cfg(feature = "yara")]
@@ -87,7 +102,7 @@ impl<'o> Walk<'o> {
         self.opts.passwords.iter().any(|p| p == password)
     }
 
-    pub(crate) fn root(mut self, data: &[u8], name: &str, declared: Option<&str>) -> Node {
+    pub(crate) fn root(&mut self, data: &[u8], name: &str, declared: Option<&str>) -> Node {
         self.nodes = 1;
         self.expanded = data.len() as u64;
         self.visit(data, name, name.to_string(), declared, 0)
@@ -169,7 +184,12 @@ impl<'o> Walk<'o> {
     ) {
         let depth = parent.depth + 1;
         let path = format!("{} > {}", parent.path, name);
-        if !self.admit(parent, data.len() as u64) {
+        let charge = if self.take_prepaid(data) {
+            0
+        } else {
+            data.len() as u64
+        };
+        if !self.admit(parent, charge) {
             return;
         }
         if depth > self.opts.limits.max_depth {
@@ -256,6 +276,31 @@ impl<'o> Walk<'o> {
         true
     }
 
+    /// Whether `data` lies in a buffer already charged (see `prepaid`); spends that much credit.
+    fn take_prepaid(&mut self, data: &[u8]) -> bool {
+        let (start, len) = (data.as_ptr().addr(), data.len());
+        if len == 0 {
+            return false;
+        }
+        let Some((&key, (end, credit))) = self.prepaid.range_mut(..=start).next_back() else {
+            return false;
+        };
+        if start.saturating_add(len) > *end || *credit < len as u64 {
+            return false;
+        }
+        *credit -= len as u64;
+        if *credit == 0 {
+            self.prepaid.remove(&key);
+        }
+        true
+    }
+
+    /// Bytes spent of the total budget so far.
+    #[cfg(test)]
+    pub(crate) fn spent(&self) -> u64 {
+        self.expanded
+    }
+
     /// How many bytes the next extracted object may have.
     pub fn room(&self) -> u64 {
         let l = &self.opts.limits;
@@ -265,7 +310,9 @@ impl<'o> Walk<'o> {
 
     /// Reads one member from a decompressing reader, within [`Walk::room`] and the ratio limit.
     /// `packed` is the member's compressed size (0 if unknown). `None` (with a limit finding on
-    /// `parent`) if a limit stopped it, or an error note if the stream is corrupt.
+    /// `parent`) if a limit stopped it, or an error note if the stream is corrupt. The bytes
+    /// returned are charged to the total budget now; handing the same buffer to [`Walk::child`]
+    /// does not charge them twice.
     pub fn read_member(
         &mut self,
         parent: &mut Node,
@@ -311,7 +358,43 @@ impl<'o> Walk<'o> {
                 return Err("ratio limit".into());
             }
         }
+        self.charge_read(&out);
         Ok(out)
+    }
+
+    /// Charges `bytes` a container decoded to the total budget (bytes it holds, or decoding work it
+    /// did and threw away). Returns whether the budget had room for them; the caller stops decoding
+    /// if not (the limit finding is its to add).
+    pub(crate) fn charge(&mut self, bytes: u64) -> bool {
+        let fits = bytes
+            <= self
+                .opts
+                .limits
+                .max_total_bytes
+                .saturating_sub(self.expanded);
+        self.expanded = self.expanded.saturating_add(bytes);
+        fits
+    }
+
+    /// [`Walk::charge`] for a buffer the container keeps and hands on (whole or in slices) through
+    /// [`Walk::child`], which then does not charge those bytes again.
+    pub(crate) fn charge_read(&mut self, buf: &[u8]) -> bool {
+        let fits = self.charge(buf.len() as u64);
+        if !buf.is_empty() {
+            // Credits of buffers never handed on stay behind; drop them all rather than grow without
+            // end (children of those buffers are then charged again: conservative).
+            if self.prepaid.len() >= MAX_PREPAID {
+                self.prepaid.clear();
+            }
+            let start = buf.as_ptr().addr();
+            let e = self
+                .prepaid
+                .entry(start)
+                .or_insert((start.saturating_add(buf.len()), 0));
+            e.0 = e.0.max(start.saturating_add(buf.len()));
+            e.1 = e.1.saturating_add(buf.len() as u64);
+        }
+        fits
     }
 
     /// Whether the time budget is spent; flags `node` the first time.
