@@ -59,6 +59,8 @@ pub struct Walk<'o> {
     /// it is spent, so a stale entry (a freed buffer whose addresses are reused) waives no more bytes
     /// than were charged for it: at worst twice the budget is analysed, never more.
     prepaid: BTreeMap<usize, (usize, u64)>,
+    /// [`Walk::read_member`]'s read buffer, kept between calls.
+    scratch: Vec<u8>,
     deadline: Instant,
     timed_out: bool,
     #[cfg(feature = "yara")]
@@ -67,6 +69,8 @@ pub struct Walk<'o> {
 
 /// Size past which the ratio limit applies.
 pub(crate) const RATIO_FLOOR: u64 = 1 << 20;
+/// Bytes [`Walk::read_member`] asks its reader for at a time.
+const READ_CHUNK: usize = 64 << 10;
 /// Charged buffers remembered for [`Walk::child`] at most.
 const MAX_PREPAID: usize = 4096;
 
@@ -77,6 +81,7 @@ impl<'o> Walk<'o> {
             nodes: 0,
             expanded: 0,
             prepaid: BTreeMap::new(),
+            scratch: Vec::new(),
             deadline: Instant::now() + opts.limits.max_time,
             timed_out: false,
             #[cfg(feature = "yara")]
@@ -317,18 +322,34 @@ impl<'o> Walk<'o> {
         &mut self,
         parent: &mut Node,
         name: &str,
+        r: impl Read,
+        packed: u64,
+    ) -> Result<Vec<u8>, String> {
+        // One read buffer for the whole walk: archives of a hundred thousand tiny members would
+        // otherwise allocate and zero 64 KiB for each.
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.resize(READ_CHUNK, 0);
+        let got = self.read_into(parent, name, r, packed, &mut buf);
+        self.scratch = buf;
+        got
+    }
+
+    fn read_into(
+        &mut self,
+        parent: &mut Node,
+        name: &str,
         mut r: impl Read,
         packed: u64,
+        buf: &mut [u8],
     ) -> Result<Vec<u8>, String> {
         let room = self.room();
         let mut out = Vec::new();
-        let mut buf = vec![0u8; 64 << 10];
         loop {
             if Instant::now() > self.deadline {
                 self.expired(parent);
                 return Err("time limit".into());
             }
-            let n = match r.read(&mut buf) {
+            let n = match r.read(buf) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
@@ -411,8 +432,16 @@ impl<'o> Walk<'o> {
         false
     }
 
-    /// A limit was hit at `node`.
+    /// A limit was hit at `node`: one finding per limit kind and object (containers with thousands
+    /// of members over a limit would otherwise add thousands of findings, and every later
+    /// `has("content.limit")` would scan them all).
     pub fn limit(&mut self, node: &mut Node, what: &str, note: String) {
+        let seen = node.findings.iter().any(|f| {
+            f.id == "content.limit" && f.evidence.first().is_some_and(|e| e.value == what)
+        });
+        if seen {
+            return;
+        }
         node.flag(
             "content.limit",
             Severity::Medium,
