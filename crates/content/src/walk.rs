@@ -349,13 +349,17 @@ impl<'o> Walk<'o> {
                 self.expired(parent);
                 return Err("time limit".into());
             }
-            let n = match r.read(buf) {
+            // Never ask for more than one byte past the room: once the budget is spent, each
+            // further member costs a byte of decoding, not a buffer's worth.
+            let left = room.saturating_sub(out.len() as u64).saturating_add(1);
+            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = match r.read(&mut buf[..want]) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(format!("{name}: {e}")),
             };
-            out.extend_from_slice(&buf[..n]);
+            out.extend_from_slice(buf.get(..n).unwrap_or(&[]));
             let len = out.len() as u64;
             if len > room {
                 let what = if room < self.opts.limits.max_object_bytes {

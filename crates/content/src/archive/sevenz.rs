@@ -325,7 +325,7 @@ mod tests {
         assert!(n.has("content.limit"), "{:?}", n.format);
     }
 
-    /// One solid, encrypted block of 100,000 one-byte entries: the entries decoded are matched
+    /// One solid, encrypted block of 50,000 one-byte entries: the entries decoded are matched
     /// against the block's list through a set (a list search per entry was quadratic).
     #[test]
     fn many_entries_in_one_solid_block() {
@@ -334,7 +334,7 @@ mod tests {
             AesEncoderOptions::new(Password::new("infected")).into(),
             EncoderMethod::LZMA2.into(),
         ]);
-        let n = 100_000;
+        let n = 50_000;
         let entries = (0..n)
             .map(|i| ArchiveEntry::new_file(&format!("d/f{i}.txt")))
             .collect();
