@@ -8,6 +8,7 @@ use crate::{node::Node, Options};
 use sha2::{Digest, Sha256};
 use spearwatch_core::{technique as t, Severity};
 use spearwatch_message::filetype;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -47,14 +48,31 @@ impl Default for Limits {
 pub struct Walk<'o> {
     opts: &'o Options,
     nodes: usize,
+    /// Bytes spent of `max_total_bytes`: the attachment, every member handed to [`Walk::child`], and
+    /// every buffer [`Walk::read_member`] produced (charged when read, since a container may hold
+    /// many before handing any on: OOXML and HWPX packages read all their members first).
     expanded: u64,
+    /// Buffers already charged when they were decoded ([`Walk::read_member`],
+    /// [`Walk::charge_read`]): start address -> (end address, bytes of credit left). A member handed
+    /// to [`Walk::child`] that lies inside one (the buffer itself, or a file sliced out of a decoded
+    /// cabinet folder) is paid from the credit instead of being charged twice. Credit is used up as
+    /// it is spent, so a stale entry (a freed buffer whose addresses are reused) waives no more bytes
+    /// than were charged for it: at worst twice the budget is analysed, never more.
+    prepaid: BTreeMap<usize, (usize, u64)>,
+    /// [`Walk::read_member`]'s read buffer, kept between calls.
+    scratch: Vec<u8>,
     deadline: Instant,
     timed_out: bool,
     #[cfg(feature = "yara")]
     yara: Option<yara_x::Scanner<'o>>,
 }
 
-const RATIO_FLOOR: u64 = 1 << 20;
+/// Size past which the ratio limit applies.
+pub(crate) const RATIO_FLOOR: u64 = 1 << 20;
+/// Bytes [`Walk::read_member`] asks its reader for at a time.
+const READ_CHUNK: usize = 64 << 10;
+/// Charged buffers remembered for [`Walk::child`] at most.
+const MAX_PREPAID: usize = 4096;
 
 impl<'o> Walk<'o> {
     pub fn new(opts: &'o Options) -> Self {
@@ -62,6 +80,8 @@ impl<'o> Walk<'o> {
             opts,
             nodes: 0,
             expanded: 0,
+            prepaid: BTreeMap::new(),
+            scratch: Vec::new(),
             deadline: Instant::now() + opts.limits.max_time,
             timed_out: false,
             #[cfg(feature = "yara")]
@@ -87,7 +107,7 @@ impl<'o> Walk<'o> {
         self.opts.passwords.iter().any(|p| p == password)
     }
 
-    pub(crate) fn root(mut self, data: &[u8], name: &str, declared: Option<&str>) -> Node {
+    pub(crate) fn root(&mut self, data: &[u8], name: &str, declared: Option<&str>) -> Node {
         self.nodes = 1;
         self.expanded = data.len() as u64;
         self.visit(data, name, name.to_string(), declared, 0)
@@ -175,7 +195,12 @@ impl<'o> Walk<'o> {
     ) {
         let depth = parent.depth + 1;
         let path = format!("{} > {}", parent.path, name);
-        if !self.admit(parent, data.len() as u64) {
+        let charge = if self.take_prepaid(data) {
+            0
+        } else {
+            data.len() as u64
+        };
+        if !self.admit(parent, charge) {
             return;
         }
         if depth > self.opts.limits.max_depth {
@@ -262,6 +287,31 @@ impl<'o> Walk<'o> {
         true
     }
 
+    /// Whether `data` lies in a buffer already charged (see `prepaid`); spends that much credit.
+    fn take_prepaid(&mut self, data: &[u8]) -> bool {
+        let (start, len) = (data.as_ptr().addr(), data.len());
+        if len == 0 {
+            return false;
+        }
+        let Some((&key, (end, credit))) = self.prepaid.range_mut(..=start).next_back() else {
+            return false;
+        };
+        if start.saturating_add(len) > *end || *credit < len as u64 {
+            return false;
+        }
+        *credit -= len as u64;
+        if *credit == 0 {
+            self.prepaid.remove(&key);
+        }
+        true
+    }
+
+    /// Bytes spent of the total budget so far.
+    #[cfg(test)]
+    pub(crate) fn spent(&self) -> u64 {
+        self.expanded
+    }
+
     /// How many bytes the next extracted object may have.
     pub fn room(&self) -> u64 {
         let l = &self.opts.limits;
@@ -271,29 +321,51 @@ impl<'o> Walk<'o> {
 
     /// Reads one member from a decompressing reader, within [`Walk::room`] and the ratio limit.
     /// `packed` is the member's compressed size (0 if unknown). `None` (with a limit finding on
-    /// `parent`) if a limit stopped it, or an error note if the stream is corrupt.
+    /// `parent`) if a limit stopped it, or an error note if the stream is corrupt. The bytes
+    /// returned are charged to the total budget now; handing the same buffer to [`Walk::child`]
+    /// does not charge them twice.
     pub fn read_member(
+        &mut self,
+        parent: &mut Node,
+        name: &str,
+        r: impl Read,
+        packed: u64,
+    ) -> Result<Vec<u8>, String> {
+        // One read buffer for the whole walk: archives of a hundred thousand tiny members would
+        // otherwise allocate and zero 64 KiB for each.
+        let mut buf = std::mem::take(&mut self.scratch);
+        buf.resize(READ_CHUNK, 0);
+        let got = self.read_into(parent, name, r, packed, &mut buf);
+        self.scratch = buf;
+        got
+    }
+
+    fn read_into(
         &mut self,
         parent: &mut Node,
         name: &str,
         mut r: impl Read,
         packed: u64,
+        buf: &mut [u8],
     ) -> Result<Vec<u8>, String> {
         let room = self.room();
         let mut out = Vec::new();
-        let mut buf = vec![0u8; 64 << 10];
         loop {
             if Instant::now() > self.deadline {
                 self.expired(parent);
                 return Err("time limit".into());
             }
-            let n = match r.read(&mut buf) {
+            // Never ask for more than one byte past the room: once the budget is spent, each
+            // further member costs a byte of decoding, not a buffer's worth.
+            let left = room.saturating_sub(out.len() as u64).saturating_add(1);
+            let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = match r.read(&mut buf[..want]) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(format!("{name}: {e}")),
             };
-            out.extend_from_slice(&buf[..n]);
+            out.extend_from_slice(buf.get(..n).unwrap_or(&[]));
             let len = out.len() as u64;
             if len > room {
                 let what = if room < self.opts.limits.max_object_bytes {
@@ -317,7 +389,43 @@ impl<'o> Walk<'o> {
                 return Err("ratio limit".into());
             }
         }
+        self.charge_read(&out);
         Ok(out)
+    }
+
+    /// Charges `bytes` a container decoded to the total budget (bytes it holds, or decoding work it
+    /// did and threw away). Returns whether the budget had room for them; the caller stops decoding
+    /// if not (the limit finding is its to add).
+    pub(crate) fn charge(&mut self, bytes: u64) -> bool {
+        let fits = bytes
+            <= self
+                .opts
+                .limits
+                .max_total_bytes
+                .saturating_sub(self.expanded);
+        self.expanded = self.expanded.saturating_add(bytes);
+        fits
+    }
+
+    /// [`Walk::charge`] for a buffer the container keeps and hands on (whole or in slices) through
+    /// [`Walk::child`], which then does not charge those bytes again.
+    pub(crate) fn charge_read(&mut self, buf: &[u8]) -> bool {
+        let fits = self.charge(buf.len() as u64);
+        if !buf.is_empty() {
+            // Credits of buffers never handed on stay behind; drop them all rather than grow without
+            // end (children of those buffers are then charged again: conservative).
+            if self.prepaid.len() >= MAX_PREPAID {
+                self.prepaid.clear();
+            }
+            let start = buf.as_ptr().addr();
+            let e = self
+                .prepaid
+                .entry(start)
+                .or_insert((start.saturating_add(buf.len()), 0));
+            e.0 = e.0.max(start.saturating_add(buf.len()));
+            e.1 = e.1.saturating_add(buf.len() as u64);
+        }
+        fits
     }
 
     /// Whether the time budget is spent; flags `node` the first time.
@@ -334,8 +442,16 @@ impl<'o> Walk<'o> {
         false
     }
 
-    /// A limit was hit at `node`.
+    /// A limit was hit at `node`: one finding per limit kind and object (containers with thousands
+    /// of members over a limit would otherwise add thousands of findings, and every later
+    /// `has("content.limit")` would scan them all).
     pub fn limit(&mut self, node: &mut Node, what: &str, note: String) {
+        let seen = node.findings.iter().any(|f| {
+            f.id == "content.limit" && f.evidence.first().is_some_and(|e| e.value == what)
+        });
+        if seen {
+            return;
+        }
         node.flag(
             "content.limit",
             Severity::Medium,

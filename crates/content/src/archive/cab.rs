@@ -35,8 +35,11 @@ struct File {
 pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     match parse(data) {
         Ok((folders, files, reserve_data, split)) => {
-            let mut decoded: Vec<Option<Result<Vec<u8>, String>>> =
-                (0..folders.len()).map(|_| None).collect();
+            // One folder's decoded stream at a time: CFFILE entries are ordered by folder, so each
+            // is decoded once and freed before the next. A cabinet that interleaves folders has them
+            // decoded again, and every decode is charged to the walk's byte budget, so thousands of
+            // folders sharing one CFDATA run cannot hold or decode more than the budget.
+            let mut current: Option<(u16, Result<Vec<u8>, String>)> = None;
             let mut listed_only = 0usize;
             for f in &files {
                 if w.expired(node) {
@@ -49,12 +52,13 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                     listed_only += 1;
                     continue;
                 };
-                let slot = &mut decoded[usize::from(f.folder)];
-                if slot.is_none() {
-                    *slot = Some(decode_folder(w, node, data, folder, reserve_data));
+                if current.as_ref().map(|(i, _)| *i) != Some(f.folder) {
+                    // Free the previous folder's bytes before decoding the next.
+                    drop(current.take());
+                    current = Some((f.folder, decode_folder(w, node, data, folder, reserve_data)));
                 }
-                let member = match slot {
-                    Some(Ok(buf)) => {
+                let member = match &current {
+                    Some((_, Ok(buf))) => {
                         let start = f.offset as usize;
                         start
                             .checked_add(f.size as usize)
@@ -63,10 +67,8 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                     _ => None,
                 };
                 match member {
-                    Some(bytes) => {
-                        let bytes = bytes.to_vec();
-                        w.child(node, &f.name, &bytes);
-                    }
+                    // A slice of the charged folder buffer: the walk does not charge it again.
+                    Some(bytes) => w.child(node, &f.name, bytes),
                     None => {
                         w.listed(node, &f.name, u64::from(f.size), false);
                         listed_only += 1;
@@ -188,8 +190,9 @@ fn parse(d: &[u8]) -> Result<Parsed, &'static str> {
 }
 
 /// Decodes one folder's CFDATA blocks (MS-CAB §2.4) into its uncompressed stream, within the walk's
-/// byte budget. MSZIP blocks are "CK" + a deflate stream that may refer back into the previous
-/// block's output, so all blocks decode into one buffer with miniz's non-wrapping output mode.
+/// byte budget and ratio limit; the bytes decoded are charged to the budget (kept or not). MSZIP
+/// blocks are "CK" + a deflate stream that may refer back into the previous block's output, so all
+/// blocks decode into one buffer with miniz's non-wrapping output mode.
 fn decode_folder(
     w: &mut Walk<'_>,
     node: &mut Node,
@@ -197,58 +200,106 @@ fn decode_folder(
     f: &Folder,
     reserve: usize,
 ) -> Result<Vec<u8>, String> {
+    let mut out: Vec<u8> = Vec::new();
+    let r = decode_blocks(w, node, d, f, reserve, &mut out);
+    match r {
+        Ok(()) => {
+            w.charge_read(&out);
+            Ok(out)
+        }
+        Err(e) => {
+            w.charge(out.len() as u64);
+            Err(e)
+        }
+    }
+}
+
+fn decode_blocks(
+    w: &mut Walk<'_>,
+    node: &mut Node,
+    d: &[u8],
+    f: &Folder,
+    reserve: usize,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
     let method = f.compression & 0x0F;
     if method != COMP_NONE && method != COMP_MSZIP {
         return Err("compression not supported".into());
     }
-    let room = w.room() as usize;
-    let mut out: Vec<u8> = Vec::new();
+    let room = usize::try_from(w.room()).unwrap_or(usize::MAX);
+    let max_ratio = w.limits().max_ratio;
+    let mut packed = 0u64;
     let mut pos = f.first_data;
     for _ in 0..f.blocks {
         if w.expired(node) {
             return Err("time limit".into());
         }
-        let cb_data = usize::from(u16le(d, pos + 4).ok_or("truncated data block")?);
-        let cb_uncomp = usize::from(u16le(d, pos + 6).ok_or("truncated data block")?);
+        let cb_data = usize::from(u16le(d, pos.saturating_add(4)).ok_or("truncated data block")?);
+        let cb_uncomp = usize::from(u16le(d, pos.saturating_add(6)).ok_or("truncated data block")?);
         let start = pos + 8 + reserve;
         let block = bytes(d, start, cb_data).ok_or("truncated data block")?;
         pos = start + cb_data;
+        packed += 8 + cb_data as u64;
         if cb_uncomp > MAX_BLOCK {
             return Err("block larger than 32 KiB".into());
         }
         if out.len() + cb_uncomp > room {
+            let what = if (room as u64) < w.limits().max_object_bytes {
+                "total bytes"
+            } else {
+                "object size"
+            };
             w.limit(
                 node,
-                "object size",
+                what,
                 format!("a cabinet folder expands beyond {room} bytes"),
             );
             return Err("size limit".into());
         }
         if method == COMP_NONE {
             out.extend_from_slice(block);
-            continue;
+        } else {
+            inflate_block(block, cb_uncomp, out)?;
         }
-        let body = block
-            .strip_prefix(b"CK")
-            .ok_or("MSZIP block without CK signature")?;
-        let at = out.len();
-        out.resize(at + cb_uncomp, 0);
-        let mut r = DecompressorOxide::new();
-        let (status, _, written) = decompress(
-            &mut r,
-            body,
-            &mut out,
-            at,
-            inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
-        );
-        if !matches!(status, TINFLStatus::Done) || written != cb_uncomp {
-            out.truncate(at + written);
-            return Err(format!(
-                "MSZIP block does not inflate to its declared size ({status:?})"
-            ));
+        // The walk's bomb rule (see `Limits::max_ratio`), against the CFDATA bytes read so far.
+        let len = out.len() as u64;
+        if len > crate::walk::RATIO_FLOOR && len / packed > max_ratio {
+            w.limit(
+                node,
+                "compression ratio",
+                format!(
+                    "a cabinet folder expands more than {max_ratio}x ({packed} bytes packed): a \
+                     decompression bomb"
+                ),
+            );
+            return Err("ratio limit".into());
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// One MSZIP block (MS-MCI §2): "CK", then deflate data that may refer back into `out`.
+fn inflate_block(block: &[u8], cb_uncomp: usize, out: &mut Vec<u8>) -> Result<(), String> {
+    let body = block
+        .strip_prefix(b"CK")
+        .ok_or("MSZIP block without CK signature")?;
+    let at = out.len();
+    out.resize(at + cb_uncomp, 0);
+    let mut r = DecompressorOxide::new();
+    let (status, _, written) = decompress(
+        &mut r,
+        body,
+        out,
+        at,
+        inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF,
+    );
+    if !matches!(status, TINFLStatus::Done) || written != cb_uncomp {
+        out.truncate(at + written);
+        return Err(format!(
+            "MSZIP block does not inflate to its declared size ({status:?})"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -342,6 +393,102 @@ pub(crate) mod tests {
             assert!(n.has("archive.contains_executable"));
             assert!(n.children[1].has("attachment.double_extension"));
         }
+    }
+
+    /// `folders` folders that all point at one run of `blocks` identical CFDATA blocks (each
+    /// `chunk` compressed, stored deflate when `stored`), with one empty file per folder.
+    fn shared_data_cab(folders: u16, blocks: u16, chunk: &[u8], stored: bool) -> Vec<u8> {
+        use std::io::Write;
+        let level = if stored {
+            flate2::Compression::none()
+        } else {
+            flate2::Compression::best()
+        };
+        let mut e = flate2::write::DeflateEncoder::new(Vec::new(), level);
+        e.write_all(chunk).unwrap();
+        let mut payload = b"CK".to_vec();
+        payload.extend(e.finish().unwrap());
+        let mut block = 0u32.to_le_bytes().to_vec();
+        block.extend((payload.len() as u16).to_le_bytes());
+        block.extend((chunk.len() as u16).to_le_bytes());
+        block.extend(payload);
+        let coff_files = 36 + 8 * usize::from(folders);
+        let mut file_table = Vec::new();
+        for i in 0..folders {
+            file_table.extend(0u32.to_le_bytes()); // size 0
+            file_table.extend(0u32.to_le_bytes()); // offset
+            file_table.extend(i.to_le_bytes());
+            file_table.extend([0u8; 4]);
+            file_table.extend(0x20u16.to_le_bytes());
+            file_table.extend(format!("f{i}.txt").as_bytes());
+            file_table.push(0);
+        }
+        let first_data = coff_files + file_table.len();
+        let mut c = b"MSCF".to_vec();
+        c.extend([0u8; 12]);
+        c.extend((coff_files as u32).to_le_bytes());
+        c.extend(0u32.to_le_bytes());
+        c.extend([3u8, 1]);
+        c.extend(folders.to_le_bytes());
+        c.extend(folders.to_le_bytes());
+        c.extend([0u8; 6]); // flags, setID, iCabinet
+        for _ in 0..folders {
+            c.extend((first_data as u32).to_le_bytes());
+            c.extend(blocks.to_le_bytes());
+            c.extend(1u16.to_le_bytes()); // MSZIP
+        }
+        c.extend(file_table);
+        for _ in 0..blocks {
+            c.extend_from_slice(&block);
+        }
+        c
+    }
+
+    /// Thousands of folders share one CFDATA run: each decoded folder is charged to the walk's
+    /// budget and freed before the next, so the walk ends at the total-bytes limit, fast.
+    #[test]
+    fn folders_sharing_data_stop_at_the_total_budget() {
+        // Bytes that do not compress (no ratio limit): 64 blocks of 32 KiB = 2 MiB per folder.
+        let mut x = 0x9E37_79B9u32;
+        let chunk: Vec<u8> = (0..32 << 10)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                x as u8
+            })
+            .collect();
+        let c = shared_data_cab(3000, 64, &chunk, true);
+        assert!(c.len() < 3 << 20);
+        let opts = Options::default();
+        let t = std::time::Instant::now();
+        let mut w = crate::Walk::new(&opts);
+        let n = w.root(&c, "shared.cab", None);
+        let took = t.elapsed().as_secs_f64();
+        assert!(took < 1.0, "took {took} s");
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "content.limit")
+            .expect("a limit");
+        assert_eq!(f.evidence[0].value, "total bytes");
+        assert!(w.spent() <= opts.limits.max_total_bytes);
+    }
+
+    /// A folder of highly compressible blocks past 1 MiB is a bomb: the ratio limit stops it.
+    #[test]
+    fn cabinet_bomb_hits_the_ratio_limit() {
+        let c = shared_data_cab(4, 2000, &[0u8; 32 << 10], false);
+        let t = std::time::Instant::now();
+        let n = analyse(&c, "bomb.cab", None, &Options::default());
+        assert!(t.elapsed().as_secs_f64() < 1.0);
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "content.limit")
+            .expect("a limit");
+        assert_eq!(f.evidence[0].value, "compression ratio");
+        assert_eq!(n.children.len(), 4);
     }
 
     #[test]

@@ -14,6 +14,19 @@ use std::collections::HashSet;
 const MAX_DIR_DEPTH: usize = 16;
 /// Directory entries read from one image.
 const MAX_ENTRIES: usize = 20_000;
+/// Directory bytes read from one image, all directories and file systems together: directories
+/// whose extents overlap or repeat (UDF allocation descriptors, FAT subdirectories on one long
+/// cluster chain) would otherwise copy the same megabytes again and again.
+const MAX_DIR_BYTES: u64 = 16 << 20;
+/// FAT bytes read from one image (every partition's table together).
+const MAX_FAT_BYTES: u64 = 64 << 20;
+/// FAT cluster-chain steps walked in one image: a 4 GB file of 512-byte clusters is 8M steps.
+const MAX_CLUSTERS: u64 = 1 << 20;
+/// Largest single read from a dynamic VHD, whose unallocated blocks read as zeros up to a disk
+/// size the image declares: larger files are read in pieces of this size.
+const MAX_READ: usize = 16 << 20;
+/// UEFI §5.3.3: partition entries are 128 bytes, or 128 * 2^n; more than 512 is not seen in practice.
+const GPT_ENTRY_SIZES: std::ops::RangeInclusive<u32> = 128..=512;
 
 /// A file found in an image: its path and where its bytes are.
 struct File {
@@ -22,12 +35,54 @@ struct File {
     /// Byte extents on the volume, in order (fragmented FAT/NTFS files have several).
     extents: Vec<(u64, u64)>,
     size: u64,
+    /// Why `extents` were not all found, if they were not (a budget of the listing ran out).
+    unread: Option<&'static str>,
+}
+
+/// The files of an image, and what is left of the listing's budgets (see the constants above).
+struct Listing {
+    files: Vec<File>,
+    dir_bytes: u64,
+    fat_bytes: u64,
+    clusters: u64,
+    /// Files larger than this cannot be extracted (the walk's object size limit): their extents are
+    /// not looked up, the directory entry's size is enough to list them.
+    max_file: u64,
+    /// The first budget that ran out, for a `content.limit` finding.
+    cut: Option<&'static str>,
+}
+
+impl Listing {
+    fn new(max_file: u64) -> Self {
+        Listing {
+            files: Vec::new(),
+            dir_bytes: MAX_DIR_BYTES,
+            fat_bytes: MAX_FAT_BYTES,
+            clusters: MAX_CLUSTERS,
+            max_file,
+            cut: None,
+        }
+    }
+
+    /// Up to `want` bytes of directory at `off`, within what is left of the directory budget;
+    /// the bytes read are charged to it.
+    fn read_dir<'v>(&mut self, v: &'v dyn Volume, off: u64, want: u64) -> Cow<'v, [u8]> {
+        let n = want.min(self.dir_bytes);
+        if n < want {
+            self.cut.get_or_insert("directory bytes");
+        }
+        let d = v.read(off, usize::try_from(n).unwrap_or(0));
+        self.dir_bytes = self.dir_bytes.saturating_sub(d.len() as u64);
+        d
+    }
 }
 
 /// Random access to a volume: a slice of the attachment, or a dynamic VHD's sparse blocks.
 trait Volume {
     /// `len` bytes at `off`, short at the end; unallocated sparse blocks read as zeros.
     fn read(&self, off: u64, len: usize) -> Cow<'_, [u8]>;
+    /// Bytes the volume holds (reads past it are empty).
+    fn len(&self) -> u64;
     /// Where this volume starts on the disk the files are finally read from.
     fn base(&self) -> u64 {
         0
@@ -41,6 +96,9 @@ impl Volume for &[u8] {
         };
         let e = s.saturating_add(len).min(<[u8]>::len(self));
         Cow::Borrowed(self.get(s..e).unwrap_or(&[]))
+    }
+    fn len(&self) -> u64 {
+        <[u8]>::len(self) as u64
     }
 }
 
@@ -62,18 +120,29 @@ impl Volume for Window<'_> {
         let len = len.min(usize::try_from(self.len - off).unwrap_or(usize::MAX));
         self.inner.read(self.start.saturating_add(off), len)
     }
+    fn len(&self) -> u64 {
+        self.len.min(self.inner.len().saturating_sub(self.start))
+    }
 }
 
 pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
-    let mut files = Vec::new();
+    let mut l = Listing::new(w.limits().max_object_bytes);
     let vol: &[u8] = data;
     let what = match node.detected_type {
-        Kind::Iso => iso(&vol, &mut files).or_else(|| udf(&vol, &mut files)),
-        Kind::Udf => udf(&vol, &mut files),
-        Kind::Vhd => vhd(data, &mut files),
-        _ => partitions(&vol, &mut files),
+        Kind::Iso => iso(&vol, &mut l).or_else(|| udf(&vol, &mut l)),
+        Kind::Udf => udf(&vol, &mut l),
+        Kind::Vhd => vhd(data, &mut l),
+        _ => partitions(&vol, &mut l),
     }
     .unwrap_or_else(|| format!("{} disk image (no readable file system)", kind_word(node)));
+    if let Some(what) = l.cut {
+        w.limit(
+            node,
+            "image metadata",
+            format!("the image's {what} budget ran out; some files may not be listed"),
+        );
+    }
+    let files = l.files;
 
     // The files' bytes: extracted in order, within the limits.
     let vhd_vol = (node.detected_type == Kind::Vhd)
@@ -93,26 +162,31 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         }
         let before = node.children.len();
         if f.size > w.room() {
+            let what = if f.size > w.limits().max_object_bytes {
+                "object size"
+            } else {
+                "total bytes"
+            };
             w.limit(
                 node,
-                "object size",
+                what,
                 format!("{} is {} bytes; not extracted", f.path, f.size),
             );
             w.listed(node, &f.path, f.size, false);
-            continue;
-        }
-        let mut buf = Vec::new();
-        for &(off, len) in &f.extents {
-            let want =
-                usize::try_from(len.min(f.size.saturating_sub(buf.len() as u64))).unwrap_or(0);
-            buf.extend_from_slice(&source.read(off, want));
-        }
-        if (buf.len() as u64) < f.size {
-            if let Some(n) = w.listed(node, &f.path, f.size, false) {
-                n.format = Some("not extracted: its extent lies past the end of the image".into());
+            if super::refused(node, before) {
+                break;
             }
             continue;
         }
+        let Some(buf) = read_file(source, f) else {
+            if let Some(n) = w.listed(node, &f.path, f.size, false) {
+                let why = f
+                    .unread
+                    .unwrap_or("its extent lies past the end of the image");
+                n.format = Some(format!("not extracted: {why}"));
+            }
+            continue;
+        };
         w.child(node, &f.path, &buf);
         if super::refused(node, before) {
             break;
@@ -143,6 +217,39 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     super::flag_executables(node, "Disk image");
 }
 
+/// A file's bytes, when its extents hold all `size` of them; checked before anything is copied, and
+/// copied in pieces of at most [`MAX_READ`].
+fn read_file(source: &dyn Volume, f: &File) -> Option<Vec<u8>> {
+    let end = source.len();
+    let mut left = f.size;
+    for &(off, len) in &f.extents {
+        let take = len.min(left);
+        if end.saturating_sub(off) < take {
+            return None;
+        }
+        left -= take;
+    }
+    if left > 0 {
+        return None;
+    }
+    let mut buf = Vec::with_capacity(usize::try_from(f.size).ok()?);
+    for &(off, len) in &f.extents {
+        let mut want = len.min(f.size - buf.len() as u64);
+        let mut at = off;
+        while want > 0 {
+            let n = usize::try_from(want).unwrap_or(MAX_READ).min(MAX_READ);
+            let got = source.read(at, n);
+            if got.is_empty() {
+                return None;
+            }
+            buf.extend_from_slice(&got);
+            at = at.saturating_add(got.len() as u64);
+            want -= got.len() as u64;
+        }
+    }
+    (buf.len() as u64 == f.size).then_some(buf)
+}
+
 fn kind_word(node: &Node) -> &'static str {
     match node.detected_type {
         Kind::Iso => "ISO",
@@ -157,7 +264,7 @@ fn kind_word(node: &Node) -> &'static str {
 
 /// ECMA-119 §8: volume descriptors from sector 16; the primary (type 1) and a Joliet supplementary
 /// one (type 2 with a UCS-2 escape sequence, Joliet spec §3) whose names are preferred.
-fn iso(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
+fn iso(v: &dyn Volume, l: &mut Listing) -> Option<String> {
     const SECTOR: u64 = 2048;
     let (mut pvd, mut joliet) = (None, None);
     for i in 16..80u64 {
@@ -185,13 +292,13 @@ fn iso(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
     let mut rock_ridge = false;
     let mut extents = HashSet::new();
     if let Some(j) = &joliet {
-        walk_iso_tree(v, j, true, out, &mut extents, &mut rock_ridge);
+        walk_iso_tree(v, j, true, l, &mut extents, &mut rock_ridge);
     }
-    let before = out.len();
+    let before = l.files.len();
     if let Some(p) = &pvd {
-        walk_iso_tree(v, p, false, out, &mut extents, &mut rock_ridge);
+        walk_iso_tree(v, p, false, l, &mut extents, &mut rock_ridge);
     }
-    let only_primary = out.len() - before;
+    let only_primary = l.files.len() - before;
     Some(format!(
         "ISO 9660{}{} volume \"{}\"{}",
         if is_joliet { " (Joliet)" } else { "" },
@@ -211,7 +318,7 @@ fn walk_iso_tree(
     v: &dyn Volume,
     vd: &[u8],
     is_joliet: bool,
-    out: &mut Vec<File>,
+    l: &mut Listing,
     extents: &mut HashSet<u64>,
     rock_ridge: &mut bool,
 ) -> Option<()> {
@@ -231,10 +338,7 @@ fn walk_iso_tree(
         if !seen.insert(extent) || depth > MAX_DIR_DEPTH {
             continue;
         }
-        let d = v.read(
-            extent.saturating_mul(bs),
-            usize::try_from(size.min(16 << 20)).ok()?,
-        );
+        let d = l.read_dir(v, extent.saturating_mul(bs), size);
         let mut pos = 0usize;
         while pos < d.len() && count < MAX_ENTRIES {
             let len = usize::from(d[pos]);
@@ -272,21 +376,22 @@ fn walk_iso_tree(
                 format!("{dir}/{name}")
             };
             let (ext, sz) = (u64::from(u32le(r, 2)?), u64::from(u32le(r, 10)?));
-            let at = v.base() + ext.saturating_mul(bs);
+            let at = v.base().saturating_add(ext.saturating_mul(bs));
             if flags & 0x02 != 0 {
                 stack.push((ext, sz, path, depth + 1));
                 continue;
             }
-            let continues = out.last().is_some_and(|p| p.path == path) && last_new;
-            if let Some(prev) = out.last_mut().filter(|_| continues) {
+            let continues = l.files.last().is_some_and(|p| p.path == path) && last_new;
+            if let Some(prev) = l.files.last_mut().filter(|_| continues) {
                 prev.extents.push((at, sz));
                 prev.size = prev.size.saturating_add(sz);
             } else if extents.insert(at) || sz == 0 {
-                out.push(File {
+                l.files.push(File {
                     path,
                     hidden: flags & 0x01 != 0,
                     extents: vec![(at, sz)],
                     size: sz,
+                    unread: None,
                 });
                 // A multi-extent file continues in the next record of the same name.
                 last_new = flags & 0x80 != 0;
@@ -345,7 +450,7 @@ fn utf16be(b: &[u8]) -> String {
 /// ECMA-167 Part 3/4 with OSTA UDF: anchor at sector 256, the main volume descriptor sequence gives the
 /// partition start and the file set descriptor, whose root directory ICB is walked through file
 /// identifier descriptors. Metadata partitions (UDF 2.50+) are not followed.
-fn udf(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
+fn udf(v: &dyn Volume, l: &mut Listing) -> Option<String> {
     let bs = 2048u64;
     let anchor = v.read(256 * bs, 512);
     if tag_id(&anchor)? != 2 {
@@ -378,6 +483,9 @@ fn udf(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
     let root = u64::from(u32le(&f, 404)?);
     let mut stack = vec![(root, String::new(), 0usize)];
     let mut seen = HashSet::new();
+    // Directory extents already read: a directory whose allocation descriptors repeat one extent
+    // (or share it with another directory) is read once.
+    let mut dir_extents = HashSet::new();
     let mut count = 0usize;
     while let Some((icb, dir, depth)) = stack.pop() {
         if !seen.insert(icb) || depth > MAX_DIR_DEPTH {
@@ -386,14 +494,12 @@ fn udf(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
         let Some(entry) = udf_file_entry(v, lb(icb), part, bs) else {
             continue;
         };
-        let d: Vec<u8> = entry
-            .extents
-            .iter()
-            .flat_map(|&(o, l)| {
-                v.read(o, usize::try_from(l.min(16 << 20)).unwrap_or(0))
-                    .into_owned()
-            })
-            .collect();
+        let mut d: Vec<u8> = Vec::new();
+        for &(o, len) in &entry.extents {
+            if dir_extents.insert(o) {
+                d.extend_from_slice(&l.read_dir(v, o, len));
+            }
+        }
         let mut pos = 0usize;
         while pos + 38 <= d.len() && count < MAX_ENTRIES {
             // File identifier descriptor (4/14.4).
@@ -419,11 +525,16 @@ fn udf(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
             if chars & 0x02 != 0 {
                 stack.push((child, path, depth + 1));
             } else if let Some(fe) = udf_file_entry(v, lb(child), part, bs) {
-                out.push(File {
+                l.files.push(File {
                     path,
                     hidden: chars & 0x01 != 0,
-                    extents: fe.extents.iter().map(|&(o, l)| (v.base() + o, l)).collect(),
+                    extents: fe
+                        .extents
+                        .iter()
+                        .map(|&(o, n)| (v.base().saturating_add(o), n))
+                        .collect(),
                     size: fe.size,
+                    unread: None,
                 });
             }
         }
@@ -527,11 +638,12 @@ impl<'a> DynamicVhd<'a> {
         let table = usize::try_from(be64(data, hdr + 16)?).ok()?;
         let entries = be32(data, hdr + 28)?.min(1 << 20);
         let block = u64::from(be32(data, hdr + 32)?);
-        if block == 0 || !block.is_power_of_two() || block > 1 << 30 {
+        // A power of two of whole sectors: tiny blocks would make every read a byte-by-byte walk.
+        if block < 512 || !block.is_power_of_two() || block > 1 << 30 {
             return None;
         }
         let bat = (0..entries as usize)
-            .map_while(|i| be32(data, table + 4 * i))
+            .map_while(|i| be32(data, table.checked_add(4 * i)?))
             .collect();
         // One bit per 512-byte sector, padded to a sector.
         let bitmap = (block / 512 / 8).div_ceil(512) * 512;
@@ -546,8 +658,10 @@ impl<'a> DynamicVhd<'a> {
 }
 
 impl Volume for DynamicVhd<'_> {
+    /// At most [`MAX_READ`] bytes: the zeros of unallocated blocks cost memory, not attachment bytes.
     fn read(&self, off: u64, len: usize) -> Cow<'_, [u8]> {
-        let mut out = Vec::with_capacity(len.min(16 << 20));
+        let len = len.min(MAX_READ);
+        let mut out = Vec::with_capacity(len);
         let mut at = off;
         while out.len() < len && at < self.size {
             let (bi, within) = (at / self.block, at % self.block);
@@ -576,6 +690,9 @@ impl Volume for DynamicVhd<'_> {
         }
         Cow::Owned(out)
     }
+    fn len(&self) -> u64 {
+        self.size
+    }
 }
 
 fn be32(d: &[u8], o: usize) -> Option<u32> {
@@ -585,24 +702,24 @@ fn be64(d: &[u8], o: usize) -> Option<u64> {
     Some(u64::from_be_bytes(bytes(d, o, 8)?.try_into().ok()?))
 }
 
-fn vhd(data: &[u8], out: &mut Vec<File>) -> Option<String> {
+fn vhd(data: &[u8], l: &mut Listing) -> Option<String> {
     if data.starts_with(b"vhdxfile") {
         return Some("VHDX virtual disk (contents not read)".into());
     }
     if let Some(d) = DynamicVhd::open(data) {
-        let inner = partitions(&d, out).unwrap_or_else(|| "no readable file system".into());
+        let inner = partitions(&d, l).unwrap_or_else(|| "no readable file system".into());
         return Some(format!("dynamic VHD, {inner}"));
     }
     // Fixed VHD: the raw disk, then the 512-byte footer.
     let raw: &[u8] = data.get(..data.len().saturating_sub(512)).unwrap_or(&[]);
-    let inner = partitions(&raw, out).unwrap_or_else(|| "no readable file system".into());
+    let inner = partitions(&raw, l).unwrap_or_else(|| "no readable file system".into());
     Some(format!("fixed VHD, {inner}"))
 }
 
 /// A disk: an MBR or GPT partition table, or a file system starting at sector 0 ("superfloppy").
-fn partitions(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
+fn partitions(v: &dyn Volume, l: &mut Listing) -> Option<String> {
     let s0 = v.read(0, 512).into_owned();
-    if let Some(fs) = file_system(v, out) {
+    if let Some(fs) = file_system(v, l) {
         return Some(fs);
     }
     if s0.get(510..512) != Some(&[0x55, 0xAA]) {
@@ -615,18 +732,33 @@ fn partitions(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
         if kind == 0xEE {
             // Protective MBR: the GPT header (UEFI spec §5.3.2) at LBA 1.
             let h = v.read(512, 512);
-            if h.get(0..8) == Some(b"EFI PART") {
-                let (at, n, size) = (u64le(&h, 72)?, u32le(&h, 80)?.min(128), u32le(&h, 84)?);
-                let size = u64::from(size.max(128));
-                let table = v.read(at * 512, usize::try_from(u64::from(n) * size).ok()?);
+            let size = u32le(&h, 84).unwrap_or(0);
+            // An entry size outside 128..=512 (or not a multiple of 8) is not a GPT this reads: a
+            // 4 GiB entry size would have the table read as 512 GiB of (sparse VHD) zeros.
+            if h.get(0..8) == Some(b"EFI PART")
+                && GPT_ENTRY_SIZES.contains(&size)
+                && size.is_multiple_of(8)
+            {
+                let (at, n) = (u64le(&h, 72)?, u32le(&h, 80)?.min(128));
+                let size = u64::from(size);
+                let Some(table_at) = at.checked_mul(512) else {
+                    continue;
+                };
+                let table = v.read(table_at, usize::try_from(u64::from(n) * size).ok()?);
                 for j in 0..u64::from(n) {
                     let e = bytes(&table, usize::try_from(j * size).ok()?, 128);
-                    if let Some((first, last)) =
-                        e.and_then(|e| Some((u64le(e, 32)?, u64le(e, 40)?)))
-                    {
-                        if first > 0 && last >= first {
-                            starts.push((first * 512, (last - first + 1) * 512));
-                        }
+                    let Some((first, last)) = e.and_then(|e| Some((u64le(e, 32)?, u64le(e, 40)?)))
+                    else {
+                        continue;
+                    };
+                    // LBAs are the image's to choose: entries whose byte range overflows are skipped.
+                    let range = last
+                        .checked_sub(first)
+                        .and_then(|d| d.checked_add(1))
+                        .and_then(|d| d.checked_mul(512))
+                        .zip(first.checked_mul(512));
+                    if let Some((len, start)) = range.filter(|_| first > 0) {
+                        starts.push((start, len));
                     }
                 }
             }
@@ -635,20 +767,25 @@ fn partitions(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
         }
     }
     let mut found = Vec::new();
+    // The same partition listed twice (GPT entries are the image's to repeat) is read once.
+    let mut seen = HashSet::new();
     for (start, len) in starts {
+        if !seen.insert(start) {
+            continue;
+        }
         let p = Window {
             inner: v,
             start,
             len,
         };
-        if let Some(fs) = file_system(&p, out) {
+        if let Some(fs) = file_system(&p, l) {
             found.push(fs);
         }
     }
     (!found.is_empty()).then(|| format!("partitioned disk: {}", found.join("; ")))
 }
 
-fn file_system(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
+fn file_system(v: &dyn Volume, l: &mut Listing) -> Option<String> {
     let b = v.read(0, 512).into_owned();
     if b.get(3..11) == Some(b"NTFS    ") {
         return Some("NTFS volume (files not listed)".into());
@@ -656,12 +793,12 @@ fn file_system(v: &dyn Volume, out: &mut Vec<File>) -> Option<String> {
     if b.get(3..11) == Some(b"EXFAT   ") {
         return Some("exFAT volume (files not listed)".into());
     }
-    fat(v, &b, out)
+    fat(v, &b, l)
 }
 
 /// FAT12/16/32 (Microsoft FAT specification §3, §4, §6): BIOS parameter block, the FAT, cluster
 /// chains, directory entries with long names (§7).
-fn fat(v: &dyn Volume, b: &[u8], out: &mut Vec<File>) -> Option<String> {
+fn fat(v: &dyn Volume, b: &[u8], l: &mut Listing) -> Option<String> {
     let bps = u64::from(u16le(b, 11)?);
     let spc = u64::from(*b.get(13)?);
     if !matches!(bps, 512 | 1024 | 2048 | 4096) || spc == 0 || !spc.is_power_of_two() {
@@ -691,12 +828,12 @@ fn fat(v: &dyn Volume, b: &[u8], out: &mut Vec<File>) -> Option<String> {
     } else {
         32
     };
-    let fat_bytes = v
-        .read(
-            reserved * bps,
-            usize::try_from((fatsz * bps).min(64 << 20)).ok()?,
-        )
-        .into_owned();
+    let want = (fatsz * bps).min(l.fat_bytes);
+    if want < fatsz * bps {
+        l.cut.get_or_insert("FAT bytes");
+    }
+    let fat_bytes = v.read(reserved * bps, usize::try_from(want).ok()?);
+    l.fat_bytes -= fat_bytes.len() as u64;
     let fs = Fat {
         v,
         fat: fat_bytes,
@@ -710,23 +847,20 @@ fn fat(v: &dyn Volume, b: &[u8], out: &mut Vec<File>) -> Option<String> {
         .trim()
         .to_string();
     let root = if bits == 32 {
-        fs.chain_bytes(u32le(b, 44)?, u64::MAX)
+        fs.chain_bytes(u32le(b, 44)?, l)
     } else {
-        v.read(
-            (reserved + nfats * fatsz) * bps,
-            usize::try_from(root_entries * 32).ok()?,
-        )
-        .into_owned()
+        l.read_dir(v, (reserved + nfats * fatsz) * bps, root_entries * 32)
+            .into_owned()
     };
     let mut seen = HashSet::new();
     let mut count = 0usize;
-    fs.dir(&root, "", 0, &mut seen, &mut count, out);
+    fs.dir(&root, "", 0, &mut seen, &mut count, l);
     Some(format!("FAT{bits} volume \"{label}\""))
 }
 
 struct Fat<'a> {
     v: &'a dyn Volume,
-    fat: Vec<u8>,
+    fat: Cow<'a, [u8]>,
     bits: u8,
     bps: u64,
     spc: u64,
@@ -757,20 +891,27 @@ impl Fat<'_> {
         (self.first_data + (u64::from(c).saturating_sub(2)) * self.spc) * self.bps
     }
 
-    /// The byte extents of a cluster chain, merged where contiguous, up to `size` bytes.
-    fn chain(&self, first: u32, size: u64) -> Vec<(u64, u64)> {
+    /// The byte extents of a cluster chain, merged where contiguous, up to `size` bytes; each
+    /// cluster is a step of the image's budget. A chain that loops back is cut at the volume's
+    /// cluster count (it reads the same clusters again until then, which the budget bounds).
+    fn chain(&self, first: u32, size: u64, l: &mut Listing) -> Vec<(u64, u64)> {
         let csize = self.spc * self.bps;
         let mut out: Vec<(u64, u64)> = Vec::new();
         let mut c = Some(first).filter(|&c| c >= 2);
-        let mut seen = HashSet::new();
-        let mut total = 0u64;
+        let (mut total, mut steps) = (0u64, 0u64);
         while let Some(cur) = c {
-            if !seen.insert(cur) || total >= size || seen.len() as u64 > self.clusters {
+            if total >= size || steps > self.clusters {
                 break;
             }
+            if l.clusters == 0 {
+                l.cut.get_or_insert("FAT cluster chain");
+                break;
+            }
+            l.clusters -= 1;
+            steps += 1;
             let off = self.cluster_off(cur);
             match out.last_mut() {
-                Some((o, l)) if *o + *l == off => *l += csize,
+                Some((o, n)) if o.saturating_add(*n) == off => *n += csize,
                 _ => out.push((off, csize)),
             }
             total += csize;
@@ -779,10 +920,11 @@ impl Fat<'_> {
         out
     }
 
-    fn chain_bytes(&self, first: u32, max: u64) -> Vec<u8> {
+    /// A directory's bytes: its cluster chain, within the image's directory budget.
+    fn chain_bytes(&self, first: u32, l: &mut Listing) -> Vec<u8> {
         let mut d = Vec::new();
-        for (o, l) in self.chain(first, max.min(16 << 20)) {
-            d.extend_from_slice(&self.v.read(o, usize::try_from(l).unwrap_or(0)));
+        for (o, n) in self.chain(first, l.dir_bytes, l) {
+            d.extend_from_slice(&l.read_dir(self.v, o, n));
         }
         d
     }
@@ -794,7 +936,7 @@ impl Fat<'_> {
         depth: usize,
         seen: &mut HashSet<u32>,
         count: &mut usize,
-        out: &mut Vec<File>,
+        l: &mut Listing,
     ) {
         let mut lfn: Vec<(u8, Vec<u16>)> = Vec::new();
         for e in d.chunks_exact(32) {
@@ -847,21 +989,35 @@ impl Fat<'_> {
                 u32::from(u16le(e, 26).unwrap_or(0)) | (u32::from(u16le(e, 20).unwrap_or(0)) << 16);
             if attr & 0x10 != 0 {
                 if depth < MAX_DIR_DEPTH && seen.insert(first) {
-                    let sub = self.chain_bytes(first, u64::MAX);
-                    self.dir(&sub, &full, depth + 1, seen, count, out);
+                    let sub = self.chain_bytes(first, l);
+                    self.dir(&sub, &full, depth + 1, seen, count, l);
                 }
             } else {
+                // The directory entry gives the size; the chain is walked only for files that can
+                // be extracted at all.
                 let size = u64::from(u32le(e, 28).unwrap_or(0));
                 let base = self.v.base();
-                out.push(File {
+                let (extents, unread) = if size > l.max_file {
+                    (Vec::new(), Some("larger than the object size limit"))
+                } else {
+                    let x: Vec<(u64, u64)> = self
+                        .chain(first, size, l)
+                        .into_iter()
+                        .map(|(o, n)| (base.saturating_add(o), n))
+                        .collect();
+                    let found = x.iter().map(|e| e.1).fold(0u64, u64::saturating_add);
+                    let spent = l.clusters == 0 && found < size;
+                    (
+                        x,
+                        spent.then_some("the image's cluster-chain budget is spent"),
+                    )
+                };
+                l.files.push(File {
                     path: full,
                     hidden: attr & 0x02 != 0,
-                    extents: self
-                        .chain(first, size)
-                        .into_iter()
-                        .map(|(o, l)| (base + o, l))
-                        .collect(),
+                    extents,
                     size,
+                    unread,
                 });
             }
         }
@@ -1106,5 +1262,218 @@ pub(crate) mod tests {
         );
         assert_eq!(n.children.len(), 1);
         assert!(n.children[0].sha256.len() == 64);
+    }
+
+    /// A protective MBR and a GPT header at LBA 1 (`table_lba`, `entry_size`), with `entries`
+    /// (first, last LBA) in a table at LBA 2 when that is where it points.
+    fn gpt_disk(table_lba: u64, entry_size: u32, entries: &[(u64, u64)]) -> Vec<u8> {
+        let mut d = vec![0u8; 512 * 40];
+        d[446 + 4] = 0xEE;
+        d[446 + 8..446 + 12].copy_from_slice(&1u32.to_le_bytes());
+        d[446 + 12..446 + 16].copy_from_slice(&u32::MAX.to_le_bytes());
+        d[510] = 0x55;
+        d[511] = 0xAA;
+        d[512..520].copy_from_slice(b"EFI PART");
+        d[512 + 72..512 + 80].copy_from_slice(&table_lba.to_le_bytes());
+        d[512 + 80..512 + 84].copy_from_slice(&(entries.len() as u32).to_le_bytes());
+        d[512 + 84..512 + 88].copy_from_slice(&entry_size.to_le_bytes());
+        for (j, (first, last)) in entries.iter().enumerate() {
+            let e = 1024 + j * 128;
+            d[e + 32..e + 40].copy_from_slice(&first.to_le_bytes());
+            d[e + 40..e + 48].copy_from_slice(&last.to_le_bytes());
+        }
+        d
+    }
+
+    /// GPT fields are LBAs the image chooses: `* 512` overflowed for a table LBA or partition LBAs
+    /// near 2^64.
+    #[test]
+    fn gpt_lbas_near_2_64_do_not_overflow() {
+        let o = Options::default();
+        for d in [
+            gpt_disk(u64::MAX / 3, 128, &[(34, 40)]),
+            gpt_disk(
+                2,
+                128,
+                &[
+                    (1 << 60, u64::MAX),
+                    (1, u64::MAX),
+                    (u64::MAX, u64::MAX),
+                    (9, 3),
+                ],
+            ),
+        ] {
+            let n = crate::analyse_as(Kind::DiskImage, &d, "gpt.img", &o);
+            assert!(n.children.is_empty());
+            let mut l = Listing::new(u64::MAX);
+            let _ = partitions(&d.as_slice(), &mut l);
+            assert!(l.files.is_empty());
+        }
+    }
+
+    /// A dynamic VHD declaring a 1 TiB disk whose GPT has 128 entries of 4 GiB each: the table was
+    /// read as 512 GiB of zeros. Entry sizes outside 128..=512 are refused and reads are capped.
+    #[test]
+    fn dynamic_vhd_gpt_with_huge_entries_is_refused() {
+        let mut disk = gpt_disk(2, u32::MAX, &[]);
+        disk[512 + 80..512 + 84].copy_from_slice(&128u32.to_le_bytes());
+        let block = 2u64 << 20;
+        let mut v = vec![0u8; 512];
+        v[0..8].copy_from_slice(b"conectix");
+        v[16..24].copy_from_slice(&512u64.to_be_bytes());
+        v[48..56].copy_from_slice(&(1u64 << 40).to_be_bytes());
+        v[60..64].copy_from_slice(&3u32.to_be_bytes());
+        let mut hdr = vec![0u8; 1024];
+        hdr[0..8].copy_from_slice(b"cxsparse");
+        hdr[16..24].copy_from_slice(&1536u64.to_be_bytes());
+        hdr[28..32].copy_from_slice(&1u32.to_be_bytes());
+        hdr[32..36].copy_from_slice(&(block as u32).to_be_bytes());
+        v.extend(hdr);
+        let mut bat = vec![0xFFu8; 512];
+        bat[0..4].copy_from_slice(&4u32.to_be_bytes());
+        v.extend(bat);
+        v.extend(vec![0xFFu8; 512]);
+        v.extend_from_slice(&disk);
+        let t = std::time::Instant::now();
+        let n = crate::analyse(&v, "d.vhd", None, &Options::default());
+        assert!(t.elapsed().as_secs_f64() < 1.0);
+        assert_eq!(n.detected_type, Kind::Vhd);
+        assert!(n.children.is_empty());
+        // The guard itself: a read of a sparse disk is capped whatever length is asked.
+        let d = DynamicVhd::open(&v).unwrap();
+        assert_eq!(d.read(0, 1 << 30).len(), MAX_READ);
+        assert_eq!(d.read(1 << 40, 100).len(), 0);
+    }
+
+    /// A descriptor tag (ECMA-167 3/7.2) with its checksum.
+    fn tag(d: &mut [u8], id: u16) {
+        d[0..2].copy_from_slice(&id.to_le_bytes());
+        d[4] = 0;
+        d[4] = d[..16].iter().fold(0u8, |a, &b| a.wrapping_add(b));
+    }
+
+    /// A UDF image of `sectors` 2 KiB sectors whose root directory's file entry has 234 short_ads of
+    /// 16 MiB each, at partition blocks `block(i)`.
+    fn udf_ads(sectors: usize, block: impl Fn(u32) -> u32) -> Vec<u8> {
+        const S: usize = 2048;
+        let mut img = vec![0u8; sectors * S];
+        let anchor = &mut img[256 * S..257 * S];
+        anchor[16..20].copy_from_slice(&(4 * S as u32).to_le_bytes());
+        anchor[20..24].copy_from_slice(&257u32.to_le_bytes());
+        tag(anchor, 2);
+        let pd = &mut img[257 * S..258 * S];
+        pd[188..192].copy_from_slice(&300u32.to_le_bytes());
+        tag(pd, 5);
+        let lvd = &mut img[258 * S..259 * S];
+        lvd[252..256].copy_from_slice(&0u32.to_le_bytes());
+        tag(lvd, 6);
+        tag(&mut img[259 * S..260 * S], 8);
+        let fsd = &mut img[300 * S..301 * S];
+        fsd[404..408].copy_from_slice(&1u32.to_le_bytes());
+        tag(fsd, 256);
+        let fe = &mut img[301 * S..302 * S];
+        fe[56..64].copy_from_slice(&(234u64 << 24).to_le_bytes());
+        fe[172..176].copy_from_slice(&(234u32 * 8).to_le_bytes());
+        for i in 0..234u32 {
+            let at = 176 + 8 * i as usize;
+            fe[at..at + 4].copy_from_slice(&(16u32 << 20).to_le_bytes());
+            fe[at + 4..at + 8].copy_from_slice(&block(i).to_le_bytes());
+        }
+        tag(fe, 261);
+        img
+    }
+
+    /// 234 allocation descriptors of 16 MiB each built a 3.7 GB directory buffer: directory bytes
+    /// are now capped per image, and a repeated extent is read once.
+    #[test]
+    fn udf_directory_extents_are_bounded() {
+        // 20 MiB image, distinct extents: the directory budget ends it.
+        let img = udf_ads(10 * 1024, |i| i * 16);
+        let mut l = Listing::new(u64::MAX);
+        let t = std::time::Instant::now();
+        assert!(udf(&img.as_slice(), &mut l).is_some());
+        assert!(t.elapsed().as_secs_f64() < 1.0);
+        assert_eq!(l.dir_bytes, 0);
+        assert_eq!(l.cut, Some("directory bytes"));
+        let n = crate::analyse_as(Kind::Udf, &img, "d.iso", &Options::default());
+        assert!(n.has("content.limit"));
+        // The same extent 234 times: read once.
+        let img = udf_ads(1024, |_| 2);
+        let mut l = Listing::new(u64::MAX);
+        assert!(udf(&img.as_slice(), &mut l).is_some());
+        assert_eq!(MAX_DIR_BYTES - l.dir_bytes, (1024 - 302) * 2048);
+    }
+
+    /// FAT32 with 2^20 clusters on one chain, and a root directory of `files` entries of
+    /// `file_size` bytes and `dirs` subdirectories, all starting on that chain.
+    fn fat32_one_chain(files: usize, file_size: u32, dirs: usize) -> Vec<u8> {
+        let clusters = 1usize << 20;
+        let reserved = 32usize;
+        let fatsz = ((clusters + 2) * 4).div_ceil(512);
+        let first_data = reserved + fatsz;
+        let root = first_data * 512;
+        let mut img = vec![0u8; root + (files + dirs + 1) * 32];
+        img[0] = 0xEB;
+        img[11..13].copy_from_slice(&512u16.to_le_bytes());
+        img[13] = 1;
+        img[14..16].copy_from_slice(&(reserved as u16).to_le_bytes());
+        img[16] = 1;
+        img[32..36].copy_from_slice(&((first_data + clusters) as u32).to_le_bytes());
+        img[36..40].copy_from_slice(&(fatsz as u32).to_le_bytes());
+        img[44..48].copy_from_slice(&2u32.to_le_bytes());
+        img[71..82].copy_from_slice(b"CHAIN      ");
+        img[510] = 0x55;
+        img[511] = 0xAA;
+        let fat = reserved * 512;
+        for c in 2..clusters + 1 {
+            img[fat + 4 * c..fat + 4 * c + 4].copy_from_slice(&(c as u32 + 1).to_le_bytes());
+        }
+        img[fat + 4 * (clusters + 1)..fat + 4 * (clusters + 2)]
+            .copy_from_slice(&0x0FFF_FFFFu32.to_le_bytes());
+        for i in 0..files + dirs {
+            let e = root + i * 32;
+            img[e..e + 11].copy_from_slice(format!("F{i:07}BIN").as_bytes());
+            let (attr, first, size) = if i < files {
+                (0x20, 2u32, file_size)
+            } else {
+                (0x10, 3 + i as u32, 0)
+            };
+            img[e + 11] = attr;
+            img[e + 20..e + 22].copy_from_slice(&((first >> 16) as u16).to_le_bytes());
+            img[e + 26..e + 28].copy_from_slice(&(first as u16).to_le_bytes());
+            img[e + 28..e + 32].copy_from_slice(&size.to_le_bytes());
+        }
+        img
+    }
+
+    /// 20,000 entries of 4 GB files on one million-cluster chain walked the chain for each entry;
+    /// subdirectories on the same chain copied 16 MB each. Sizes now come from the entries, chains
+    /// are walked only for extractable files, within per-image cluster and directory budgets.
+    #[test]
+    fn fat_long_chains_are_bounded() {
+        let o = Options::default();
+        for (files, size, dirs) in [(19_000, u32::MAX, 500), (2_000, 60 << 20, 0)] {
+            let img = fat32_one_chain(files, size, dirs);
+            let t = std::time::Instant::now();
+            let n = crate::analyse_as(Kind::DiskImage, &img, "chain.img", &o);
+            let took = t.elapsed().as_secs_f64();
+            assert!(took < 1.0, "took {took} s");
+            assert!(
+                n.format.as_deref().unwrap().contains("FAT32"),
+                "{:?}",
+                n.format
+            );
+            assert!(n.has("content.limit"));
+            assert!(n.children.iter().all(|c| c.sha256.is_empty()));
+        }
+        let img = fat32_one_chain(2_000, 60 << 20, 0);
+        let mut l = Listing::new(64 << 20);
+        assert!(partitions(&img.as_slice(), &mut l).is_some());
+        assert_eq!(l.clusters, 0);
+        assert_eq!(l.cut, Some("FAT cluster chain"));
+        assert_eq!(
+            l.files.last().unwrap().unread,
+            Some("the image's cluster-chain budget is spent")
+        );
     }
 }

@@ -186,7 +186,9 @@ fn rar4(d: &[u8], mut pos: usize) -> Listing {
             .ok()
             .and_then(|p| p.checked_add(size as u64)?.checked_add(add))
             .and_then(|n| usize::try_from(n).ok())
-            .filter(|&n| n > pos)
+            // A block past the end (a pack size near 2^64) ends the listing: `pos` stays inside the
+            // file, so the fixed offsets added to it above cannot overflow.
+            .filter(|&n| n > pos && n < d.len())
         else {
             break;
         };
@@ -369,7 +371,8 @@ fn rar5(d: &[u8], mut pos: usize) -> Listing {
             .ok()
             .and_then(|e| e.checked_add(data_size))
             .and_then(|n| usize::try_from(n).ok())
-            .filter(|&n| n > pos)
+            // Data sizes near 2^64 end the listing rather than wrap `pos + 4` above.
+            .filter(|&n| n > pos && n < d.len())
         else {
             break;
         };
@@ -447,6 +450,53 @@ mod tests {
         for cut in 0..r.len() {
             let _ = crate::analyse(&r[..cut], "a.rar", None, &Options::default());
         }
+    }
+
+    /// A RAR 4 file header with the large flag (0x100) and a 64-bit pack size that puts the next
+    /// block one byte before 2^64: `pos + 2` would wrap. The listing stops there.
+    #[test]
+    fn rar4_huge_pack_size_does_not_overflow() {
+        let mut f = rar4_file(b"a.txt", 0x100, 0x30, b"");
+        // Large files carry HIGH_PACK_SIZE and HIGH_UNP_SIZE after the 32 fixed bytes; the name moves.
+        f.truncate(32);
+        f.extend_from_slice(&[0; 8]);
+        f.extend_from_slice(b"a.txt");
+        let hsize = f.len() as u16;
+        f[5..7].copy_from_slice(&hsize.to_le_bytes());
+        let at = (SIG4.len() + 13) as u64;
+        let add = u64::MAX - 1 - at - f.len() as u64;
+        f[7..11].copy_from_slice(&(add as u32).to_le_bytes());
+        f[32..36].copy_from_slice(&((add >> 32) as u32).to_le_bytes());
+        let r = rar4(0, &[f]);
+        let l = super::rar4(&r, SIG4.len());
+        assert_eq!(l.files.len(), 1);
+        let n = crate::analyse(&r, "a.rar", None, &Options::default());
+        assert_eq!(n.children.len(), 1);
+        assert_eq!(n.children[0].sha256, "", "listed, not opened");
+    }
+
+    /// A RAR 5 header whose data size puts the next header one byte before 2^64.
+    #[test]
+    fn rar5_huge_data_size_does_not_overflow() {
+        let mut r = SIG5.to_vec();
+        r.extend(rar5_header(1, 0, &v(0), &[], &[]));
+        let body = |size: u64| {
+            let mut b = v(3); // a service header: no file fields to fill
+            b.extend(v(2)); // data size present
+            b.extend(v(size));
+            b
+        };
+        let hlen = body(u64::MAX).len();
+        let hend = (r.len() + 4 + v(hlen as u64).len() + hlen) as u64;
+        let b = body(u64::MAX - 1 - hend);
+        assert_eq!(b.len(), hlen);
+        r.extend_from_slice(&[0; 4]);
+        r.extend(v(hlen as u64));
+        r.extend(b);
+        r.extend(rar5_header(5, 0, &v(0), &[], &[]));
+        let l = super::rar5(&r, SIG5.len());
+        assert!(l.files.is_empty());
+        let _ = crate::analyse(&r, "a.rar", None, &Options::default());
     }
 
     #[test]

@@ -57,7 +57,18 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                     }
                 }
             }
-            b'0' | 0 | b'7' => {
+            // Links, devices, directories and FIFOs: nothing to open.
+            b'1'..=b'6' => {
+                pax_path = None;
+                long_name = None;
+            }
+            // Global pax header and GNU long link name: metadata, not a member; a pending long
+            // name or pax path still applies to the next member.
+            b'g' | b'K' => {}
+            // Regular files ('0', NUL, contiguous '7'), and every type the reader does not know:
+            // the pax ustar format (typeflag field) has readers extract those as regular files,
+            // so a vendor type such as 'Z' still lands on disk and is opened here too.
+            _ => {
                 let name = pax_path
                     .take()
                     .or_else(|| long_name.take())
@@ -69,11 +80,6 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
                 if super::refused(node, before) {
                     break;
                 }
-            }
-            _ => {
-                // Directories, links, devices, global pax headers: nothing to open.
-                pax_path = None;
-                long_name = None;
             }
         }
         let Some(next) = end
@@ -194,6 +200,25 @@ pub(crate) mod tests {
         for cut in (0..t.len()).step_by(97) {
             let _ = crate::analyse(&t[..cut], "x.tar", None, &Options::default());
         }
+    }
+
+    /// Unknown typeflags are regular files (POSIX); links and directories are not opened.
+    #[test]
+    fn unknown_typeflags_are_files() {
+        let pe = crate::archive::zip::tests::pe();
+        let mut t = Vec::new();
+        for (name, flag) in [("hidden.exe", b'Z'), ("link.exe", b'2'), ("dir", b'5')] {
+            let body: &[u8] = if flag == b'Z' { &pe } else { b"" };
+            t.extend(header(name, body.len(), flag));
+            t.extend_from_slice(body);
+            t.resize(t.len().div_ceil(BLOCK) * BLOCK, 0);
+        }
+        t.extend(vec![0u8; 2 * BLOCK]);
+        let n = crate::analyse_as(Kind::Tar, &t, "x.tar", &Options::default());
+        assert_eq!(n.children.len(), 1, "{:?}", n.format);
+        assert_eq!(n.children[0].name, "hidden.exe");
+        assert_eq!(n.children[0].detected_type, Kind::Pe);
+        assert!(n.has("archive.contains_executable"));
     }
 
     #[test]

@@ -395,7 +395,8 @@ fn central_directory(d: &[u8]) -> Result<(Vec<Entry>, Layout), String> {
     // Zip64 end of central directory locator (§4.3.15) just before the end record, and the record.
     if eocd >= 20 && d.get(eocd - 20..eocd - 16) == Some(b"PK\x06\x07") {
         let rec = u64le(d, eocd - 12).and_then(|o| usize::try_from(o).ok());
-        if let Some(rec) = rec.filter(|&r| d.get(r..r + 4) == Some(b"PK\x06\x06")) {
+        // `bytes` checks `r + 4`: a record offset near 2^64 would wrap.
+        if let Some(rec) = rec.filter(|&r| bytes(d, r, 4) == Some(b"PK\x06\x06")) {
             count = u64le(d, rec + 32).unwrap_or(count);
             cd_size = u64le(d, rec + 40).unwrap_or(cd_size);
             cd_off = u64le(d, rec + 48).unwrap_or(cd_off);
@@ -489,6 +490,7 @@ fn scan_local_headers(d: &[u8]) -> Vec<Entry> {
     let mut out = Vec::new();
     let mut from = 0usize;
     let finder = memchr::memmem::Finder::new(SIG_LOCAL);
+    let mut descriptors = Descriptors::new(d);
     while let Some(rel) = d.get(from..).and_then(|s| finder.find(s)) {
         let pos = from + rel;
         from = pos + 4;
@@ -509,10 +511,7 @@ fn scan_local_headers(d: &[u8]) -> Vec<Entry> {
         let start = pos + 30 + nlen + xlen;
         if flags & 8 != 0 && csize == 0 {
             // The data descriptor follows the data: find its signature (optional but near universal).
-            let Some(dd) = d
-                .get(start..)
-                .and_then(|s| memchr::memmem::find(s, b"PK\x07\x08"))
-            else {
+            let Some(dd) = descriptors.first_from(pos, start).map(|at| at - start) else {
                 continue;
             };
             csize = dd as u64;
@@ -544,6 +543,45 @@ fn scan_local_headers(d: &[u8]) -> Vec<Entry> {
     out
 }
 
+/// Data descriptor signatures (§4.3.9) in file order, found once: a file of local headers that all
+/// lack their descriptor would otherwise search to the end once per header (quadratic time).
+struct Descriptors<'a> {
+    found: memchr::memmem::FindIter<'a, 'static>,
+    /// Signatures found and not yet behind the scan, in order; the last one is the furthest found.
+    ahead: std::collections::VecDeque<usize>,
+    done: bool,
+}
+
+impl<'a> Descriptors<'a> {
+    fn new(d: &'a [u8]) -> Self {
+        Descriptors {
+            found: memchr::memmem::find_iter(d, b"PK\x07\x08"),
+            ahead: std::collections::VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// The first signature at or after `start`; `floor` (<= `start`) only grows from call to call,
+    /// so signatures before it are forgotten.
+    fn first_from(&mut self, floor: usize, start: usize) -> Option<usize> {
+        while self.ahead.front().is_some_and(|&p| p < floor) {
+            self.ahead.pop_front();
+        }
+        while !self.done && self.ahead.back().is_none_or(|&p| p < start) {
+            match self.found.next() {
+                Some(p) => {
+                    if p >= floor {
+                        self.ahead.push_back(p);
+                    }
+                }
+                None => self.done = true,
+            }
+        }
+        let i = self.ahead.partition_point(|&p| p < start);
+        self.ahead.get(i).copied()
+    }
+}
+
 /// Indices of entries whose bytes overlap an earlier entry's (a zip bomb by overlap, or
 /// one local header reused under several names): only the first of each is extracted.
 fn overlapping(d: &[u8], entries: &[Entry]) -> HashSet<usize> {
@@ -553,10 +591,15 @@ fn overlapping(d: &[u8], entries: &[Entry]) -> HashSet<usize> {
         .filter(|(_, e)| !e.is_dir())
         .map(|(i, e)| {
             let start = e.offset;
-            let hdr = usize::try_from(start).ok().map_or(30, |s| {
-                30 + u16le(d, s + 26).map_or(0, usize::from)
-                    + u16le(d, s + 28).map_or(0, usize::from)
-            });
+            // `u16le` checks its own bounds, but `s + 26` must not wrap first (offsets are parsed).
+            let field = |s: usize, at: usize| {
+                s.checked_add(at)
+                    .and_then(|o| u16le(d, o))
+                    .map_or(0, usize::from)
+            };
+            let hdr = usize::try_from(start)
+                .ok()
+                .map_or(30, |s| 30 + field(s, 26) + field(s, 28));
             (
                 start,
                 start.saturating_add(hdr as u64).saturating_add(e.csize),
@@ -956,6 +999,118 @@ pub(crate) mod tests {
         assert_eq!(n.children.len(), 2, "{:?}", n.format);
         assert!(n.has("archive.malformed"));
         assert!(n.has("archive.contains_executable"));
+    }
+
+    /// A Zip64 end-of-central-directory locator whose record offset is 2^64 - 1: `r + 4` wrapped.
+    #[test]
+    fn zip64_locator_offset_near_2_64() {
+        let z = build(&[("a.txt", b"hello")], SimpleFileOptions::default());
+        let eocd = find_eocd(&z).unwrap();
+        let mut m = z[..eocd].to_vec();
+        m.extend_from_slice(b"PK\x06\x07");
+        m.extend_from_slice(&0u32.to_le_bytes());
+        m.extend_from_slice(&u64::MAX.to_le_bytes());
+        m.extend_from_slice(&1u32.to_le_bytes());
+        m.extend_from_slice(&z[eocd..]);
+        let n = crate::analyse(&m, "z64.zip", None, &Options::default());
+        assert_eq!(n.children.len(), 1, "{:?}", n.format);
+    }
+
+    /// A central directory entry whose Zip64 local header offset is 2^64 - 1: the overlap check
+    /// added the header field offsets to it.
+    #[test]
+    fn zip64_entry_offset_near_2_64() {
+        let mut cd = b"PK\x01\x02".to_vec();
+        cd.extend_from_slice(&[0u8; 42]);
+        cd[28..30].copy_from_slice(&5u16.to_le_bytes()); // name length
+        cd[30..32].copy_from_slice(&12u16.to_le_bytes()); // extra length
+        cd[20..24].copy_from_slice(&5u32.to_le_bytes()); // csize
+        cd[24..28].copy_from_slice(&5u32.to_le_bytes()); // usize
+        cd[42..46].copy_from_slice(&u32::MAX.to_le_bytes()); // offset: in the Zip64 field
+        cd.extend_from_slice(b"a.txt");
+        cd.extend_from_slice(&1u16.to_le_bytes());
+        cd.extend_from_slice(&8u16.to_le_bytes());
+        cd.extend_from_slice(&u64::MAX.to_le_bytes());
+        let mut z = cd.clone();
+        z.extend_from_slice(SIG_EOCD);
+        z.extend_from_slice(&[0u8; 4]);
+        z.extend_from_slice(&1u16.to_le_bytes());
+        z.extend_from_slice(&1u16.to_le_bytes());
+        z.extend_from_slice(&(cd.len() as u32).to_le_bytes());
+        z.extend_from_slice(&0u32.to_le_bytes());
+        z.extend_from_slice(&0u16.to_le_bytes());
+        let (entries, _) = central_directory(&z).unwrap();
+        assert_eq!(entries[0].offset, u64::MAX);
+        let n = crate::analyse_as(Kind::Zip, &z, "z64.zip", &Options::default());
+        assert_eq!(n.children.len(), 1, "{:?}", n.format);
+    }
+
+    /// No end record, and tens of thousands of local headers announcing a data descriptor (flag 8,
+    /// no sizes) that never comes: each header searched to the end of the file (quadratic).
+    #[test]
+    fn local_headers_without_descriptors_scan_in_linear_time() {
+        let mut h = vec![0u8; 30];
+        h[..4].copy_from_slice(SIG_LOCAL);
+        h[6..8].copy_from_slice(&8u16.to_le_bytes());
+        h[26..28].copy_from_slice(&1u16.to_le_bytes());
+        h.push(b'a');
+        let z: Vec<u8> = h.iter().copied().cycle().take(h.len() * 100_000).collect();
+        let t = std::time::Instant::now();
+        assert!(scan_local_headers(&z).is_empty());
+        let n = crate::analyse(&z, "lh.zip", None, &Options::default());
+        let took = t.elapsed().as_secs_f64();
+        assert!(took < 1.0, "took {took} s");
+        assert!(n.children.is_empty());
+        // Descriptors are still found where they are: one member with, one without.
+        let mut z = h.clone();
+        z.extend_from_slice(b"data");
+        z.extend_from_slice(b"PK\x07\x08");
+        z.extend_from_slice(&[0u8; 12]);
+        z.extend_from_slice(&h);
+        let e = scan_local_headers(&z);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].csize, 4);
+    }
+
+    /// OOXML/HWPX packages hold every member until the document analyser has read them: those bytes
+    /// count against the total budget when they are read, and are not charged again when the
+    /// analyser hands some on as children.
+    #[test]
+    fn package_members_count_against_the_total_budget() {
+        let zeros = vec![0u8; 1 << 20];
+        let names: Vec<String> = (0..24)
+            .map(|i| format!("word/embeddings/o{i}.bin"))
+            .collect();
+        let mut members: Vec<(&str, &[u8])> = vec![("[Content_Types].xml", b"<Types/>")];
+        members.extend(names.iter().map(|n| (n.as_str(), &zeros[..])));
+        let z = build(&members, deflate());
+        let opts = Options {
+            limits: crate::Limits {
+                max_total_bytes: 8 << 20,
+                ..crate::Limits::default()
+            },
+            ..Options::default()
+        };
+        let t = std::time::Instant::now();
+        let mut w = Walk::new(&opts);
+        let n = w.root(&z, "big.docx", None);
+        assert!(t.elapsed().as_secs_f64() < 1.0);
+        assert_eq!(n.detected_type, Kind::Ooxml);
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "content.limit")
+            .expect("a limit finding");
+        assert_eq!(f.evidence[0].value, "total bytes");
+        assert!(w.spent() <= 8 << 20, "spent {}", w.spent());
+        // The members read (about 7 of 24) became children without being charged twice.
+        let opened = n.children.iter().filter(|c| !c.sha256.is_empty()).count();
+        assert!(opened >= 6, "{opened} opened");
+        assert_eq!(
+            w.spent(),
+            z.len() as u64 + 8 + (opened as u64) * (1 << 20),
+            "each member charged once"
+        );
     }
 
     #[test]
