@@ -17,6 +17,7 @@ use lex::{text_string, Dict, Obj};
 use scan::Doc;
 use spearwatch_core::{technique as t, truncate_str, Severity};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 /// Names whose hex-escaped spelling (§7.3.5) only serves to hide them from byte-level scanners.
 const KEY_NAMES: &[&str] = &[
@@ -120,8 +121,26 @@ struct Action {
     trigger: Option<String>,
     auto: bool,
     ctx: Ctx,
-    target: String,
+    /// Shared between actions with the same target (see [`Facts::intern`]).
+    target: Rc<str>,
 }
+
+/// Action types counted apart for [`MAX_ACTIONS`] (§12.6.4 table 198); any other is "other".
+const ACTION_KINDS: &[&str] = &[
+    "JavaScript",
+    "Launch",
+    "URI",
+    "GoTo",
+    "GoToR",
+    "GoToE",
+    "SubmitForm",
+    "ImportData",
+    "ResetForm",
+    "Rendition",
+    "RichMediaExecute",
+    "Named",
+    "Hide",
+];
 
 #[derive(Default)]
 struct Facts<'d> {
@@ -141,13 +160,21 @@ struct Facts<'d> {
     pages: BTreeSet<u32>,
     /// Name trees (by root dictionary) already read.
     name_trees: HashSet<usize>,
+    /// Actions recorded per (type, runs without a click): each kind is capped on its own, so a crowd of
+    /// decoy actions of one kind cannot crowd out another (and fills its own kind's finding).
+    per_kind: HashMap<(&'static str, bool), usize>,
+    /// Distinct action targets.
+    targets: HashSet<Rc<str>>,
+    /// An action cap was hit.
+    capped: bool,
     steps: usize,
     /// The time budget ran out during the walk.
     stopped: bool,
 }
 
 const MAX_STEPS: usize = 20_000_000;
-/// Actions and scripts recorded per document: far beyond real documents, bounded for hostile ones.
+/// Actions (and their scripts) recorded per document, per kind and auto/click: far beyond real
+/// documents, bounded for hostile ones.
 const MAX_ACTIONS: usize = 20_000;
 /// Bytes of a string read for a target or file name (evidence shows 120-2048 characters of it).
 const MAX_NAME_BYTES: usize = 8 << 10;
@@ -171,6 +198,13 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             in_objstm: false,
         };
         f.visit_dict(w, node, &doc, d, ctx, 0);
+    }
+    if f.capped {
+        w.limit(
+            node,
+            "PDF actions",
+            format!("more than {MAX_ACTIONS} actions of one kind; the rest were not recorded"),
+        );
     }
     report(w, node, &doc, &mut f);
 }
@@ -422,16 +456,43 @@ impl<'d> Facts<'d> {
         }
     }
 
+    /// Counts one more action of `kind`; false once that kind's cap is reached.
+    fn admit(&mut self, kind: &str, auto: bool) -> bool {
+        let bucket = ACTION_KINDS
+            .iter()
+            .copied()
+            .find(|k| *k == kind)
+            .unwrap_or("other");
+        let n = self.per_kind.entry((bucket, auto)).or_default();
+        if *n >= MAX_ACTIONS {
+            self.capped = true;
+            return false;
+        }
+        *n += 1;
+        true
+    }
+
+    /// One shared copy per distinct target: many actions may name one long string.
+    fn intern(&mut self, target: String) -> Rc<str> {
+        if let Some(t) = self.targets.get(target.as_str()) {
+            return Rc::clone(t);
+        }
+        let t: Rc<str> = Rc::from(target);
+        self.targets.insert(Rc::clone(&t));
+        t
+    }
+
     fn push_destination(&mut self, trigger: &str, auto: bool, ctx: Ctx) {
-        if self.actions.len() >= MAX_ACTIONS {
+        if !self.admit("GoTo", auto) {
             return;
         }
+        let target = self.intern(String::new());
         self.actions.push(Action {
             kind: "GoTo".into(),
             trigger: Some(trigger.to_string()),
             auto,
             ctx,
-            target: String::new(),
+            target,
         });
     }
 
@@ -444,10 +505,9 @@ impl<'d> Facts<'d> {
         trigger: Option<String>,
         auto: bool,
     ) {
-        if self.actions.len() >= MAX_ACTIONS
-            || !self
-                .acted
-                .insert((d as *const Dict as usize, trigger.clone(), auto))
+        if !self
+            .acted
+            .insert((d as *const Dict as usize, trigger.clone(), auto))
         {
             return;
         }
@@ -455,6 +515,9 @@ impl<'d> Facts<'d> {
             Some(n) => n.text(),
             None => "JavaScript".into(),
         };
+        if !self.admit(&kind, auto) {
+            return;
+        }
         if let Some(js) = d.get("JS") {
             let code = match js {
                 Obj::Ref(n, _) if doc.get(*n).is_some_and(|o| o.stream.is_some()) => {
@@ -486,12 +549,13 @@ impl<'d> Facts<'d> {
             }
             _ => String::new(),
         };
+        let target = self.intern(truncate_str(&target, 2048));
         self.actions.push(Action {
             kind,
             trigger,
             auto,
             ctx,
-            target: truncate_str(&target, 2048),
+            target,
         });
     }
 }
@@ -1069,7 +1133,7 @@ fn report_launch(node: &mut Node, f: &Facts<'_>) {
         .actions
         .iter()
         .filter(|a| a.kind == "Launch")
-        .map(|a| a.target.clone())
+        .map(|a| a.target.to_string())
         .collect();
     if launches.is_empty() {
         return;
@@ -1117,7 +1181,7 @@ fn report_links(node: &mut Node, doc: &Doc<'_>, f: &Facts<'_>) {
         .actions
         .iter()
         .filter(|a| a.kind == "URI" && !a.target.is_empty())
-        .map(|a| a.target.as_str())
+        .map(|a| &*a.target)
         .collect();
     for u in &uris {
         node.push_link(u);
@@ -1223,7 +1287,7 @@ fn report_forms(node: &mut Node, f: &Facts<'_>) {
         f.actions
             .iter()
             .filter(|a| a.kind == k)
-            .map(|a| a.target.clone())
+            .map(|a| a.target.to_string())
             .collect()
     };
     let submits = of("SubmitForm");

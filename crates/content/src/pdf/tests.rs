@@ -524,3 +524,21 @@ fn trailer_keywords_inside_a_string_are_read_in_bounded_windows() {
         .sum();
     assert!(kept <= 256 * (64 << 10), "{kept}");
 }
+
+#[test]
+fn decoy_actions_do_not_crowd_out_the_open_action() {
+    // 25,000 link actions and 25,000 click-only scripts before the catalog: each kind is capped on
+    // its own, so the script run on opening is still recorded.
+    let links = "<< /S /URI /URI (https://example.com/) >> ".repeat(25_000);
+    let scripts = "<< /S /JavaScript /JS (1) >> ".repeat(25_000);
+    let mut objs = vec![
+        o(1, &format!("[{links}]")),
+        o(11, &format!("[{scripts}]")),
+        o(12, "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>"),
+    ];
+    objs.extend(pages());
+    objs.push(o(5, "<< /S /JavaScript /JS (app.alert\\(2\\)) >>"));
+    let n = run(&pdf(&objs, "<< /Root 12 0 R >>"));
+    assert_eq!(sev(&n, "pdf.auto_javascript"), Some(Severity::Critical));
+    assert!(n.has("content.limit"));
+}
