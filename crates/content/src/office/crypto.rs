@@ -170,7 +170,11 @@ fn agile(xml: &[u8], password: &str) -> Option<bool> {
     if spin > MAX_SPIN {
         return None;
     }
+    // §2.3.4.10 keyBits: AES takes 128, 192 or 256. Checked before the key is sized from it.
     let key_bytes = attr("keyBits")?.parse::<usize>().ok()? / 8;
+    if !matches!(key_bytes, 16 | 24 | 32) {
+        return None;
+    }
     let hash_size: usize = attr("hashSize")?.parse().ok()?;
     let salt = base64(&attr("saltValue")?)?;
     let input = base64(&attr("encryptedVerifierHashInput")?)?;
@@ -282,5 +286,18 @@ mod tests {
             opens_with(&[3, 0, 2, 0, 0, 0, 0, 0, 200, 0, 0, 0], "x"),
             None
         );
+    }
+
+    #[test]
+    fn agile_key_size_is_checked_before_use() {
+        let a = "AAAAAAAAAAAAAAAAAAAAAA==";
+        for bits in ["800000000000", "64", "0"] {
+            let xml = format!(
+                r#"<encryption><keyEncryptors><keyEncryptor><p:encryptedKey spinCount="1" keyBits="{bits}" hashSize="20" cipherAlgorithm="AES" cipherChaining="ChainingModeCBC" hashAlgorithm="SHA1" saltValue="{a}" encryptedVerifierHashInput="{a}" encryptedVerifierHashValue="{a}"/></keyEncryptor></keyEncryptors></encryption>"#
+            );
+            let mut info = vec![4, 0, 4, 0, 0x40, 0, 0, 0];
+            info.extend_from_slice(xml.as_bytes());
+            assert_eq!(opens_with(&info, "x"), None, "{bits}");
+        }
     }
 }

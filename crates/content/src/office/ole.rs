@@ -6,6 +6,7 @@
 use super::{native, vba, xlm};
 use crate::{Node, Walk};
 use spearwatch_core::{technique as t, Severity};
+use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -24,10 +25,28 @@ pub(crate) struct Entry {
 /// An opened compound file and its directory.
 pub(crate) struct Ole<'a> {
     cf: Cfb<'a>,
+    /// The directory in preorder: a storage is followed by everything below it.
     pub entries: Vec<Entry>,
     /// Largest stream read (a stream cannot hold more than the file).
     cap: u64,
+    /// Path -> index into `entries`, exact and ASCII-lower-cased: built once, so that lookups by path
+    /// stay O(1) on directories with tens of thousands of entries.
+    exact: HashMap<String, usize>,
+    folded: HashMap<String, usize>,
+    /// For each entry, the end (exclusive) of its subtree in `entries`.
+    subtree_end: Vec<usize>,
+    /// The directory was not read completely (too many entries, too deep, paths too long).
+    pub truncated: bool,
 }
+
+/// Directory entries read from one compound file. A 6 MB file can hold ~50,000 (128 bytes each).
+const MAX_ENTRIES: usize = 100_000;
+/// Storages nested deeper than this are not descended into. Real files nest a few levels
+/// (`ObjectPool/_id/ObjectPool`, attached messages in attached messages); each level lengthens every path
+/// below it, so a hostile chain of nested storages would cost quadratic memory in paths alone.
+const MAX_DEPTH: usize = 32;
+/// Bytes of all entry paths together.
+const MAX_PATH_BYTES: usize = 16 << 20;
 
 /// MS-CFB §2.2 header sanity: signature, a sector shift of 9 or 12, mini sector shift 6. Cheap, and
 /// keeps obviously broken headers away from the parser.
@@ -37,6 +56,65 @@ pub(crate) fn plausible(data: &[u8]) -> bool {
         && data[..8] == MAGIC
         && matches!(u16::from_le_bytes([data[0x1E], data[0x1F]]), 9 | 12)
         && u16::from_le_bytes([data[0x20], data[0x21]]) == 6
+}
+
+/// The directory in preorder (MS-CFB §2.6: each storage's children are a red-black tree of siblings),
+/// bounded in entries, depth and path bytes. Returns the entries, each one's subtree end, and whether
+/// a bound cut the walk short.
+fn directory(cf: &Cfb<'_>, file_len: u64) -> (Vec<Entry>, Vec<usize>, bool) {
+    let mut out: Vec<Entry> = Vec::new();
+    let mut ends: Vec<usize> = Vec::new();
+    let mut truncated = false;
+    let mut path_bytes = 0usize;
+    let Ok(root) = cf.read_storage("/") else {
+        return (out, ends, false);
+    };
+    // Each frame: the children still to visit, the depth, and the storage they belong to.
+    let mut stack = vec![(root, 0usize, None::<usize>)];
+    while let Some(top) = stack.last_mut() {
+        let depth = top.1;
+        let Some(e) = top.0.next() else {
+            if let Some((_, _, Some(i))) = stack.pop() {
+                ends[i] = out.len();
+            }
+            continue;
+        };
+        if out.len() >= MAX_ENTRIES || path_bytes > MAX_PATH_BYTES {
+            truncated = true;
+            break;
+        }
+        let path = e
+            .path()
+            .to_string_lossy()
+            .trim_start_matches('/')
+            .to_string();
+        path_bytes = path_bytes.saturating_add(path.len());
+        let i = out.len();
+        out.push(Entry {
+            path,
+            name: e.name().to_string(),
+            stream: e.is_stream(),
+            // MS-CFB §2.6.3: version 3 files keep only the low 32 bits of a stream size, and the `cfb`
+            // crate does not check version 4 sizes against the file: clamp to what the file can hold.
+            len: e.len().min(file_len),
+            clsid: e.clsid().to_string(),
+        });
+        ends.push(i + 1);
+        if e.is_storage() {
+            if depth + 1 >= MAX_DEPTH {
+                truncated = true;
+            } else if let Ok(children) = cf.read_storage(e.path()) {
+                stack.push((children, depth + 1, Some(i)));
+            }
+        }
+    }
+    // Storages still open when a bound stopped the walk end where it stopped.
+    for (_, _, i) in stack {
+        if let Some(i) = i {
+            ends[i] = out.len();
+        }
+    }
+    (out, ends, truncated)
 }
 
 impl<'a> Ole<'a> {
@@ -49,28 +127,23 @@ impl<'a> Ole<'a> {
         let cf = catch_unwind(AssertUnwindSafe(|| Cfb::open(Cursor::new(data))))
             .map_err(|_| "compound file parser panicked".to_string())?
             .map_err(|e| e.to_string())?;
-        let entries = catch_unwind(AssertUnwindSafe(|| {
-            cf.walk()
-                .take(100_000)
-                .filter(|e| !e.is_root())
-                .map(|e| Entry {
-                    path: e
-                        .path()
-                        .to_string_lossy()
-                        .trim_start_matches('/')
-                        .to_string(),
-                    name: e.name().to_string(),
-                    stream: e.is_stream(),
-                    len: e.len(),
-                    clsid: e.clsid().to_string(),
-                })
-                .collect::<Vec<_>>()
-        }))
-        .map_err(|_| "compound file directory walk panicked".to_string())?;
+        let (entries, subtree_end, truncated) =
+            catch_unwind(AssertUnwindSafe(|| directory(&cf, data.len() as u64)))
+                .map_err(|_| "compound file directory walk panicked".to_string())?;
+        let mut exact = HashMap::with_capacity(entries.len());
+        let mut folded = HashMap::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            exact.entry(e.path.clone()).or_insert(i);
+            folded.entry(e.path.to_ascii_lowercase()).or_insert(i);
+        }
         Ok(Ole {
             cf,
             entries,
             cap: data.len() as u64,
+            exact,
+            folded,
+            subtree_end,
+            truncated,
         })
     }
 
@@ -89,7 +162,8 @@ impl<'a> Ole<'a> {
         let cf = &mut self.cf;
         catch_unwind(AssertUnwindSafe(|| {
             let s = cf.open_stream(&p).ok()?;
-            let mut out = Vec::with_capacity(len as usize);
+            // The declared size only bounds the read: the buffer grows with what is really there.
+            let mut out = Vec::with_capacity(len.min(1 << 20) as usize);
             s.take(len).read_to_end(&mut out).ok()?;
             Some(out)
         }))
@@ -97,38 +171,44 @@ impl<'a> Ole<'a> {
         .flatten()
     }
 
+    fn index(&self, path: &str) -> Option<usize> {
+        self.exact
+            .get(path)
+            .or_else(|| self.folded.get(&path.to_ascii_lowercase()))
+            .copied()
+    }
+
     pub(crate) fn entry(&self, path: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.path == path).or_else(|| {
-            self.entries
-                .iter()
-                .find(|e| e.path.eq_ignore_ascii_case(path))
-        })
+        self.entries.get(self.index(path)?)
     }
 
     pub(crate) fn has(&self, path: &str) -> bool {
-        self.entry(path).is_some()
+        self.index(path).is_some()
     }
 
     /// Copies storage `dir` and everything below it into a compound file of its own (an embedded
     /// Word/Excel document in an `ObjectPool`), so that it can be analysed as an object of its own.
     pub(crate) fn extract_storage(&mut self, dir: &str, max: u64) -> Option<Vec<u8>> {
-        let prefix = format!("{dir}/");
-        let mut items: Vec<Entry> = self
-            .entries
-            .iter()
-            .filter(|e| e.path.starts_with(&prefix))
-            .cloned()
-            .collect();
-        items.sort_by_key(|e| e.path.matches('/').count());
-        let total: u64 = items.iter().map(|e| e.len).sum();
-        if total > max || items.len() > 10_000 {
+        let i = self.index(dir)?;
+        let end = self.subtree_end.get(i).copied()?.min(self.entries.len());
+        let base = self.entries.get(i)?.path.len() + 1;
+        let mut items: Vec<Entry> = self.entries.get(i + 1..end)?.to_vec();
+        if items.len() > 10_000 {
             return None;
         }
+        // Declared sizes are attacker-chosen (MS-CFB §2.6.3; `cfb` does not check version 4 sizes):
+        // what counts against `max` is what the streams really hold, as they are read.
+        items.sort_by_key(|e| e.path.matches('/').count());
         let mut out = cfb::CompoundFile::create(Cursor::new(Vec::new())).ok()?;
+        let mut total = 0u64;
         for e in &items {
-            let rel = format!("/{}", &e.path[prefix.len()..]);
+            let rel = format!("/{}", e.path.get(base..)?);
             if e.stream {
                 let bytes = self.read(&e.path)?;
+                total = total.saturating_add(bytes.len() as u64);
+                if total > max {
+                    return None;
+                }
                 let mut s = out.create_stream(&rel).ok()?;
                 s.write_all(&bytes).ok()?;
             } else {
@@ -181,26 +261,38 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             return;
         }
     };
-    let mut format = identify(&ole);
+    if ole.truncated {
+        w.limit(
+            node,
+            "directory",
+            format!(
+                "compound file directory read as far as {} entries, {MAX_DEPTH} levels deep",
+                ole.entries.len()
+            ),
+        );
+    }
+    let hwp = is_hwp(&mut ole);
+    let mut format = identify(&ole, hwp);
     let kind = format;
-    match kind {
-        "HWP 5 document" => {
-            node.format = Some(format.into());
-            crate::hwp::analyse_cfb(w, node, &mut ole);
-            return;
-        }
-        "Outlook message" => {
-            node.format = Some(format.into());
-            outlook(w, node, &mut ole);
-            return;
-        }
-        _ => {}
+    if hwp {
+        // The HWP analysis names the format itself; what any compound file can carry (a VBA project,
+        // embedded objects) is still looked for below.
+        crate::hwp::analyse_cfb(w, node, &mut ole);
+    } else if kind == "Outlook message" {
+        node.format = Some(format.into());
+        outlook(w, node, &mut ole);
+        return;
     }
     encryption(w, node, &mut ole);
     // Storages of embedded objects are analysed as objects of their own (children), so the document's
     // own scan skips what lies inside them.
     let embedded = embedded_storages(&ole);
-    let inside = |p: &str| embedded.iter().any(|d| p.starts_with(&format!("{d}/")));
+    let inside = |p: &str| {
+        // `embedded` is sorted in path-component order and holds no storage below another: the only
+        // candidate that can contain `p` is the greatest one before it.
+        let k = embedded.partition_point(|d| component_cmp(d, p).is_lt());
+        k > 0 && embedded.get(k - 1).is_some_and(|d| under(p, d))
+    };
 
     // VBA projects: a storage holding `dir` and `_VBA_PROJECT` (MS-OVBA §2.2.1), wherever it sits
     // (`Macros/VBA` in Word, `_VBA_PROJECT_CUR/VBA` in Excel, `VBA` in vbaProject.bin).
@@ -216,7 +308,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         if w.expired(node) {
             return;
         }
-        macros |= vba::analyse(node, d, &mut |p| ole.read(p));
+        macros |= vba::analyse(w, node, d, &mut |p| ole.read(p));
         hidden_modules(node, &mut ole, d);
     }
     if macros {
@@ -228,7 +320,14 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
             _ => "OLE compound file with VBA project",
         };
     }
-    node.format = Some(format.into());
+    if hwp {
+        if macros {
+            let f = node.format.take().unwrap_or_else(|| kind.to_string());
+            node.format = Some(format!("{f}; with a VBA project storage"));
+        }
+    } else {
+        node.format = Some(format.into());
+    }
 
     if let Some(wb) = ole.read("Workbook").or_else(|| ole.read("Book")) {
         xlm::biff(node, &wb);
@@ -250,15 +349,37 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     objects(w, node, &mut ole, &embedded);
 }
 
+/// Paths compared component by component (`a/b` < `a-c`): a storage and everything below it are then
+/// contiguous in sorted order, with the storage first.
+fn component_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// Whether `path` lies below storage `dir`.
+fn under(path: &str, dir: &str) -> bool {
+    path.len() > dir.len() && path.starts_with(dir) && path.as_bytes().get(dir.len()) == Some(&b'/')
+}
+
+/// HWP 5 (HWP 5.0 specification §3.2.1): a `FileHeader` stream with the signature, and none of the
+/// streams Word, Excel or PowerPoint open the file by. Those applications ignore `FileHeader`, so a
+/// macro document that adds one must still be read as what Office sees.
+fn is_hwp(ole: &mut Ole<'_>) -> bool {
+    let office = ["WordDocument", "Workbook", "Book", "PowerPoint Document"]
+        .iter()
+        .any(|n| ole.entry(n).is_some_and(|e| e.stream));
+    !office
+        && ole.entry("FileHeader").is_some_and(|e| e.stream)
+        && ole
+            .read("FileHeader")
+            .is_some_and(|h| h.starts_with(b"HWP Document File"))
+}
+
 /// Names the compound file by its root streams and class (MS-DOC, MS-XLS, MS-PPT, MS-OFFCRYPTO,
 /// MS-OXMSG, the HWP 5.0 specification, MSI).
-fn identify(ole: &Ole<'_>) -> &'static str {
-    let root = |n: &str| {
-        ole.entries
-            .iter()
-            .any(|e| !e.path.contains('/') && e.name.eq_ignore_ascii_case(n))
-    };
-    if root("FileHeader") && (root("DocInfo") || root("BodyText")) {
+fn identify(ole: &Ole<'_>, hwp: bool) -> &'static str {
+    // Root entries have no `/` in their path: a lookup by name is a lookup at the root.
+    let root = |n: &str| ole.has(n);
+    if hwp {
         "HWP 5 document"
     } else if root("EncryptedPackage") {
         "Encrypted Office 2007+ document"
@@ -404,14 +525,17 @@ fn embedded_storages(ole: &Ole<'_>) -> Vec<String> {
         })
         .map(|e| e.path.clone())
         .collect();
-    v.sort();
+    // Keep the outermost storages only: in path-component order a storage's descendants follow it
+    // directly, so one pass against the last kept storage finds them (O(n log n), not O(n^2)).
+    v.sort_by(|a, b| component_cmp(a, b));
     v.dedup();
-    // Keep the outermost storages only.
-    let outer: Vec<String> = v
-        .iter()
-        .filter(|d| !v.iter().any(|o| o != *d && d.starts_with(&format!("{o}/"))))
-        .cloned()
-        .collect();
+    let mut outer: Vec<String> = Vec::new();
+    for d in v {
+        if outer.last().is_some_and(|o| under(&d, o)) {
+            continue;
+        }
+        outer.push(d);
+    }
     outer
 }
 
@@ -436,7 +560,13 @@ fn objects(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>, embedded: &[Str
             // compound file of its own and analysed like an attachment.
             let room = w.room();
             if let Some(bytes) = ole.extract_storage(d, room) {
+                let before = node.children.len();
                 w.child(node, d, &bytes);
+                if node.children.len() == before {
+                    // The walk took no more objects (its node limit, flagged there): rebuilding the
+                    // rest would be wasted work.
+                    break;
+                }
             }
         }
     }
@@ -447,7 +577,7 @@ fn objects(w: &mut Walk<'_>, node: &mut Node, ole: &mut Ole<'_>, embedded: &[Str
             "Document embeds OLE objects",
             &[t::EMBEDDED_PAYLOADS],
             listed.join(", "),
-            format!("{} embedded object storage(s)", listed.len()),
+            format!("{} embedded object storage(s)", embedded.len()),
         );
     }
 }
@@ -500,11 +630,11 @@ fn hidden_modules(node: &mut Node, ole: &mut Ole<'_>, vba_dir: &str) {
     };
     let p = vba::parse_dir(&dir);
     let text = vba::decode(&project, p.code_page);
-    let listed: Vec<&str> = text
+    let listed: std::collections::HashSet<String> = text
         .lines()
         .filter_map(|l| l.split_once('='))
         .filter(|(k, _)| matches!(k.trim(), "Module" | "Document" | "Class" | "BaseClass"))
-        .map(|(_, v)| v.split('/').next().unwrap_or(v).trim())
+        .map(|(_, v)| v.split('/').next().unwrap_or(v).trim().to_ascii_lowercase())
         .collect();
     if !text.contains("ID=\"") && listed.is_empty() {
         return;
@@ -513,7 +643,7 @@ fn hidden_modules(node: &mut Node, ole: &mut Ole<'_>, vba_dir: &str) {
         .modules
         .iter()
         .map(|m| m.name.as_str())
-        .filter(|n| !listed.iter().any(|l| l.eq_ignore_ascii_case(n)))
+        .filter(|n| !listed.contains(&n.to_ascii_lowercase()))
         .collect();
     if !hidden.is_empty() && !node.has("office.vba_hidden_module") {
         node.flag(
@@ -529,8 +659,9 @@ fn hidden_modules(node: &mut Node, ole: &mut Ole<'_>, vba_dir: &str) {
 
 /// Word binary documents: the text (MS-DOC piece table) for the lure detectors, and DDE fields
 /// (T1559.002) among its field codes (between the field-begin 0x13 and separator 0x14 characters,
-/// MS-DOC §2.8.25). When the piece table cannot be read (encrypted, damaged), the raw stream is
-/// searched for field codes in 8-bit and UTF-16 text instead.
+/// MS-DOC §2.8.25). When the piece table cannot be read (encrypted, damaged), or its text (read up to
+/// a cap, for the lure detectors) holds no DDE field, the raw stream is searched for field codes in
+/// 8-bit and UTF-16 text as well: a field after 256K characters of padding is still found.
 fn word(node: &mut Node, wd: &[u8], table: &[u8]) {
     let encrypted = wd.get(0x0A..0x0C).is_some_and(|f| f[1] & 0x01 != 0);
     let raw = if encrypted {
@@ -550,8 +681,9 @@ fn word(node: &mut Node, wd: &[u8], table: &[u8]) {
                     .then(|| (code.clone(), u.starts_with("DDEAUTO")))
             })
         }
-        None => find_dde(wd),
+        None => None,
     };
+    let dde = dde.or_else(|| find_dde(wd));
     if let Some((cmd, auto)) = dde {
         super::flag_dde(node, &cmd, auto, "WordDocument field code");
     }
@@ -584,6 +716,16 @@ pub(crate) fn find_dde(b: &[u8]) -> Option<(String, bool)> {
 
 /// `DDE`/`DDEAUTO` at the start of `b` (step 1 = 8-bit, 2 = UTF-16LE), up to the field separator.
 fn dde_at(b: &[u8], step: usize) -> Option<(String, bool)> {
+    // Most field-begin bytes start something else: look at three characters before building text.
+    let starts_dde = b
+        .iter()
+        .step_by(step)
+        .take(3)
+        .map(u8::to_ascii_uppercase)
+        .eq(*b"DDE");
+    if !starts_dde {
+        return None;
+    }
     let text: String = b
         .iter()
         .step_by(step)
@@ -873,5 +1015,191 @@ pub(crate) mod tests {
         assert!(ids(&n).contains(&"office.encrypted".to_string()));
         let n = run(&cfb_file(&[("/Equation Native", b"\x1c\x00")]), "x.bin");
         assert!(ids(&n).contains(&"office.equation_editor".to_string()));
+    }
+
+    /// Options with a small node limit, for fixtures that would otherwise open thousands of children.
+    fn few_nodes() -> crate::Options {
+        let mut o = crate::Options::default();
+        o.limits.max_nodes = 50;
+        o
+    }
+
+    /// Sets the 64-bit stream size (MS-CFB §2.6.1, offset 0x78 of the 128-byte directory entry) of the
+    /// entry named `name` in a built compound file.
+    fn set_stream_size(file: &mut [u8], name: &str, size: u64) {
+        let mut pat: Vec<u8> = name.encode_utf16().flat_map(|c| c.to_le_bytes()).collect();
+        pat.extend_from_slice(&[0, 0]);
+        let at = (0..file.len().saturating_sub(128))
+            .step_by(128)
+            .find(|&i| file[i..].starts_with(&pat))
+            .expect("directory entry");
+        file[at + 0x78..at + 0x80].copy_from_slice(&size.to_le_bytes());
+    }
+
+    #[test]
+    fn v4_stream_sizes_near_u64_max_do_not_overflow() {
+        let mut cf =
+            cfb::CompoundFile::create_with_version(cfb::Version::V4, Cursor::new(Vec::new()))
+                .unwrap();
+        let mut wd = vec![0xEC, 0xA5];
+        wd.resize(1024, 0);
+        cf.create_stream("/WordDocument")
+            .unwrap()
+            .write_all(&wd)
+            .unwrap();
+        cf.create_storage_all("/ObjectPool/_1").unwrap();
+        for n in ["/ObjectPool/_1/AAAA", "/ObjectPool/_1/BBBB"] {
+            cf.create_stream(n)
+                .unwrap()
+                .write_all(&[7u8; 5000])
+                .unwrap();
+        }
+        cf.flush().unwrap();
+        let mut file = cf.into_inner().into_inner();
+        set_stream_size(&mut file, "AAAA", 1 << 63);
+        set_stream_size(&mut file, "BBBB", 1 << 63);
+        let t = std::time::Instant::now();
+        let n = run(&file, "a.doc");
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        let o = Ole::open(&file).expect("cfb opens version 4 files without checking sizes");
+        assert!(o.entries.iter().all(|e| e.len <= file.len() as u64));
+        assert_eq!(n.format.as_deref(), Some("Word 97-2003 document"));
+        assert!(n.has("office.embedded_object"));
+    }
+
+    #[test]
+    fn fifty_thousand_objectpool_storages_stay_fast() {
+        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        let mut wd = vec![0xEC, 0xA5];
+        wd.resize(1024, 0);
+        cf.create_stream("/WordDocument")
+            .unwrap()
+            .write_all(&wd)
+            .unwrap();
+        cf.create_storage("/ObjectPool").unwrap();
+        for i in 0..50_000 {
+            cf.create_storage(format!("/ObjectPool/_{i}")).unwrap();
+        }
+        cf.flush().unwrap();
+        let file = cf.into_inner().into_inner();
+        let opts = few_nodes();
+        let t = std::time::Instant::now();
+        let n = crate::analyse(&file, "a.doc", None, &opts);
+        let took = t.elapsed();
+        assert!(took.as_secs_f64() < 1.0, "{took:?}");
+        assert!(n.has("office.embedded_object"));
+        assert!(n.has("content.limit"), "{:?}", ids(&n));
+    }
+
+    #[test]
+    fn outermost_embedded_storages_and_inside() {
+        let doc = cfb_file(&[
+            ("/WordDocument", &[0xEC, 0xA5, 0, 0]),
+            ("/ObjectPool/_1/x", b"1"),
+            ("/ObjectPool/_1/ObjectPool/_2/y", b"2"),
+            ("/ObjectPool/_1-b/z", b"3"),
+        ]);
+        let o = Ole::open(&doc).unwrap();
+        assert_eq!(
+            embedded_storages(&o),
+            vec!["ObjectPool/_1", "ObjectPool/_1-b"]
+        );
+        // The subtree of a storage is contiguous in the directory, the storage first.
+        let i = o.index("ObjectPool/_1").unwrap();
+        let below: Vec<&str> = o.entries[i + 1..o.subtree_end[i]]
+            .iter()
+            .map(|e| e.path.as_str())
+            .collect();
+        assert!(below.iter().all(|p| under(p, "ObjectPool/_1")), "{below:?}");
+        assert_eq!(below.len(), 4, "{below:?}");
+    }
+
+    #[test]
+    fn dde_field_after_the_text_cap_is_found() {
+        let mut text = "x".repeat(300_000);
+        text.push_str("\r\u{13} DDEAUTO c:\\windows\\system32\\cmd.exe \"/k calc\" \u{14}\u{15}\r");
+        let (wd, table) = crate::office::word::tests::doc(&text);
+        let t = std::time::Instant::now();
+        let n = run(
+            &cfb_file(&[("/WordDocument", &wd), ("/1Table", &table)]),
+            "a.doc",
+        );
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        let f = n.findings.iter().find(|f| f.id == "office.dde").unwrap();
+        assert!(f.evidence[0].value.starts_with("DDEAUTO"));
+    }
+
+    #[test]
+    fn macro_document_with_hwp_streams_is_still_a_word_document() {
+        let src = "Attribute VB_Name = \"ThisDocument\"\r\nSub AutoOpen()\r\nShell \"calc.exe\"\r\nEnd Sub\r\n";
+        let base = word_with_macro(src, &[Some("Sub"), Some("calc.exe"), Some("End Sub")]);
+        let mut o = Ole::open(&base).unwrap();
+        let paths: Vec<String> = o
+            .entries
+            .iter()
+            .filter(|e| e.stream)
+            .map(|e| e.path.clone())
+            .collect();
+        let mut streams: Vec<(String, Vec<u8>)> = paths
+            .iter()
+            .map(|p| (format!("/{p}"), o.read(p).unwrap()))
+            .collect();
+        streams.push(("/FileHeader".into(), b"HWP Document File".to_vec()));
+        streams.push(("/DocInfo".into(), Vec::new()));
+        let all: Vec<(&str, &[u8])> = streams
+            .iter()
+            .map(|(p, d)| (p.as_str(), d.as_slice()))
+            .collect();
+        let n = run(&cfb_file(&all), "a.doc");
+        assert_eq!(
+            n.format.as_deref(),
+            Some("Word 97-2003 document with VBA project")
+        );
+        assert!(n.has("office.macro_auto_payload"), "{:?}", ids(&n));
+
+        // A real HWP document that also carries a VBA storage: HWP analysis, then the VBA project.
+        let mut streams: Vec<(String, Vec<u8>)> = paths
+            .iter()
+            .filter(|p| p.starts_with("Macros/"))
+            .map(|p| (format!("/{p}"), o.read(p).unwrap()))
+            .collect();
+        let mut header = b"HWP Document File".to_vec();
+        header.resize(256, 0);
+        streams.push(("/FileHeader".into(), header));
+        streams.push(("/DocInfo".into(), Vec::new()));
+        let all: Vec<(&str, &[u8])> = streams
+            .iter()
+            .map(|(p, d)| (p.as_str(), d.as_slice()))
+            .collect();
+        let n = run(&cfb_file(&all), "a.hwp");
+        assert!(
+            n.format.as_deref().is_some_and(|f| f.starts_with("HWP ")),
+            "{:?}",
+            n.format
+        );
+        assert!(n.has("office.vba_macros"), "{:?}", ids(&n));
+        // FileHeader without the signature: not HWP.
+        let n = run(
+            &cfb_file(&[("/FileHeader", b"not a header"), ("/DocInfo", b"")]),
+            "a.hwp",
+        );
+        assert_eq!(n.format.as_deref(), Some("OLE compound file"));
+    }
+
+    #[test]
+    fn deeply_nested_storages_are_bounded() {
+        let mut cf = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        let mut p = String::new();
+        for _ in 0..200 {
+            p.push_str("/s");
+            cf.create_storage(&p).unwrap();
+        }
+        cf.flush().unwrap();
+        let file = cf.into_inner().into_inner();
+        let o = Ole::open(&file).unwrap();
+        assert!(o.truncated);
+        assert!(o.entries.len() <= MAX_DEPTH);
+        let n = run(&file, "x.bin");
+        assert!(n.has("content.limit"));
     }
 }

@@ -488,16 +488,21 @@ fn macrosheets(
                 && !n.to_ascii_lowercase().contains("/_rels/")
         })
         .collect();
-    let rels = rels.map(parse_rels).unwrap_or_default();
+    // Relationship ids of macro sheets, looked up per `<sheet>` (both lists can be long).
+    let macro_ids: std::collections::HashSet<String> = rels
+        .map(parse_rels)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.typ.to_ascii_lowercase().contains("macrosheet"))
+        .map(|r| r.id)
+        .collect();
     let mut sheets = Vec::new();
     let mut auto_open = Vec::new();
     if let Some(wb) = workbook {
         elements(wb, |name, attrs| {
             if name == "sheet" {
                 let rid = attr(attrs, "id").unwrap_or_default();
-                let is_macro = rels
-                    .iter()
-                    .any(|r| r.id == rid && r.typ.to_ascii_lowercase().contains("macrosheet"));
+                let is_macro = macro_ids.contains(&rid);
                 if is_macro {
                     let state = match attr(attrs, "state").as_deref() {
                         Some("hidden") => 1,
@@ -526,7 +531,7 @@ fn macrosheets(
             .flat_map(|c| c.to_le_bytes())
             .collect();
         let lower: Vec<u8> = bin.iter().map(u8::to_ascii_lowercase).collect();
-        if lower.windows(pat.len()).any(|w| w == pat.as_slice()) {
+        if memchr::memmem::find(&lower, &pat).is_some() {
             auto_open.push("Auto_Open (xl/workbook.bin)".into());
         }
     }
@@ -675,7 +680,11 @@ fn unescape(raw: &[u8]) -> String {
     while let Some(i) = rest.find('&') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        match after.find(';').filter(|&j| j <= 10) {
+        // Entity and character references are short (`&#x10FFFF;` is the longest that means
+        // anything): look for the `;` in the next few bytes only, or a run of `&` without one costs
+        // a scan to the end per `&`.
+        let near = &after.as_bytes()[..after.len().min(12)];
+        match near.iter().position(|&c| c == b';').filter(|&j| j <= 10) {
             Some(j) => {
                 out.push_str(&entity(&after.as_bytes()[..j]));
                 rest = &after[j + 1..];
@@ -853,5 +862,60 @@ mod tests {
             .unwrap();
         assert!(f.evidence[0].value.contains("M1 (very hidden)"));
         assert!(n.has("office.xlm_auto_open"));
+    }
+
+    #[test]
+    fn ampersand_runs_without_semicolons_stay_linear() {
+        assert_eq!(
+            unescape(b"a &amp; b &#x41; &bogus c &"),
+            "a & b A &bogus c &"
+        );
+        let mut rels = br#"<Relationships><Relationship Id="rId1" Type="x/attachedTemplate" TargetMode="External" Target="http://evil.example/"#.to_vec();
+        rels.extend(std::iter::repeat_n(b'&', 1 << 20));
+        rels.extend_from_slice(br#""/></Relationships>"#);
+        let t = std::time::Instant::now();
+        let n = run(
+            "a.docx",
+            vec![
+                m("[Content_Types].xml", DOCX_TYPES),
+                m("word/_rels/settings.xml.rels", &rels),
+            ],
+        );
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        assert!(n.has("office.remote_template"), "{:?}", ids(&n));
+    }
+
+    #[test]
+    fn many_sheets_and_relationships_stay_linear() {
+        let mut wb = String::from("<workbook><sheets>");
+        let mut rels = String::from("<Relationships>");
+        for i in 0..30_000 {
+            wb.push_str(&format!(
+                r#"<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>"#
+            ));
+            rels.push_str(&format!(
+                r#"<Relationship Id="rId{i}" Type="x/worksheet" Target="worksheets/sheet{i}.xml"/>"#
+            ));
+        }
+        wb.push_str(
+            r#"<sheet name="M" sheetId="0" state="hidden" r:id="rIdM"/></sheets></workbook>"#,
+        );
+        rels.push_str(r#"<Relationship Id="rIdM" Type="x/xlMacrosheet" Target="macrosheets/sheet1.xml"/></Relationships>"#);
+        let t = std::time::Instant::now();
+        let n = run(
+            "a.xlsm",
+            vec![
+                m("[Content_Types].xml", b"<Types/>"),
+                m("xl/workbook.xml", wb.as_bytes()),
+                m("xl/_rels/workbook.xml.rels", rels.as_bytes()),
+            ],
+        );
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "office.xlm_macro")
+            .unwrap();
+        assert_eq!(f.evidence[0].value, "M (hidden)");
     }
 }

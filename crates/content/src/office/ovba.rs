@@ -92,11 +92,15 @@ fn decompress_chunk(chunk: &[u8], out: &mut Vec<u8>, max_out: usize) -> Result<(
             if out.len().saturating_add(length) > max_out {
                 return Err(Error::TooLarge);
             }
-            // Byte by byte: source and destination may overlap (a run of one repeated byte).
+            // Source and destination may overlap (offset < length: a run repeating the last `offset`
+            // bytes). Copying what is already there, a window that doubles each round, gives the same
+            // bytes as copying one at a time.
             let from = out.len() - offset;
-            for k in 0..length {
-                let b = out[from + k];
-                out.push(b);
+            let mut left = length;
+            while left > 0 {
+                let n = left.min(out.len() - from);
+                out.extend_from_within(from..from + n);
+                left -= n;
             }
         }
     }

@@ -37,6 +37,33 @@ pub(crate) struct Scan {
     uc: usize,
     /// Fallback characters still to drop after the last `\uN`.
     skip: usize,
+    /// Objects that carry data or a class (empty `\object` groups do not count toward the cap).
+    carrying: usize,
+    /// The object cap was hit: later objects were not read.
+    pub capped: bool,
+}
+
+/// Objects with data or a class read from one document.
+const MAX_OBJECTS: usize = 1000;
+/// Object slots at all, empty ones included: an empty object is dropped when its group closes unless
+/// it encloses another object, so this only bounds hostile nesting.
+const MAX_SLOTS: usize = 20_000;
+
+impl Object {
+    /// Whether the object carries anything to analyse (a bare `\object` word does not).
+    fn carries(&self) -> bool {
+        !self.data.is_empty() || !self.class.trim().is_empty()
+    }
+}
+
+/// A new object for an `\object` (or stray `\objdata`) group, unless the caps are reached.
+fn new_object(s: &mut Scan) -> Option<usize> {
+    if s.carrying >= MAX_OBJECTS || s.objects.len() >= MAX_SLOTS {
+        s.capped = true;
+        return None;
+    }
+    s.objects.push(Object::default());
+    Some(s.objects.len() - 1)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -58,6 +85,8 @@ struct Group {
     starred: bool,
     /// Text may still be skipped by a destination word right after the brace.
     fresh: bool,
+    /// This group created `object` (its `\object` word is in it).
+    owns: bool,
 }
 
 /// Destinations whose content is not document text.
@@ -114,6 +143,7 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
         object: None,
         starred: false,
         fresh: false,
+        owns: false,
     }];
     let mut nibble: Option<u8> = None;
     let mut i = 0usize;
@@ -127,6 +157,7 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
                     object: None,
                     starred: false,
                     fresh: false,
+                    owns: false,
                 });
                 let dest = match parent.dest {
                     Dest::Text => Dest::Text,
@@ -140,6 +171,7 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
                         object: parent.object,
                         starred: false,
                         fresh: true,
+                        owns: false,
                     });
                 }
                 s.max_depth = s.max_depth.max(stack.len());
@@ -147,7 +179,17 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
             }
             b'}' => {
                 if stack.len() > 1 {
-                    stack.pop();
+                    if let Some(g) = stack.pop() {
+                        // An object group that closes empty (junk groups repeat `{\object}` by the
+                        // thousand) gives its slot back, so that it cannot use up the object cap.
+                        let last = s.objects.len().checked_sub(1);
+                        if g.owns
+                            && g.object == last
+                            && s.objects.last().is_some_and(|o| !o.carries())
+                        {
+                            s.objects.pop();
+                        }
+                    }
                 }
                 i += 1;
             }
@@ -205,6 +247,7 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
                     object: None,
                     starred: false,
                     fresh: false,
+                    owns: false,
                 });
                 if let Some(top) = stack.last_mut() {
                     top.fresh = false;
@@ -214,7 +257,12 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
                         if let Some(o) = g.object.and_then(|k| s.objects.get_mut(k)) {
                             if let Some(v) = hex(c) {
                                 match nibble.take() {
-                                    Some(h) => o.data.push(h << 4 | v),
+                                    Some(h) => {
+                                        if !o.carries() {
+                                            s.carrying += 1;
+                                        }
+                                        o.data.push(h << 4 | v)
+                                    }
                                     None => nibble = Some(v),
                                 }
                             } else if !c.is_ascii_whitespace() && c != 0 {
@@ -225,6 +273,9 @@ pub(crate) fn scan(data: &[u8]) -> Scan {
                     Dest::ObjClass => {
                         if let Some(o) = g.object.and_then(|k| s.objects.get_mut(k)) {
                             if o.class.len() < 256 && !c.is_ascii_control() {
+                                if !o.carries() && !c.is_ascii_whitespace() {
+                                    s.carrying += 1;
+                                }
                                 o.class.push(char::from(c));
                             }
                         }
@@ -278,25 +329,31 @@ fn control(
             let end = i.saturating_add(len).min(data.len());
             if g.dest == Dest::ObjData {
                 if let Some(o) = g.object.and_then(|k| s.objects.get_mut(k)) {
-                    o.data.extend_from_slice(&data[*i..end]);
+                    if !o.carries() && end > *i {
+                        s.carrying += 1;
+                    }
+                    o.data
+                        .extend_from_slice(data.get(*i..end).unwrap_or_default());
                 }
             }
             *i = end;
         }
         "object" => {
-            if s.objects.len() < 1000 {
-                s.objects.push(Object::default());
-                g.object = Some(s.objects.len() - 1);
+            if let Some(k) = new_object(s) {
+                g.object = Some(k);
+                g.owns = true;
             }
             g.dest = Dest::Skip;
         }
         "objdata" => {
             g.dest = Dest::ObjData;
             *nibble = None;
-            if g.object.is_none() && s.objects.len() < 1000 {
+            if g.object.is_none() {
                 // \objdata outside an \object group: Word still reads it in some versions.
-                s.objects.push(Object::default());
-                g.object = Some(s.objects.len() - 1);
+                if let Some(k) = new_object(s) {
+                    g.object = Some(k);
+                    g.owns = true;
+                }
             }
         }
         "objclass" => g.dest = Dest::ObjClass,
@@ -365,6 +422,13 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         odd.push(format!("non-standard header \"{head}\""));
     }
     let s = scan(data);
+    if s.capped {
+        w.limit(
+            node,
+            "RTF objects",
+            format!("more than {MAX_OBJECTS} embedded objects; the rest were not read"),
+        );
+    }
     if s.max_depth > 200 {
         odd.push(format!("groups nested {} deep", s.max_depth));
     }
@@ -596,5 +660,44 @@ mod tests {
         let deep = "{".repeat(50_000);
         let n = run(format!("{{\\rtf1{deep}").as_bytes(), "x.rtf");
         assert!(ids(&n).contains(&"office.rtf_obfuscated".to_string()));
+    }
+
+    #[test]
+    fn empty_object_groups_do_not_use_up_the_cap() {
+        let h = hexs(&ole1("Equation.3", b"\x1c\x00\x00\x00"));
+        let mut doc = String::from("{\\rtf1 ");
+        for _ in 0..5000 {
+            doc.push_str("{\\object}");
+        }
+        // Empty groups nested around each other and around the real object, too.
+        doc.push_str(&"{\\object ".repeat(100));
+        doc.push_str(&format!(
+            "{{\\object\\objemb{{\\*\\objclass Equation.3}}{{\\*\\objdata {h}}}}}"
+        ));
+        doc.push_str(&"}".repeat(100));
+        doc.push('}');
+        let t = std::time::Instant::now();
+        let n = run(doc.as_bytes(), "a.rtf");
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        let found = ids(&n);
+        assert!(
+            found.contains(&"office.equation_editor".to_string()),
+            "{found:?}"
+        );
+        assert!(!found.contains(&"content.limit".to_string()), "{found:?}");
+    }
+
+    #[test]
+    fn object_cap_is_flagged() {
+        let mut doc = String::from("{\\rtf1 ");
+        for _ in 0..MAX_OBJECTS {
+            doc.push_str("{\\object{\\*\\objclass Paint.Picture}}");
+        }
+        doc.push_str("{\\object{\\*\\objclass OLE2Link}{\\*\\objdata 0102}}}");
+        let s = scan(doc.as_bytes());
+        assert!(s.capped);
+        assert_eq!(s.objects.len(), MAX_OBJECTS);
+        let n = run(doc.as_bytes(), "a.rtf");
+        assert!(ids(&n).contains(&"content.limit".to_string()));
     }
 }

@@ -9,11 +9,17 @@
 //! source with something harmless (or random bytes) and leave the p-code in place.
 
 use super::ovba;
-use crate::Node;
+use crate::{Node, Walk};
 use spearwatch_core::{technique as t, Severity};
 
 /// Most source text decompressed per module; real modules are a few hundred KB at most.
 const MAX_SOURCE: usize = 4 << 20;
+/// Most source text decompressed per project, all modules together. MS-OVBA copy tokens (§2.4.1.1.8)
+/// expand up to ~680:1, so a few KB of compressed source name megabytes: without a project budget, 500
+/// module records pointing at the same stream would decompress gigabytes.
+const MAX_PROJECT_SOURCE: usize = 16 << 20;
+/// P-code strings compared with the source per module (one missing string is enough to tell).
+const MAX_PCODE_STRINGS: usize = 256;
 /// Most modules looked at in one project.
 const MAX_MODULES: usize = 500;
 
@@ -172,6 +178,8 @@ pub(crate) struct Module {
     /// Whether the decompressed source looks like text (random bytes that happen to decompress do not).
     pub source_is_text: bool,
     pub pcode: Option<Pcode>,
+    /// The source was larger than the bytes left to decompress: not read, and not judged.
+    pub truncated: bool,
 }
 
 /// What the module's PerformanceCache shows without disassembling it.
@@ -184,23 +192,40 @@ pub(crate) struct Pcode {
     pub strings: Vec<String>,
 }
 
-/// Reads a module stream: p-code before `offset`, compressed source after it.
-pub(crate) fn read_module(m: &ModuleRef, stream: &[u8], code_page: u16) -> Module {
+/// Reads a module stream: p-code before `offset`, compressed source after it, decompressing at most
+/// `max` bytes of source. Returns the module and the number of source bytes decompressed.
+pub(crate) fn read_module(
+    m: &ModuleRef,
+    stream: &[u8],
+    code_page: u16,
+    max: usize,
+) -> (Module, usize) {
     let off = (m.offset as usize).min(stream.len());
     let (pc, src) = stream.split_at(off);
-    let (source, source_is_text) = match ovba::decompress(src, MAX_SOURCE) {
+    let mut truncated = false;
+    let mut used = 0;
+    let (source, source_is_text) = match ovba::decompress(src, max.min(MAX_SOURCE)) {
         Ok(b) => {
+            used = b.len();
             let text = looks_like_text(&b);
             (Some(decode(&b, code_page)), text)
         }
+        Err(ovba::Error::TooLarge) => {
+            // Too large to judge: neither "does not decompress" (a stomping sign) nor source.
+            truncated = true;
+            used = max.min(MAX_SOURCE);
+            (None, false)
+        }
         Err(_) => (None, false),
     };
-    Module {
+    let module = Module {
         name: m.name.clone(),
         source,
         source_is_text,
         pcode: parse_pcode(pc),
-    }
+        truncated,
+    };
+    (module, used)
 }
 
 /// Source text has next to no control bytes besides tab, CR and LF.
@@ -271,7 +296,8 @@ pub(crate) fn parse_pcode(pc: &[u8]) -> Option<Pcode> {
             continue;
         };
         inline_strings(line, be, &mut p.strings);
-        if p.strings.len() > 1000 {
+        if p.strings.len() >= MAX_PCODE_STRINGS {
+            p.strings.truncate(MAX_PCODE_STRINGS);
             break;
         }
     }
@@ -304,6 +330,9 @@ fn inline_strings(line: &[u8], be: bool, out: &mut Vec<String>) {
 
 /// Why a module looks stomped, if it does.
 pub(crate) fn stomped(m: &Module) -> Option<String> {
+    if m.truncated {
+        return None;
+    }
     let pc = m.pcode.as_ref()?;
     let Some(src) = m.source.as_deref() else {
         return (pc.code_lines > 0).then(|| {
@@ -353,7 +382,9 @@ pub(crate) fn stomped(m: &Module) -> Option<String> {
 /// continued with " _" compiles together with the next.
 fn code_lines(src: &str) -> impl Iterator<Item = &str> {
     let mut continued = false;
-    src.split(['\n', '\r'])
+    // Single-character splits (memchr), not a character-set split: sources run to megabytes.
+    src.split('\n')
+        .flat_map(|l| l.split('\r'))
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .filter(move |l| {
@@ -652,6 +683,7 @@ fn count_calls(line: &str, calls: &[&str]) -> usize {
 /// Analyses one VBA storage (`storage` is its path, e.g. `Macros/VBA`); `read` returns a stream's bytes
 /// by path. Adds the findings to `node` and returns whether the project had any module.
 pub(crate) fn analyse(
+    w: &mut Walk<'_>,
     node: &mut Node,
     storage: &str,
     read: &mut dyn FnMut(&str) -> Option<Vec<u8>>,
@@ -682,11 +714,37 @@ pub(crate) fn analyse(
         return false;
     }
     let mut modules = Vec::new();
+    // One module per stream: `dir` may name the same stream in many module records.
+    let mut seen = std::collections::HashSet::new();
+    let mut left = MAX_PROJECT_SOURCE;
     for m in &project.modules {
+        if !seen.insert(m.stream.to_lowercase()) {
+            continue;
+        }
+        if w.expired(node) {
+            break;
+        }
         let Some(bytes) = read(&join(&m.stream)) else {
             continue;
         };
-        modules.push(read_module(m, &bytes, project.code_page));
+        let (module, used) = read_module(m, &bytes, project.code_page, left);
+        left = left.saturating_sub(used);
+        let truncated = module.truncated;
+        modules.push(module);
+        if (truncated || left == 0) && !node.has("content.limit") {
+            w.limit(
+                node,
+                "VBA source",
+                format!(
+                    "{storage}: module source beyond {} decompressed bytes per module or {} per \
+                     project was not read",
+                    MAX_SOURCE, MAX_PROJECT_SOURCE
+                ),
+            );
+        }
+        if left == 0 {
+            break;
+        }
     }
     let vba_project = read(&join("_VBA_PROJECT"));
     report(node, storage, &project, &modules, vba_project.as_deref());
@@ -727,13 +785,15 @@ pub(crate) fn report(
 ) {
     let version = vba_project.and_then(|b| b.get(2..4).map(|v| u16::from_le_bytes([v[0], v[1]])));
     let names: Vec<&str> = modules.iter().map(|m| m.name.as_str()).collect();
-    let mut sources: Vec<String> = modules
+    // Borrowed, not cloned: the sources may add up to MAX_PROJECT_SOURCE.
+    let mut sources: Vec<&str> = modules
         .iter()
         .filter(|m| m.source_is_text)
-        .filter_map(|m| m.source.clone())
+        .filter_map(|m| m.source.as_deref())
         .collect();
     let stomps: Vec<String> = modules.iter().filter_map(stomped).collect();
     let mut hidden = Vec::new();
+    let mut pseudo_source = String::new();
     if !stomps.is_empty() {
         // The source is a decoy: read what the p-code names instead (its inline strings and the
         // project's identifier table), as lines the source scan understands.
@@ -753,9 +813,11 @@ pub(crate) fn report(
                 pseudo.extend(p.strings.iter().map(|s| format!("x = \"{s}\"")));
             }
         }
-        sources.push(pseudo.join("\n"));
+        pseudo_source = pseudo.join("\n");
     }
-    let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+    if !pseudo_source.is_empty() {
+        sources.push(&pseudo_source);
+    }
     let with_code = modules
         .iter()
         .filter(|m| {
@@ -766,6 +828,9 @@ pub(crate) fn report(
         })
         .count();
     for m in modules {
+        if node.text.len() >= crate::node::MAX_TEXT {
+            break;
+        }
         if let Some(s) = m.source.as_deref().filter(|_| m.source_is_text) {
             let body: Vec<&str> = s
                 .lines()
@@ -880,7 +945,8 @@ pub(crate) mod tests {
     /// Compresses with literal tokens only (valid MS-OVBA, just not small): enough for fixtures.
     pub(crate) fn compress_literal(data: &[u8]) -> Vec<u8> {
         let mut out = vec![0x01];
-        for chunk in data.chunks(4096) {
+        // 3632 bytes (454 groups of a flag byte and 8 literals) keep the chunk size field in 12 bits.
+        for chunk in data.chunks(3632) {
             let mut body = Vec::new();
             for group in chunk.chunks(8) {
                 body.push(0x00);
@@ -1027,7 +1093,9 @@ pub(crate) mod tests {
                 },
                 &s,
                 1252,
+                usize::MAX,
             )
+            .0
         };
         let src = "Attribute VB_Name = \"M\"\r\nSub AutoOpen()\r\nMsgBox \"This comes from the p-code\"\r\nEnd Sub\r\n";
         let honest = m(&[None, Some("This comes from the p-code"), None], src);
@@ -1059,7 +1127,9 @@ pub(crate) mod tests {
             },
             &s,
             1252,
-        );
+            usize::MAX,
+        )
+        .0;
         assert!(stomped(&rnd).unwrap().contains("does not decompress"));
         // Attribute lines inside procedures and continued lines compile to no p-code line of their own.
         let attrs = m(
@@ -1084,7 +1154,101 @@ pub(crate) mod tests {
             },
             &plain,
             1252,
-        );
+            usize::MAX,
+        )
+        .0;
         assert!(none.pcode.is_none() && stomped(&none).is_none());
+    }
+
+    /// `n` MS-OVBA chunks (§2.4.1.1.4) of 6 bytes that decompress to 4,099 bytes each: a literal `'`
+    /// and one copy token (offset 1, length 4098) repeating it.
+    fn bomb_chunks(n: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(n * 6);
+        for _ in 0..n {
+            out.extend_from_slice(&(0xB000u16 | 3).to_le_bytes());
+            out.push(0b10);
+            out.push(b'\'');
+            out.extend_from_slice(&0x0FFFu16.to_le_bytes());
+        }
+        out
+    }
+
+    /// A module stream whose source is an auto-exec macro followed by `chunks` expanding chunks.
+    fn bomb_module(chunks: usize) -> (Vec<u8>, u32) {
+        let src =
+            "Attribute VB_Name = \"M\"\r\nSub AutoOpen()\r\nShell \"calc.exe\"\r\nEnd Sub\r\n";
+        let mut s = pcode(&[]);
+        let off = s.len() as u32;
+        s.extend_from_slice(&compress_literal(src.as_bytes()));
+        s.extend_from_slice(&bomb_chunks(chunks));
+        (s, off)
+    }
+
+    #[test]
+    fn bomb_chunks_expand() {
+        let mut c = vec![1u8];
+        c.extend_from_slice(&bomb_chunks(3));
+        assert_eq!(
+            ovba::decompress(&c, 1 << 20).unwrap(),
+            vec![b'\''; 3 * 4099]
+        );
+    }
+
+    /// A VBA storage whose `dir` holds `records` module records, naming `streams` distinct streams.
+    fn project(records: usize, streams: usize, chunks: usize) -> Vec<u8> {
+        let (module, off) = bomb_module(chunks);
+        let names: Vec<String> = (0..records).map(|i| format!("M{}", i % streams)).collect();
+        let refs: Vec<(&str, u32)> = names.iter().map(|n| (n.as_str(), off)).collect();
+        let dir = compress_literal(&dir_stream(&refs));
+        let paths: Vec<String> = (0..streams).map(|i| format!("/VBA/M{i}")).collect();
+        let mut all: Vec<(&str, &[u8])> = vec![
+            ("/VBA/dir", &dir),
+            (
+                "/VBA/_VBA_PROJECT",
+                &[0xCC, 0x61, 0xB2, 0x00, 0x00, 0x03, 0x00],
+            ),
+        ];
+        for p in &paths {
+            all.push((p.as_str(), &module));
+        }
+        crate::office::ole::tests::cfb_file(&all)
+    }
+
+    #[test]
+    fn module_records_naming_one_stream_are_read_once() {
+        // 500 records, one stream of ~6 KB that decompresses to ~4 MB: 2 GB if each record re-read it.
+        let file = project(500, 1, 1000);
+        let t = std::time::Instant::now();
+        let n = crate::office::ole::tests::run(&file, "vbaProject.bin");
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        assert!(
+            n.has("office.macro_autoexec"),
+            "{:?}",
+            crate::office::ole::tests::ids(&n)
+        );
+        assert!(n.has("office.macro_auto_payload"));
+    }
+
+    #[test]
+    fn project_source_budget_is_flagged() {
+        // 40 distinct streams of ~4 MB each: the 16 MiB project budget stops after four.
+        let file = project(40, 40, 1000);
+        let t = std::time::Instant::now();
+        let n = crate::office::ole::tests::run(&file, "vbaProject.bin");
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+        assert!(n.has("office.vba_macros"));
+        assert!(n.has("office.macro_autoexec"));
+        let f = n.findings.iter().find(|f| f.id == "content.limit").unwrap();
+        assert_eq!(f.evidence[0].value, "VBA source");
+        // A module beyond the per-module cap is neither source nor "does not decompress".
+        let (s, off) = bomb_module(1100);
+        let m = ModuleRef {
+            name: "M".into(),
+            stream: "M".into(),
+            offset: off,
+        };
+        let (big, used) = read_module(&m, &s, 1252, usize::MAX);
+        assert!(big.truncated && big.source.is_none() && used == MAX_SOURCE);
+        assert!(stomped(&big).is_none());
     }
 }

@@ -122,7 +122,7 @@ pub(crate) mod tests {
 
     /// A WordDocument stream and a 1Table stream holding `text` as one compressed (8-bit) piece.
     pub(crate) fn doc(text: &str) -> (Vec<u8>, Vec<u8>) {
-        let mut wd = vec![0u8; 0x800];
+        let mut wd = vec![0u8; 0x800.max(0x600 + text.len() + 16)];
         wd[0..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
         wd[0x0A..0x0C].copy_from_slice(&0x0200u16.to_le_bytes());
         wd[0x4C..0x50].copy_from_slice(&(text.len() as u32).to_le_bytes());

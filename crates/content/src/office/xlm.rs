@@ -29,15 +29,14 @@ pub(crate) fn globals(wb: &[u8]) -> Globals {
     let mut biff8 = true;
     let mut i = 0usize;
     let mut n = 0usize;
+    // No record-count cap: every record moves at least 4 bytes on, so the scan is bounded by the
+    // stream's size (and padding records cannot push BoundSheet8/Lbl records out of reach).
     while let Some(h) = wb.get(i..i + 4) {
         let typ = u16::from_le_bytes([h[0], h[1]]);
         let len = usize::from(u16::from_le_bytes([h[2], h[3]]));
         let d = wb.get(i + 4..(i + 4 + len).min(wb.len())).unwrap_or(&[]);
         i += 4 + len;
         n += 1;
-        if n > 200_000 {
-            break;
-        }
         match typ {
             // BOF: BIFF version 0x0600 is BIFF8, 0x0500 BIFF5/7.
             0x0809 if n == 1 => {
@@ -261,5 +260,24 @@ pub(crate) mod tests {
         assert!(ids.contains(&"office.xlm_macro".to_string()), "{ids:?}");
         assert!(ids.contains(&"office.xlm_auto_open".to_string()));
         assert_eq!(n.format.as_deref(), Some("Excel 97-2003 workbook"));
+    }
+
+    #[test]
+    fn padding_records_do_not_hide_macro_sheets() {
+        // 250,000 empty records (1 MB) between BOF and the BoundSheet8/Lbl records.
+        let wb = workbook();
+        let mut padded = wb[..12].to_vec();
+        for _ in 0..250_000 {
+            rec(&mut padded, 0x0000, &[]);
+        }
+        padded.extend_from_slice(&wb[12..]);
+        let t = std::time::Instant::now();
+        let g = globals(&padded);
+        assert_eq!(g.sheets.len(), 2);
+        assert_eq!(g.auto_open.len(), 1);
+        let doc = crate::office::ole::tests::cfb_file(&[("/Workbook", &padded)]);
+        let n = crate::office::ole::tests::run(&doc, "a.xls");
+        assert!(n.has("office.xlm_macro") && n.has("office.xlm_auto_open"));
+        assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
     }
 }

@@ -47,7 +47,7 @@ pub(crate) fn decode(
         cur = match canonical(f) {
             "FlateDecode" => flate(w, node, what, &cur)?,
             "ASCIIHexDecode" => ascii_hex(&cur),
-            "ASCII85Decode" => ascii85(&cur),
+            "ASCII85Decode" => ascii85(&cur, cap),
             "LZWDecode" => lzw(&cur, cap),
             "RunLengthDecode" => run_length(&cur, cap),
             "Crypt" => cur,
@@ -129,13 +129,17 @@ pub(crate) fn ascii_hex(d: &[u8]) -> Vec<u8> {
     out
 }
 
-/// §7.4.3: base-85 groups of five characters `!`..`u`, `z` for four zero bytes, ended by `~>`.
-pub(crate) fn ascii85(d: &[u8]) -> Vec<u8> {
+/// §7.4.3: base-85 groups of five characters `!`..`u`, `z` for four zero bytes, ended by `~>`. Stops
+/// past `cap` bytes: `z` expands 1:4.
+pub(crate) fn ascii85(d: &[u8], cap: usize) -> Vec<u8> {
     let d = d.strip_prefix(b"<~").unwrap_or(d);
-    let mut out = Vec::with_capacity(d.len() / 5 * 4 + 4);
+    let mut out = Vec::with_capacity((d.len() / 5 * 4 + 4).min(cap.saturating_add(4)));
     let mut group = [0u8; 5];
     let mut n = 0;
     for &c in d {
+        if out.len() > cap {
+            return out;
+        }
         match c {
             b'~' => break,
             b'z' if n == 0 => out.extend_from_slice(&[0; 4]),
@@ -261,7 +265,9 @@ mod tests {
     #[test]
     fn text_filters() {
         assert_eq!(ascii_hex(b"48 65 6c6C6f>"), b"Hello");
-        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo80~>"), b"Hello World!");
+        assert_eq!(ascii85(b"<~87cURD]i,\"Ebo80~>", 100), b"Hello World!");
+        // `z` is four zero bytes: the output stops past the cap, not at four times the input.
+        assert!(ascii85(&[b'z'; 1 << 20], 1000).len() <= 1004);
         assert_eq!(
             run_length(&[2, b'a', b'b', b'c', 254, b'x', 128], 100),
             b"abcxxx"

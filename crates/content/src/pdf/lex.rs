@@ -96,12 +96,15 @@ pub(crate) fn is_regular(c: u8) -> bool {
 const MAX_DEPTH: u32 = 48;
 const MAX_STRING: usize = 16 << 20;
 
-/// A cursor over `d[..end]`. `budget` counts values and is shared by the caller across objects.
+/// A cursor over `d[..end]`. `budget` counts values and is shared by the caller across objects;
+/// `string_bytes` counts the bytes of strings kept, likewise. A string beyond either bound is still
+/// read to its end (so the parse stays in step), but its further bytes are dropped.
 pub(crate) struct Parser<'a> {
     d: &'a [u8],
     pub pos: usize,
     end: usize,
     pub budget: usize,
+    pub string_bytes: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -112,7 +115,24 @@ impl<'a> Parser<'a> {
             pos: pos.min(end),
             end,
             budget,
+            string_bytes: usize::MAX,
         }
+    }
+
+    /// Sets the budget of string bytes this parse may keep.
+    pub fn with_string_budget(mut self, bytes: usize) -> Self {
+        self.string_bytes = bytes;
+        self
+    }
+
+    /// Most bytes the next string may keep.
+    fn string_cap(&self) -> usize {
+        MAX_STRING.min(self.string_bytes)
+    }
+
+    /// Charges a finished string to the budget.
+    fn spend(&mut self, out: &[u8]) {
+        self.string_bytes = self.string_bytes.saturating_sub(out.len());
     }
 
     fn peek(&self) -> Option<u8> {
@@ -327,8 +347,26 @@ impl<'a> Parser<'a> {
     /// §7.3.4.2: a literal string after its `(`, with balanced parentheses and backslash escapes.
     fn literal_string(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
+        let cap = self.string_cap();
         let mut depth = 1usize;
         while let Some(c) = self.peek() {
+            if out.len() >= cap {
+                // Full: read on to the closing parenthesis, keeping nothing more.
+                self.pos += 1;
+                match c {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    // An escaped character, parenthesis included, does not count.
+                    b'\\' if self.peek().is_some() => self.pos += 1,
+                    _ => {}
+                }
+                continue;
+            }
             self.pos += 1;
             match c {
                 b'(' => {
@@ -376,16 +414,16 @@ impl<'a> Parser<'a> {
                 }
                 _ => out.push(c),
             }
-            if out.len() >= MAX_STRING {
-                break;
-            }
         }
+        out.truncate(cap);
+        self.spend(&out);
         out
     }
 
     /// §7.3.4.3: a hexadecimal string after its `<`; white space ignored, an odd digit padded with 0.
     fn hex_string(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
+        let cap = self.string_cap();
         let mut hi: Option<u8> = None;
         while let Some(c) = self.peek() {
             self.pos += 1;
@@ -394,7 +432,8 @@ impl<'a> Parser<'a> {
             }
             if let Some(v) = hex_val(c) {
                 match hi.take() {
-                    Some(h) => out.push(h << 4 | v),
+                    Some(h) if out.len() < cap => out.push(h << 4 | v),
+                    Some(_) => {}
                     None => hi = Some(v),
                 }
             } else if !is_ws(c) {
@@ -402,13 +441,13 @@ impl<'a> Parser<'a> {
                 self.pos -= 1;
                 break;
             }
-            if out.len() >= MAX_STRING {
-                break;
-            }
         }
         if let Some(h) = hi {
-            out.push(h << 4);
+            if out.len() < cap {
+                out.push(h << 4);
+            }
         }
+        self.spend(&out);
         out
     }
 

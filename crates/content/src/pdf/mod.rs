@@ -16,7 +16,8 @@ use filters::Stop;
 use lex::{text_string, Dict, Obj};
 use scan::Doc;
 use spearwatch_core::{technique as t, truncate_str, Severity};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 /// Names whose hex-escaped spelling (§7.3.5) only serves to hide them from byte-level scanners.
 const KEY_NAMES: &[&str] = &[
@@ -88,17 +89,31 @@ struct Ctx {
     in_objstm: bool,
 }
 
-enum JsCode {
+/// Where a script's text is. Strings of the parsed document are borrowed, never copied: one string
+/// named by thousands of actions would otherwise be copied thousands of times.
+enum JsCode<'d> {
+    /// Text found outside the parsed objects (XFA packets).
     Text(Vec<u8>),
+    Borrowed(&'d [u8]),
     Stream(u32),
     Missing,
 }
 
-struct Js {
+/// What identifies a script's text without reading it: the same text is decoded once.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum CodeId {
+    At(usize, usize),
+    Stream(u32),
+    Missing(u32),
+    Encrypted(u32),
+    Owned(usize),
+}
+
+struct Js<'d> {
     ctx: Ctx,
     auto: bool,
     trigger: Option<String>,
-    code: JsCode,
+    code: JsCode<'d>,
 }
 
 struct Action {
@@ -106,13 +121,34 @@ struct Action {
     trigger: Option<String>,
     auto: bool,
     ctx: Ctx,
-    target: String,
+    /// Shared between actions with the same target (see [`Facts::intern`]).
+    target: Rc<str>,
 }
 
+/// Action types counted apart for [`MAX_ACTIONS`] (§12.6.4 table 198); any other is "other".
+const ACTION_KINDS: &[&str] = &[
+    "JavaScript",
+    "Launch",
+    "URI",
+    "GoTo",
+    "GoToR",
+    "GoToE",
+    "SubmitForm",
+    "ImportData",
+    "ResetForm",
+    "Rendition",
+    "RichMediaExecute",
+    "Named",
+    "Hide",
+];
+
 #[derive(Default)]
-struct Facts {
-    js: Vec<Js>,
+struct Facts<'d> {
+    js: Vec<Js<'d>>,
     actions: Vec<Action>,
+    /// (action dictionary, trigger, auto) already recorded: a dictionary reached again the same way
+    /// adds nothing.
+    acted: HashSet<(usize, Option<String>, bool)>,
     escaped_names: BTreeSet<String>,
     /// Embedded file stream object -> the file name its file specification gives (§7.11.4).
     filespec_names: HashMap<u32, String>,
@@ -122,55 +158,89 @@ struct Facts {
     /// Objects with an `/AA` entry, even an empty one.
     aa_objects: BTreeSet<u32>,
     pages: BTreeSet<u32>,
+    /// Name trees (by root dictionary) already read.
+    name_trees: HashSet<usize>,
+    /// Actions recorded per (type, runs without a click): each kind is capped on its own, so a crowd of
+    /// decoy actions of one kind cannot crowd out another (and fills its own kind's finding).
+    per_kind: HashMap<(&'static str, bool), usize>,
+    /// Distinct action targets.
+    targets: HashSet<Rc<str>>,
+    /// An action cap was hit.
+    capped: bool,
     steps: usize,
+    /// The time budget ran out during the walk.
+    stopped: bool,
 }
 
 const MAX_STEPS: usize = 20_000_000;
+/// Actions (and their scripts) recorded per document, per kind and auto/click: far beyond real
+/// documents, bounded for hostile ones.
+const MAX_ACTIONS: usize = 20_000;
+/// Bytes of a string read for a target or file name (evidence shows 120-2048 characters of it).
+const MAX_NAME_BYTES: usize = 8 << 10;
 
 pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     let doc = scan::scan(w, node, data);
     let mut f = Facts::default();
     for o in &doc.objs {
-        if f.steps > MAX_STEPS || w.expired(node) {
+        if f.steps > MAX_STEPS || f.stopped || w.expired(node) {
             break;
         }
         let ctx = Ctx {
             obj: o.num,
             in_objstm: o.container.is_some(),
         };
-        f.visit(&doc, &o.value, ctx, 0);
+        f.visit(w, node, &doc, &o.value, ctx, 0);
     }
     for d in &doc.trailers {
         let ctx = Ctx {
             obj: 0,
             in_objstm: false,
         };
-        f.visit(&doc, &Obj::Dict(d.clone()), ctx, 0);
+        f.visit_dict(w, node, &doc, d, ctx, 0);
+    }
+    if f.capped {
+        w.limit(
+            node,
+            "PDF actions",
+            format!("more than {MAX_ACTIONS} actions of one kind; the rest were not recorded"),
+        );
     }
     report(w, node, &doc, &mut f);
 }
 
-impl Facts {
-    fn visit(&mut self, doc: &Doc<'_>, o: &Obj, ctx: Ctx, depth: u32) {
+/// Text of a string, from at most its first [`MAX_NAME_BYTES`] bytes.
+fn short_text(b: &[u8]) -> String {
+    text_string(b.get(..MAX_NAME_BYTES).unwrap_or(b))
+}
+
+impl<'d> Facts<'d> {
+    /// Counts one step, and every 4096 steps checks the time budget.
+    fn step(&mut self, w: &mut Walk<'_>, node: &mut Node) -> bool {
         self.steps += 1;
-        if depth > 40 || self.steps > MAX_STEPS {
+        if self.steps.is_multiple_of(4096) && w.expired(node) {
+            self.stopped = true;
+        }
+        !self.stopped && self.steps <= MAX_STEPS
+    }
+
+    fn visit(
+        &mut self,
+        w: &mut Walk<'_>,
+        node: &mut Node,
+        doc: &'d Doc<'_>,
+        o: &'d Obj,
+        ctx: Ctx,
+        depth: u32,
+    ) {
+        if !self.step(w, node) || depth > 40 {
             return;
         }
         match o {
-            Obj::Dict(d) => {
-                for (k, _) in &d.0 {
-                    if k.escaped {
-                        self.escaped_names.insert(k.text());
-                    }
-                }
-                self.dict(doc, d, ctx);
-                for (_, v) in &d.0 {
-                    self.visit(doc, v, ctx, depth + 1);
-                }
-            }
+            Obj::Dict(d) => self.visit_dict(w, node, doc, d, ctx, depth),
             Obj::Array(a) => {
                 for x in a {
-                    self.visit(doc, x, ctx, depth + 1);
+                    self.visit(w, node, doc, x, ctx, depth + 1);
                 }
             }
             Obj::Name(n) if n.escaped => {
@@ -180,7 +250,27 @@ impl Facts {
         }
     }
 
-    fn dict(&mut self, doc: &Doc<'_>, d: &Dict, ctx: Ctx) {
+    fn visit_dict(
+        &mut self,
+        w: &mut Walk<'_>,
+        node: &mut Node,
+        doc: &'d Doc<'_>,
+        d: &'d Dict,
+        ctx: Ctx,
+        depth: u32,
+    ) {
+        for (k, _) in &d.0 {
+            if k.escaped {
+                self.escaped_names.insert(k.text());
+            }
+        }
+        self.dict(w, node, doc, d, ctx);
+        for (_, v) in &d.0 {
+            self.visit(w, node, doc, v, ctx, depth + 1);
+        }
+    }
+
+    fn dict(&mut self, w: &mut Walk<'_>, node: &mut Node, doc: &'d Doc<'_>, d: &'d Dict, ctx: Ctx) {
         if d.name("S").is_some() || d.get("JS").is_some() {
             self.action(doc, d, ctx, None, false);
         }
@@ -213,20 +303,23 @@ impl Facts {
             }
         }
         // §7.7.4 table 31: document-level JavaScript in the name dictionary runs when the document
-        // opens.
+        // opens. Each tree is read once, however many dictionaries name it.
         if let Some(js) = d
             .get("Names")
             .and_then(|n| doc.resolve_dict(n))
             .and_then(|n| n.get("JavaScript"))
         {
-            for v in name_tree_values(doc, js) {
-                self.follow_root(
-                    doc,
-                    v,
-                    ctx,
-                    "document-level /Names /JavaScript".into(),
-                    true,
-                );
+            let root = doc.resolve(js) as *const Obj as usize;
+            if self.name_trees.insert(root) {
+                for v in self.name_tree_values(w, node, doc, js) {
+                    self.follow_root(
+                        doc,
+                        v,
+                        ctx,
+                        "document-level /Names /JavaScript".into(),
+                        true,
+                    );
+                }
             }
         }
         // §7.11.4: a file specification with embedded file streams.
@@ -243,13 +336,19 @@ impl Facts {
         // §12.7.8: an XFA form, as one stream or an array of (packet name, stream) pairs.
         if let Some(x) = d.get("XFA") {
             self.xfa = true;
-            match x {
-                Obj::Ref(n, _) => self.xfa_streams.push(*n),
-                Obj::Array(a) => self.xfa_streams.extend(a.iter().filter_map(|v| match v {
-                    Obj::Ref(n, _) => Some(*n),
-                    _ => None,
-                })),
-                _ => {}
+            if self.xfa_streams.len() < 4096 {
+                match x {
+                    Obj::Ref(n, _) => self.xfa_streams.push(*n),
+                    Obj::Array(a) => self.xfa_streams.extend(
+                        a.iter()
+                            .filter_map(|v| match v {
+                                Obj::Ref(n, _) => Some(*n),
+                                _ => None,
+                            })
+                            .take(4096),
+                    ),
+                    _ => {}
+                }
             }
         }
         if d.name_is("Subtype", "RichMedia") || d.get("RichMediaContent").is_some() {
@@ -257,9 +356,51 @@ impl Facts {
         }
     }
 
+    /// Values of a name tree (§7.9.6): `/Names [key value ...]` in leaves, `/Kids` below the root.
+    /// Each node is read once (a `/Kids` array may name its own tree thousands of times), the stack
+    /// and the values are bounded, and the walk counts against the time budget.
+    fn name_tree_values(
+        &mut self,
+        w: &mut Walk<'_>,
+        node: &mut Node,
+        doc: &'d Doc<'_>,
+        root: &'d Obj,
+    ) -> Vec<&'d Obj> {
+        const MAX_NODES: usize = 4096;
+        const MAX_STACK: usize = 65_536;
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        let mut seen: HashSet<usize> = HashSet::new();
+        while let Some(n) = stack.pop() {
+            if seen.len() >= MAX_NODES || out.len() > 4096 || !self.step(w, node) {
+                break;
+            }
+            let Some(d) = doc.resolve_dict(n) else {
+                continue;
+            };
+            if !seen.insert(d as *const Dict as usize) {
+                continue;
+            }
+            if let Some(Obj::Array(a)) = d.get("Names").map(|x| doc.resolve(x)) {
+                out.extend(a.iter().skip(1).step_by(2).take(4096));
+            }
+            if let Some(Obj::Array(k)) = d.get("Kids").map(|x| doc.resolve(x)) {
+                for kid in k.iter().take(4096) {
+                    let Some(kd) = doc.resolve_dict(kid) else {
+                        continue;
+                    };
+                    if stack.len() < MAX_STACK && !seen.contains(&(kd as *const Dict as usize)) {
+                        stack.push(kid);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Follows what a trigger runs: an action dictionary (and its `/Next` chain, §12.6.2) or a
     /// destination.
-    fn follow_root(&mut self, doc: &Doc<'_>, o: &Obj, ctx: Ctx, trigger: String, auto: bool) {
+    fn follow_root(&mut self, doc: &'d Doc<'_>, o: &'d Obj, ctx: Ctx, trigger: String, auto: bool) {
         let mut seen = HashSet::new();
         self.follow(doc, o, ctx, &trigger, auto, 0, &mut seen);
     }
@@ -267,8 +408,8 @@ impl Facts {
     #[allow(clippy::too_many_arguments)]
     fn follow(
         &mut self,
-        doc: &Doc<'_>,
-        o: &Obj,
+        doc: &'d Doc<'_>,
+        o: &'d Obj,
         ctx: Ctx,
         trigger: &str,
         auto: bool,
@@ -315,29 +456,75 @@ impl Facts {
         }
     }
 
+    /// Counts one more action of `kind`; false once that kind's cap is reached.
+    fn admit(&mut self, kind: &str, auto: bool) -> bool {
+        let bucket = ACTION_KINDS
+            .iter()
+            .copied()
+            .find(|k| *k == kind)
+            .unwrap_or("other");
+        let n = self.per_kind.entry((bucket, auto)).or_default();
+        if *n >= MAX_ACTIONS {
+            self.capped = true;
+            return false;
+        }
+        *n += 1;
+        true
+    }
+
+    /// One shared copy per distinct target: many actions may name one long string.
+    fn intern(&mut self, target: String) -> Rc<str> {
+        if let Some(t) = self.targets.get(target.as_str()) {
+            return Rc::clone(t);
+        }
+        let t: Rc<str> = Rc::from(target);
+        self.targets.insert(Rc::clone(&t));
+        t
+    }
+
     fn push_destination(&mut self, trigger: &str, auto: bool, ctx: Ctx) {
+        if !self.admit("GoTo", auto) {
+            return;
+        }
+        let target = self.intern(String::new());
         self.actions.push(Action {
             kind: "GoTo".into(),
             trigger: Some(trigger.to_string()),
             auto,
             ctx,
-            target: String::new(),
+            target,
         });
     }
 
     /// An action dictionary (§12.6.4).
-    fn action(&mut self, doc: &Doc<'_>, d: &Dict, ctx: Ctx, trigger: Option<String>, auto: bool) {
+    fn action(
+        &mut self,
+        doc: &'d Doc<'_>,
+        d: &'d Dict,
+        ctx: Ctx,
+        trigger: Option<String>,
+        auto: bool,
+    ) {
+        if !self
+            .acted
+            .insert((d as *const Dict as usize, trigger.clone(), auto))
+        {
+            return;
+        }
         let kind = match d.name("S") {
             Some(n) => n.text(),
             None => "JavaScript".into(),
         };
+        if !self.admit(&kind, auto) {
+            return;
+        }
         if let Some(js) = d.get("JS") {
             let code = match js {
                 Obj::Ref(n, _) if doc.get(*n).is_some_and(|o| o.stream.is_some()) => {
                     JsCode::Stream(*n)
                 }
                 o => match doc.resolve(o) {
-                    Obj::Str(s) => JsCode::Text(s.clone()),
+                    Obj::Str(s) => JsCode::Borrowed(s),
                     _ => JsCode::Missing,
                 },
             };
@@ -353,7 +540,7 @@ impl Facts {
             "URI" => d
                 .get("URI")
                 .map(|u| match doc.resolve(u) {
-                    Obj::Str(s) => text_string(s),
+                    Obj::Str(s) => short_text(s),
                     _ => String::new(),
                 })
                 .unwrap_or_default(),
@@ -362,6 +549,7 @@ impl Facts {
             }
             _ => String::new(),
         };
+        let target = self.intern(truncate_str(&target, 2048));
         self.actions.push(Action {
             kind,
             trigger,
@@ -372,33 +560,10 @@ impl Facts {
     }
 }
 
-/// Values of a name tree (§7.9.6): `/Names [key value ...]` in leaves, `/Kids` below the root.
-fn name_tree_values<'d>(doc: &'d Doc<'_>, root: &'d Obj) -> Vec<&'d Obj> {
-    let mut out = Vec::new();
-    let mut stack = vec![root];
-    let mut visited = 0;
-    while let Some(n) = stack.pop() {
-        visited += 1;
-        if visited > 4096 || out.len() > 4096 {
-            break;
-        }
-        let Some(d) = doc.resolve_dict(n) else {
-            continue;
-        };
-        if let Some(Obj::Array(a)) = d.get("Names").map(|x| doc.resolve(x)) {
-            out.extend(a.iter().skip(1).step_by(2));
-        }
-        if let Some(Obj::Array(k)) = d.get("Kids").map(|x| doc.resolve(x)) {
-            stack.extend(k.iter().take(4096));
-        }
-    }
-    out
-}
-
 /// §7.11: a file specification, as a string or a dictionary; the Unicode name first.
 fn file_spec(doc: &Doc<'_>, o: &Obj) -> String {
     match doc.resolve(o) {
-        Obj::Str(s) => text_string(s),
+        Obj::Str(s) => short_text(s),
         Obj::Name(n) => n.text(),
         Obj::Dict(d) => file_spec_dict(d),
         _ => String::new(),
@@ -408,9 +573,9 @@ fn file_spec(doc: &Doc<'_>, o: &Obj) -> String {
 fn file_spec_dict(d: &Dict) -> String {
     for k in ["UF", "F", "Unix", "DOS", "Mac"] {
         if let Some(Obj::Str(s)) = d.get(k) {
-            let t = text_string(s);
+            let t = short_text(s);
             if !t.is_empty() {
-                return t;
+                return truncate_str(&t, 1024);
             }
         }
     }
@@ -423,7 +588,7 @@ fn launch_target(doc: &Doc<'_>, d: &Dict) -> String {
     if let Some(win) = d.get("Win").and_then(|o| doc.resolve_dict(o)) {
         for k in ["F", "P"] {
             if let Some(Obj::Str(s)) = win.get(k).map(|o| doc.resolve(o)) {
-                parts.push(text_string(s));
+                parts.push(short_text(s));
             }
         }
     }
@@ -443,7 +608,12 @@ fn launch_target(doc: &Doc<'_>, d: &Dict) -> String {
 
 /// Short, single-line sample of a script for evidence.
 fn sample(code: &str, max: usize) -> String {
-    let one: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Only the head is shown: a multi-megabyte script is not reformatted whole.
+    let head = code
+        .char_indices()
+        .nth(max.saturating_mul(8))
+        .map_or(code, |(i, _)| &code[..i]);
+    let one: String = head.split_whitespace().collect::<Vec<_>>().join(" ");
     truncate_str(&one, max)
 }
 
@@ -511,7 +681,7 @@ struct Script {
     in_objstm: bool,
 }
 
-fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts) {
+fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts<'_>) {
     // XFA packets may hold <script> elements (XFA 3.3 §"script"): JavaScript by default.
     let mut xfa_scripts: Vec<Js> = Vec::new();
     let mut xfa_seen = BTreeSet::new();
@@ -537,35 +707,64 @@ fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts) {
     f.js.extend(xfa_scripts);
 
     // Scripts, grouped by their text (the global walk and the trigger walk both see each action).
-    let mut scripts: BTreeMap<String, Script> = BTreeMap::new();
-    let mut decoded: HashMap<u32, String> = HashMap::new();
-    for js in &f.js {
-        let code = match &js.code {
-            _ if doc.encrypted => format!("(encrypted script in object {})", js.ctx.obj),
-            JsCode::Text(b) => text_string(b),
-            JsCode::Stream(n) => match decoded.get(n) {
-                Some(c) => c.clone(),
-                None => {
-                    let c = match doc.stream(w, node, *n) {
+    // Each distinct source of text (a string of the document, a stream) is decoded once, and texts are
+    // compared by hash first: thousands of actions may name one multi-megabyte script.
+    let mut scripts: Vec<Script> = Vec::new();
+    let mut by_id: HashMap<CodeId, usize> = HashMap::new();
+    let mut by_text: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, js) in f.js.iter().enumerate() {
+        let id = match &js.code {
+            _ if doc.encrypted => CodeId::Encrypted(js.ctx.obj),
+            JsCode::Text(_) => CodeId::Owned(i),
+            JsCode::Borrowed(b) => CodeId::At(b.as_ptr() as usize, b.len()),
+            JsCode::Stream(n) => CodeId::Stream(*n),
+            JsCode::Missing => CodeId::Missing(js.ctx.obj),
+        };
+        let k = match by_id.get(&id) {
+            Some(&k) => k,
+            None => {
+                if w.expired(node) {
+                    break;
+                }
+                let code = match &js.code {
+                    _ if doc.encrypted => format!("(encrypted script in object {})", js.ctx.obj),
+                    JsCode::Text(b) => text_string(b),
+                    JsCode::Borrowed(b) => text_string(b),
+                    JsCode::Stream(n) => match doc.stream(w, node, *n) {
                         Ok(b) => text_string(&b),
                         Err(Stop::Unsupported(what)) => {
                             format!("(script stream {n} with filter {what})")
                         }
                         Err(Stop::Failed(e)) => format!("(unreadable script stream {n}: {e})"),
-                    };
-                    decoded.insert(*n, c.clone());
-                    c
-                }
-            },
-            JsCode::Missing => format!("(script in object {} not found)", js.ctx.obj),
+                    },
+                    JsCode::Missing => format!("(script in object {} not found)", js.ctx.obj),
+                };
+                let h = {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    code.hash(&mut h);
+                    h.finish()
+                };
+                let same = by_text.entry(h).or_default();
+                let k = match same.iter().copied().find(|&k| scripts[k].code == code) {
+                    Some(k) => k,
+                    None => {
+                        scripts.push(Script {
+                            code,
+                            auto: false,
+                            triggers: BTreeSet::new(),
+                            objs: BTreeSet::new(),
+                            in_objstm: false,
+                        });
+                        same.push(scripts.len() - 1);
+                        scripts.len() - 1
+                    }
+                };
+                by_id.insert(id, k);
+                k
+            }
         };
-        let e = scripts.entry(code.clone()).or_insert_with(|| Script {
-            code,
-            auto: false,
-            triggers: BTreeSet::new(),
-            objs: BTreeSet::new(),
-            in_objstm: false,
-        });
+        let e = &mut scripts[k];
         e.auto |= js.auto;
         e.in_objstm |= js.ctx.in_objstm && js.auto;
         if let Some(t) = &js.trigger {
@@ -573,6 +772,8 @@ fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts) {
         }
         e.objs.insert(js.ctx.obj);
     }
+    // In text order, as before: evidence shows the first script.
+    scripts.sort_by(|a, b| a.code.cmp(&b.code));
 
     let pages = f.pages.len();
     let mut format = match &doc.version {
@@ -611,7 +812,7 @@ fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts) {
 /// Page text for the lure detectors: the strings shown by `Tj`, `'`, `"` and `TJ` (§9.4.3) in the
 /// first pages' content streams, where the font encoding leaves them readable (simple fonts with a
 /// Latin encoding). CID-keyed fonts (most CJK text) need their CMaps and are skipped.
-fn extract_text(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts) {
+fn extract_text(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts<'_>) {
     let mut streams = Vec::new();
     for &p in f.pages.iter().take(20) {
         let Some(c) = doc
@@ -738,15 +939,15 @@ fn list<T: std::fmt::Display>(items: impl IntoIterator<Item = T>, max: usize) ->
     s
 }
 
-fn report_scripts(node: &mut Node, scripts: &BTreeMap<String, Script>) {
+fn report_scripts(node: &mut Node, scripts: &[Script]) {
     if scripts.is_empty() {
         return;
     }
     let auto: Vec<&Script> = scripts
-        .values()
+        .iter()
         .filter(|s| s.auto && !is_acrobat_boilerplate(&s.code))
         .collect();
-    let all: Vec<&Script> = scripts.values().collect();
+    let all: Vec<&Script> = scripts.iter().collect();
     let bytes: usize = all.iter().map(|s| s.code.len()).sum();
     let first = auto.first().copied().unwrap_or(all[0]);
     let objs: BTreeSet<u32> = all.iter().flat_map(|s| s.objs.iter().copied()).collect();
@@ -861,7 +1062,7 @@ fn action_techniques(kinds: &BTreeSet<&str>) -> Vec<&'static str> {
     v
 }
 
-fn report_triggers(node: &mut Node, f: &Facts) {
+fn report_triggers(node: &mut Node, f: &Facts<'_>) {
     for (id, prefix, what) in [
         ("pdf.open_action", "/OpenAction", "when the document opens"),
         (
@@ -927,12 +1128,12 @@ fn report_triggers(node: &mut Node, f: &Facts) {
     }
 }
 
-fn report_launch(node: &mut Node, f: &Facts) {
+fn report_launch(node: &mut Node, f: &Facts<'_>) {
     let launches: BTreeSet<String> = f
         .actions
         .iter()
         .filter(|a| a.kind == "Launch")
-        .map(|a| a.target.clone())
+        .map(|a| a.target.to_string())
         .collect();
     if launches.is_empty() {
         return;
@@ -975,12 +1176,12 @@ fn report_launch(node: &mut Node, f: &Facts) {
     );
 }
 
-fn report_links(node: &mut Node, doc: &Doc<'_>, f: &Facts) {
+fn report_links(node: &mut Node, doc: &Doc<'_>, f: &Facts<'_>) {
     let uris: BTreeSet<&str> = f
         .actions
         .iter()
         .filter(|a| a.kind == "URI" && !a.target.is_empty())
-        .map(|a| a.target.as_str())
+        .map(|a| &*a.target)
         .collect();
     for u in &uris {
         node.push_link(u);
@@ -1023,7 +1224,7 @@ fn report_links(node: &mut Node, doc: &Doc<'_>, f: &Facts) {
                 .filter(|x| x.name_is("S", "URI"))
                 .and_then(|x| x.get("URI"))
                 .and_then(|u| match doc.resolve(u) {
-                    Obj::Str(s) => Some(text_string(s)),
+                    Obj::Str(s) => Some(short_text(s)),
                     _ => None,
                 });
             match (ad.name_is("Subtype", "Link"), uri) {
@@ -1081,12 +1282,12 @@ fn media_box_area(doc: &Doc<'_>, page: &Dict) -> f64 {
     612.0 * 792.0
 }
 
-fn report_forms(node: &mut Node, f: &Facts) {
+fn report_forms(node: &mut Node, f: &Facts<'_>) {
     let of = |k: &str| -> BTreeSet<String> {
         f.actions
             .iter()
             .filter(|a| a.kind == k)
-            .map(|a| a.target.clone())
+            .map(|a| a.target.to_string())
             .collect()
     };
     let submits = of("SubmitForm");
@@ -1157,37 +1358,60 @@ fn report_forms(node: &mut Node, f: &Facts) {
     }
 }
 
-fn report_embedded(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts) {
-    let mut streams: BTreeMap<u32, String> = BTreeMap::new();
-    for o in &doc.objs {
-        if o.stream.is_some() && o.dict().is_some_and(|d| d.name_is("Type", "EmbeddedFile")) {
-            streams.insert(o.num, String::new());
-        }
-    }
-    for (n, name) in &f.filespec_names {
-        if doc.get(*n).is_some_and(|o| o.stream.is_some()) {
-            streams.insert(*n, name.clone());
-        }
-    }
+fn report_embedded(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts<'_>) {
+    /// Embedded files extracted per document.
+    const MAX_EMBEDDED: usize = 256;
+    // Streams a file specification points to (§7.11.4 /EF) first, in object order, then the other
+    // `/Type /EmbeddedFile` streams: a crowd of bare decoy streams cannot push the attached file out.
+    let mut referenced: Vec<(u32, &str)> = f
+        .filespec_names
+        .iter()
+        .filter(|(n, _)| doc.get(**n).is_some_and(|o| o.stream.is_some()))
+        .map(|(n, name)| (*n, name.as_str()))
+        .collect();
+    referenced.sort_unstable();
+    let mut bare: Vec<u32> = doc
+        .objs
+        .iter()
+        .filter(|o| {
+            o.stream.is_some()
+                && !f.filespec_names.contains_key(&o.num)
+                && o.dict().is_some_and(|d| d.name_is("Type", "EmbeddedFile"))
+        })
+        .map(|o| o.num)
+        .collect();
+    bare.sort_unstable();
+    bare.dedup();
+    let streams: Vec<(u32, &str)> = referenced
+        .into_iter()
+        .chain(bare.into_iter().map(|n| (n, "")))
+        .collect();
     if streams.is_empty() {
         return;
+    }
+    if streams.len() > MAX_EMBEDDED {
+        w.limit(
+            node,
+            "embedded files",
+            format!(
+                "{} embedded file streams; the first {MAX_EMBEDDED} (those of file specifications \
+                 first) were extracted",
+                streams.len()
+            ),
+        );
     }
     let mut names = Vec::new();
     let mut risky = false;
     let mut benign_only = true;
-    for (n, name) in streams.iter().take(256) {
-        let name = f
-            .filespec_names
-            .get(n)
-            .filter(|s| !s.is_empty())
-            .cloned()
-            .unwrap_or_else(|| {
-                if name.is_empty() {
-                    format!("embedded-file-{n}")
-                } else {
-                    name.clone()
-                }
-            });
+    for &(n, name) in streams.iter().take(MAX_EMBEDDED) {
+        if w.expired(node) {
+            break;
+        }
+        let name = if name.is_empty() {
+            format!("embedded-file-{n}")
+        } else {
+            name.to_string()
+        };
         let e = ext(&name);
         risky |= RISKY_EMBEDDED.contains(&e.as_str());
         benign_only &= matches!(
@@ -1206,8 +1430,8 @@ fn report_embedded(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts) 
                 | "avi"
                 | "mov"
         );
-        let size = doc.raw_stream(*n).map_or(0, <[u8]>::len) as u64;
-        match doc.stream(w, node, *n) {
+        let size = doc.raw_stream(n).map_or(0, <[u8]>::len) as u64;
+        match doc.stream(w, node, n) {
             Ok(bytes) => {
                 names.push(format!("{name} ({} bytes)", bytes.len()));
                 w.child(node, &name, &bytes);
@@ -1242,7 +1466,7 @@ fn report_embedded(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &Facts) 
     );
 }
 
-fn report_structure(node: &mut Node, doc: &Doc<'_>, f: &Facts, scripts: &BTreeMap<String, Script>) {
+fn report_structure(node: &mut Node, doc: &Doc<'_>, f: &Facts<'_>, scripts: &[Script]) {
     if doc.encrypted {
         let d = doc
             .trailers
@@ -1284,7 +1508,7 @@ fn report_structure(node: &mut Node, doc: &Doc<'_>, f: &Facts, scripts: &BTreeMa
     // Actions and scripts that only exist inside compressed object streams (§7.5.7).
     let mut hidden = BTreeSet::new();
     if scripts
-        .values()
+        .iter()
         .any(|s| s.auto && s.in_objstm && !is_acrobat_boilerplate(&s.code))
     {
         hidden.insert("JavaScript run on opening");

@@ -15,6 +15,11 @@ const MAX_OBJECTS: usize = 200_000;
 const VALUE_BUDGET: usize = 8_000_000;
 /// Object streams opened per file.
 const MAX_OBJSTMS: usize = 20_000;
+/// String bytes kept per file beyond the file's own size: what object streams may add. Top-level
+/// strings are bounded by the file itself; decompressed object streams could otherwise multiply them.
+const STRING_BUDGET: usize = 64 << 20;
+/// Bytes a trailer dictionary (§7.5.5) is read from: a few hundred in practice.
+const TRAILER_WINDOW: usize = 64 << 10;
 
 pub(crate) struct Object {
     pub num: u32,
@@ -43,6 +48,8 @@ pub(crate) struct Doc<'a> {
     /// Set once `/Encrypt` is seen: strings and streams are ciphertext.
     pub encrypted: bool,
     pub budget: usize,
+    /// String bytes still to be kept (see [`STRING_BUDGET`]).
+    pub string_bytes: usize,
 }
 
 static NULL: Obj = Obj::Null;
@@ -123,6 +130,7 @@ pub(crate) fn scan<'a>(w: &mut Walk<'_>, node: &mut Node, data: &'a [u8]) -> Doc
         truncated: false,
         encrypted: false,
         budget: VALUE_BUDGET,
+        string_bytes: STRING_BUDGET.saturating_add(data.len()),
     };
     // §7.5.2: the header; viewers accept it anywhere in the first 1024 bytes.
     let head = &data[..data.len().min(1024)];
@@ -148,6 +156,16 @@ pub(crate) fn scan<'a>(w: &mut Walk<'_>, node: &mut Node, data: &'a [u8]) -> Doc
             .filter_map(Object::dict)
             .any(|d| d.name_is("Type", "XRef") && d.get("Encrypt").is_some());
     open_object_streams(w, node, &mut doc);
+    if doc.string_bytes == 0 {
+        w.limit(
+            node,
+            "PDF strings",
+            format!(
+                "strings beyond {} bytes (object streams included) were cut",
+                STRING_BUDGET.saturating_add(data.len())
+            ),
+        );
+    }
     doc
 }
 
@@ -186,9 +204,10 @@ fn scan_objects(w: &mut Walk<'_>, node: &mut Node, doc: &mut Doc<'_>) {
                 e
             }
         };
-        let mut p = Parser::new(data, at + 3, end, doc.budget);
+        let mut p = Parser::new(data, at + 3, end, doc.budget).with_string_budget(doc.string_bytes);
         let value = p.value().unwrap_or(Obj::Null);
         doc.budget = p.budget;
+        doc.string_bytes = p.string_bytes;
         let mut stream = None;
         if p.peek_keyword() == Some(b"stream") {
             // §7.3.8.1: `stream` is followed by CRLF or LF (a lone CR is accepted).
@@ -291,11 +310,19 @@ fn digits_before(data: &[u8], end: usize, max: usize) -> Option<usize> {
 /// §7.5.5: `trailer << ... >>` dictionaries (every revision has one in a classic xref file).
 fn scan_trailers(doc: &mut Doc<'_>) {
     let data = doc.data;
+    let mut done = 0;
     for at in memmem::find_iter(data, b"trailer").take(256) {
-        let mut p = Parser::new(data, at + 7, data.len(), 100_000);
+        // A `trailer` inside the previous trailer's dictionary (a string holding the keyword) is not
+        // read again; each one is read from a bounded window, not to the end of the file.
+        if at < done {
+            continue;
+        }
+        let end = (at + 7).saturating_add(TRAILER_WINDOW);
+        let mut p = Parser::new(data, at + 7, end, 100_000).with_string_budget(TRAILER_WINDOW);
         if let Some(Obj::Dict(d)) = p.value() {
             doc.trailers.push(d);
         }
+        done = p.pos;
     }
 }
 
@@ -324,15 +351,20 @@ fn open_object_streams(w: &mut Walk<'_>, node: &mut Node, doc: &mut Doc<'_>) {
             continue;
         };
         let first = first.min(decoded.len());
-        // The header: N pairs of integers, object number and offset relative to /First.
+        // The header: N pairs of integers, object number and offset relative to /First. §7.5.7: "the
+        // byte offsets shall be in increasing order". A pair that does not move forward is skipped:
+        // thousands of objects at one offset would each parse (and keep) the same bytes again.
         let mut p = Parser::new(&decoded, 0, first, n * 2 + 8);
-        let mut pairs = Vec::with_capacity(n.min(4096));
+        let mut pairs: Vec<(u32, usize)> = Vec::with_capacity(n.min(4096));
         for _ in 0..n {
             let (Some(Obj::Num(a)), Some(Obj::Num(b))) = (p.value(), p.value()) else {
                 break;
             };
             if a >= 0.0 && a < f64::from(u32::MAX) && b >= 0.0 {
-                pairs.push((a as u32, first.saturating_add(b as usize)));
+                let at = first.saturating_add(b as usize);
+                if pairs.last().is_none_or(|&(_, prev)| at > prev) && at < decoded.len() {
+                    pairs.push((a as u32, at));
+                }
             }
         }
         for (j, &(obj, start)) in pairs.iter().enumerate() {
@@ -340,14 +372,16 @@ fn open_object_streams(w: &mut Walk<'_>, node: &mut Node, doc: &mut Doc<'_>) {
                 doc.truncated = true;
                 break;
             }
-            let end = pairs
-                .get(j + 1)
-                .map(|p| p.1)
-                .filter(|&e| e > start)
-                .unwrap_or(decoded.len());
-            let mut q = Parser::new(&decoded, start, end, doc.budget);
+            if w.expired(node) {
+                break;
+            }
+            // Each object is parsed up to the next one's offset, never beyond.
+            let end = pairs.get(j + 1).map_or(decoded.len(), |p| p.1);
+            let mut q =
+                Parser::new(&decoded, start, end, doc.budget).with_string_budget(doc.string_bytes);
             let value = q.value().unwrap_or(Obj::Null);
             doc.budget = q.budget;
+            doc.string_bytes = q.string_bytes;
             let idx = doc.objs.len();
             doc.objs.push(Object {
                 num: obj,

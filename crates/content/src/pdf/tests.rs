@@ -1,6 +1,7 @@
 //! PDF fixtures written as text in the tests: inert scripts (`app.alert`), a launch of `calc`, an
 //! embedded file whose bytes are a few letters.
 
+use super::lex::Obj;
 use crate::{analyse, Kind, Node, Options};
 use flate2::{write::ZlibEncoder, Compression};
 use spearwatch_core::Severity;
@@ -384,4 +385,160 @@ fn acrobat_version_check_is_not_an_auto_script() {
     let n = run(&pdf(&objs, "<< /Root 1 0 R >>"));
     assert!(!n.has("pdf.auto_javascript"), "{:?}", n.findings);
     assert_eq!(sev(&n, "pdf.javascript"), Some(Severity::Low));
+}
+
+fn elapsed_under_a_second(t: std::time::Instant) {
+    assert!(t.elapsed().as_secs_f64() < 1.0, "{:?}", t.elapsed());
+}
+
+#[test]
+fn objstm_objects_at_one_offset_are_parsed_once() {
+    // 100,000 objects whose header offsets all point at one 4 MB string, then one honest object.
+    let big = format!("({})", "A".repeat(4 << 20));
+    let mut header = String::new();
+    for k in 0..99_999 {
+        header.push_str(&format!("{} 0 ", 100 + k));
+    }
+    let action = "<< /S /JavaScript /JS (app.alert\\(1\\)) >>";
+    header.push_str(&format!("5 {} ", big.len() + 1));
+    let body = format!("{header}{big} {action}");
+    let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>")];
+    objs.extend(pages());
+    objs.push(stream(
+        9,
+        &format!("/Type /ObjStm /N 100000 /First {}", header.len()),
+        body.as_bytes(),
+    ));
+    let data = pdf(&objs, "<< /Root 1 0 R >>");
+    let t = std::time::Instant::now();
+    let n = run(&data);
+    elapsed_under_a_second(t);
+    assert_eq!(sev(&n, "pdf.auto_javascript"), Some(Severity::Critical));
+    assert!(n.format.as_deref().unwrap().contains("2 in object streams"));
+}
+
+#[test]
+fn string_budget_keeps_parsing_in_step() {
+    let s = b"(aaaaaaaaaaaaaaaaaaaa) <6262626262> (c(d)e) /N";
+    let mut p = super::lex::Parser::new(s, 0, s.len(), 100).with_string_budget(10);
+    assert_eq!(p.value(), Some(Obj::Str(b"aaaaaaaaaa".to_vec())));
+    assert_eq!(p.value(), Some(Obj::Str(Vec::new())));
+    assert_eq!(p.value(), Some(Obj::Str(Vec::new())));
+    assert!(matches!(p.value(), Some(Obj::Name(n)) if n.is("N")));
+}
+
+#[test]
+fn one_script_named_by_many_actions_is_read_once() {
+    let js = format!("({}app.alert\\(1\\);)", "/".repeat(1 << 20));
+    // 30,000 actions naming one 1 MB string: 30 GB if each copied it.
+    let actions = "<< /S /JavaScript /JS 5 0 R >> ".repeat(30_000);
+    let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R >>")];
+    objs.extend(pages());
+    objs.push(o(5, &js));
+    objs.push(o(6, "<< /S /JavaScript /JS 5 0 R >>"));
+    objs.push(o(7, &format!("<< /Annots [{actions}] >>")));
+    let data = pdf(&objs, "<< /Root 1 0 R >>");
+    let t = std::time::Instant::now();
+    let n = run(&data);
+    elapsed_under_a_second(t);
+    assert_eq!(sev(&n, "pdf.auto_javascript"), Some(Severity::Critical));
+    let f = n
+        .findings
+        .iter()
+        .find(|f| f.id == "pdf.javascript")
+        .unwrap();
+    assert!(
+        f.evidence[0]
+            .note
+            .as_deref()
+            .unwrap()
+            .starts_with("1 script,"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn self_referencing_name_tree_is_read_once() {
+    let kids = "3 0 R ".repeat(4096);
+    let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R /Names 8 0 R >>")];
+    objs.extend(pages());
+    objs.push(o(8, "<< /JavaScript 9 0 R >>"));
+    objs.push(o(
+        9,
+        &format!("<< /Kids [{kids} 9 0 R] /Names [(a) 10 0 R] >>"),
+    ));
+    objs.push(o(10, "<< /S /JavaScript /JS (app.alert\\(1\\)) >>"));
+    for k in 0..10_000 {
+        objs.push(o(100 + k, "<< /Names 8 0 R >>"));
+    }
+    let data = pdf(&objs, "<< /Root 1 0 R >>");
+    let t = std::time::Instant::now();
+    let n = run(&data);
+    elapsed_under_a_second(t);
+    assert_eq!(sev(&n, "pdf.auto_javascript"), Some(Severity::Critical));
+}
+
+#[test]
+fn decoy_embedded_files_do_not_hide_the_attached_one() {
+    let mut objs = vec![o(
+        1,
+        "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(p) 2000 0 R] >> >> >>",
+    )];
+    objs.extend(pages());
+    for k in 0..300 {
+        objs.push(stream(10 + k, "/Type /EmbeddedFile", b"x"));
+    }
+    objs.push(o(
+        2000,
+        "<< /Type /Filespec /F (payload.js) /EF << /F 2001 0 R >> >>",
+    ));
+    objs.push(stream(2001, "/Type /EmbeddedFile", b"WScript.Echo(1)"));
+    let n = run(&pdf(&objs, "<< /Root 1 0 R >>"));
+    assert!(n.children.iter().any(|c| c.name == "payload.js"));
+    assert!(n.has("content.limit"));
+    assert_eq!(sev(&n, "pdf.embedded_file"), Some(Severity::High));
+}
+
+#[test]
+fn trailer_keywords_inside_a_string_are_read_in_bounded_windows() {
+    let mut body = String::from("<< /X (");
+    body.push_str(&"trailer << /A (".repeat(5_000));
+    body.push_str(&"A".repeat(2 << 20));
+    body.push_str(") >>");
+    let data = pdf(&[o(1, &body)], "<< /Root 1 0 R >>");
+    let opts = Options::default();
+    let mut w = crate::Walk::new(&opts);
+    let mut node = Node::new("x.pdf", "x.pdf".into(), Kind::Pdf, 0, 0, 0);
+    let t = std::time::Instant::now();
+    let doc = super::scan::scan(&mut w, &mut node, &data);
+    elapsed_under_a_second(t);
+    assert!(doc.trailers.len() <= 256);
+    let kept: usize = doc
+        .trailers
+        .iter()
+        .flat_map(|d| d.0.iter())
+        .map(|(_, v)| match v {
+            Obj::Str(s) => s.len(),
+            _ => 0,
+        })
+        .sum();
+    assert!(kept <= 256 * (64 << 10), "{kept}");
+}
+
+#[test]
+fn decoy_actions_do_not_crowd_out_the_open_action() {
+    // 25,000 link actions and 25,000 click-only scripts before the catalog: each kind is capped on
+    // its own, so the script run on opening is still recorded.
+    let links = "<< /S /URI /URI (https://example.com/) >> ".repeat(25_000);
+    let scripts = "<< /S /JavaScript /JS (1) >> ".repeat(25_000);
+    let mut objs = vec![
+        o(1, &format!("[{links}]")),
+        o(11, &format!("[{scripts}]")),
+        o(12, "<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>"),
+    ];
+    objs.extend(pages());
+    objs.push(o(5, "<< /S /JavaScript /JS (app.alert\\(2\\)) >>"));
+    let n = run(&pdf(&objs, "<< /Root 12 0 R >>"));
+    assert_eq!(sev(&n, "pdf.auto_javascript"), Some(Severity::Critical));
+    assert!(n.has("content.limit"));
 }
