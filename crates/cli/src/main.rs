@@ -129,7 +129,7 @@ pub fn content_options(rules: &[PathBuf], keep_data: bool) -> Result<spearwatch_
             .map_err(|e| anyhow::anyhow!("YARA rules: {e}"))?;
         Ok(spearwatch_content::Options {
             keep_data,
-            yara: Some(std::sync::Arc::new(yara)),
+            yara: Some(yara.leak()),
             ..Default::default()
         })
     }

@@ -55,7 +55,9 @@ pub struct Options {
     pub part: usize,
     /// YARA rules run on every object (the bundled pack and the user's).
     #[cfg(feature = "yara")]
-    pub yara: Option<std::sync::Arc<yara::YaraRules>>,
+    /// Rules live for the whole process ([`yara::YaraRules::leak`]) so that each thread keeps its
+    /// scanners between attachments: building a yara-x scanner costs far more than a small scan.
+    pub yara: Option<&'static yara::YaraRules>,
 }
 
 /// Passwords attackers and sample-sharing habits use most; tried after the ones found in the message.

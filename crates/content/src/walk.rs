@@ -63,8 +63,18 @@ pub struct Walk<'o> {
     scratch: Vec<u8>,
     deadline: Instant,
     timed_out: bool,
+    /// This walk's YARA scanner, taken from the thread's pool and given back on drop.
     #[cfg(feature = "yara")]
-    yara: Option<yara_x::Scanner<'o>>,
+    yara: Option<(&'static crate::yara::YaraRules, yara_x::Scanner<'static>)>,
+}
+
+#[cfg(feature = "yara")]
+impl Drop for Walk<'_> {
+    fn drop(&mut self) {
+        if let Some((rules, scanner)) = self.yara.take() {
+            crate::yara::give_back(rules, scanner);
+        }
+    }
 }
 
 /// Size past which the ratio limit applies.
@@ -85,7 +95,7 @@ impl<'o> Walk<'o> {
             deadline: Instant::now() + opts.limits.max_time,
             timed_out: false,
             #[cfg(feature = "yara")]
-            yara: opts.yara.as_ref().map(|r| r.scanner(opts.limits.max_time)),
+            yara: opts.yara.map(|r| (r, crate::yara::take_scanner(r))),
         }
     }
 
@@ -169,7 +179,7 @@ impl<'o> Walk<'o> {
         // YARA gets what is left of the budget, not all of it per object. yara-x checks its timeout
         // on a one-second heartbeat (rounding up), so one scan may overrun by less than a second.
         #[cfg(feature = "yara")]
-        if let Some(scanner) = &mut self.yara {
+        if let Some((_, scanner)) = &mut self.yara {
             let left = self.deadline.saturating_duration_since(Instant::now());
             crate::yara::scan(scanner, &mut node, data, left);
             if self.expired(&mut node) {

@@ -6,6 +6,7 @@
 
 use crate::Node;
 use spearwatch_core::Severity;
+use std::cell::RefCell;
 use std::path::Path;
 use std::time::Duration;
 
@@ -83,11 +84,42 @@ impl YaraRules {
         self.count == 0
     }
 
-    pub(crate) fn scanner(&self, timeout: Duration) -> yara_x::Scanner<'_> {
-        let mut s = yara_x::Scanner::new(&self.rules);
-        s.set_timeout(timeout.max(Duration::from_secs(1)));
-        s
+    /// Keeps the rules for the rest of the process. Rules are loaded once per run (or per reload of a
+    /// service), so the leak is bounded; in exchange scanners can be pooled per thread.
+    pub fn leak(self) -> &'static YaraRules {
+        Box::leak(Box::new(self))
     }
+}
+
+thread_local! {
+    /// Scanners kept between attachments, by the address of the rules they run.
+    static POOL: RefCell<Vec<(usize, yara_x::Scanner<'static>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Scanners pooled per thread at most (one per rule set in use).
+const POOL_MAX: usize = 4;
+
+/// A scanner for `rules`: this thread's pooled one, else a new one.
+pub(crate) fn take_scanner(rules: &'static YaraRules) -> yara_x::Scanner<'static> {
+    let key = std::ptr::from_ref(rules).addr();
+    POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        p.iter()
+            .position(|(k, _)| *k == key)
+            .map(|i| p.swap_remove(i).1)
+    })
+    .unwrap_or_else(|| yara_x::Scanner::new(&rules.rules))
+}
+
+/// Returns a scanner to this thread's pool.
+pub(crate) fn give_back(rules: &'static YaraRules, scanner: yara_x::Scanner<'static>) {
+    let key = std::ptr::from_ref(rules).addr();
+    POOL.with(|p| {
+        let mut p = p.borrow_mut();
+        if p.len() < POOL_MAX {
+            p.push((key, scanner));
+        }
+    });
 }
 
 fn namespace(origin: &str) -> String {
@@ -213,13 +245,10 @@ fn parse_severity(s: &str) -> Option<Severity> {
 mod tests {
     use super::*;
     use crate::{analyse, Options};
-    use std::sync::Arc;
 
     fn opts() -> Options {
         Options {
-            yara: Some(Arc::new(
-                YaraRules::bundled().expect("bundled rules compile"),
-            )),
+            yara: Some(YaraRules::bundled().expect("bundled rules compile").leak()),
             ..Options::default()
         }
     }
@@ -259,7 +288,7 @@ mod tests {
         .unwrap();
         let rules = YaraRules::load(&[&dir]).unwrap();
         let o = Options {
-            yara: Some(Arc::new(rules)),
+            yara: Some(rules.leak()),
             ..Options::default()
         };
         let n = analyse(b"hello ZXCV-42", "a.txt", None, &o);
