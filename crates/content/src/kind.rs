@@ -31,6 +31,7 @@ pub enum Kind {
     Pdf,
     Lnk,
     OneNote,
+    Chm,
     Pe,
     Elf,
     MachO,
@@ -73,6 +74,7 @@ impl Kind {
             Kind::Pdf => "pdf",
             Kind::Lnk => "lnk",
             Kind::OneNote => "one_note",
+            Kind::Chm => "chm",
             Kind::Pe => "pe",
             Kind::Elf => "elf",
             Kind::MachO => "mach_o",
@@ -205,6 +207,10 @@ fn refine(data: &[u8], name: &str, k: Kind) -> Kind {
     }
     if at(0, b"EGGA") {
         return Kind::Egg;
+    }
+    // Compiled HTML Help: "ITSF" then header version 3 (2 in early files), little-endian.
+    if at(0, b"ITSF") && (at(4, &[3, 0, 0, 0]) || at(4, &[2, 0, 0, 0])) {
+        return Kind::Chm;
     }
     if at(0, b"HWP Document File V") {
         return Kind::Hwp3;

@@ -16,12 +16,14 @@
 //! | `exe/` | PE/ELF/Mach-O facts, script files | `exe.`, `script.` |
 //! | `html.rs` | HTML attachments: smuggling, credential forms | `html.` |
 //! | `onenote.rs` | OneNote embedded files | `onenote.` |
+//! | `chm.rs` | Compiled HTML Help (ITSF): pages, LZX section, HTML Help ShortCut commands | `chm.` |
 //! | `yara.rs` | YARA (yara-x, cargo feature `yara`) over every object; rule pack in `rules/` | `yara.` |
 //!
 //! A container hands each member it extracts to [`Walk::child`], which types it, checks the limits and
 //! recurses. Hitting a limit is a finding (`content.limit`), never a crash or a hang.
 
 pub mod archive;
+mod chm;
 mod email;
 pub mod exe;
 mod html;

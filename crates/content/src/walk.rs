@@ -502,6 +502,7 @@ fn kind_by_name(name: &str) -> Kind {
         "docx" | "docm" | "xlsx" | "xlsm" | "pptx" | "pptm" | "dotm" => Kind::Ooxml,
         "html" | "htm" | "svg" => Kind::Html,
         "one" => Kind::OneNote,
+        "chm" => Kind::Chm,
         e if crate::kind::SCRIPT_EXTENSIONS.contains(&e) => Kind::Script,
         _ => Kind::Unknown,
     }
@@ -533,6 +534,7 @@ fn dispatch(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         Kind::Script => exe::script::analyse(w, node, data),
         Kind::Html => html::analyse(w, node, data),
         Kind::OneNote => onenote::analyse(w, node, data),
+        Kind::Chm => crate::chm::analyse(w, node, data),
         Kind::Email => email::analyse(w, node, data),
         Kind::PostScript | Kind::Png | Kind::Jpeg | Kind::Gif | Kind::Text | Kind::Unknown => {}
     }
