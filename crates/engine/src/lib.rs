@@ -1,7 +1,9 @@
 //! The scan engine: raw message bytes in, a [`Report`] out.
 //!
-//! [`Engine::scan`] parses the message (`spearwatch-message`), runs every [`Detector`] over it
-//! (`spearwatch-detect`), lets the [`Policy`] weigh the findings into a score and a verdict
+//! [`Engine::scan`] parses the message (`spearwatch-message`), opens every attachment with the content
+//! engine (`spearwatch-content`: the attachment tree, its findings, the text and links of documents),
+//! runs every [`Detector`] over the message and the documents' text (`spearwatch-detect`), lets the
+//! [`Policy`] weigh the findings into a score and a verdict
 //! (`spearwatch-core`), and returns a [`Report`] whose JSON form is the stable output schema of
 //! `spearwatch scan --format jsonl` (documented in `docs/report-schema.md`).
 //!
