@@ -8,13 +8,16 @@ use rayon::prelude::*;
 use spearwatch_content::names::{self, Object};
 use spearwatch_content::{analyse, Node, Options};
 use spearwatch_core::{Finding, Policy, Scored, Verdict};
+use spearwatch_message::{filetype, FileKind};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// One file: its path, and its tree with the analysis time (µs), or why it could not be read.
-type Inspected = (PathBuf, Result<(Node, u128), String>);
+/// One file: its path, and its tree with the analysis time (µs) and the file's magic-byte type, or
+/// why it could not be read.
+type Inspected = (PathBuf, Result<(Node, u128, FileKind), String>);
 
 pub fn run(a: InspectArgs) -> Result<u8> {
     let mut files = Vec::new();
@@ -46,7 +49,7 @@ pub fn run(a: InspectArgs) -> Result<u8> {
                             .unwrap_or_default();
                         let t = Instant::now();
                         let n = analyse(&data, &name, None, &opts);
-                        (n, t.elapsed().as_micros())
+                        (n, t.elapsed().as_micros(), filetype::sniff(&data))
                     });
                 (p.clone(), r)
             })
@@ -70,13 +73,13 @@ pub fn run(a: InspectArgs) -> Result<u8> {
                 eprintln!("spearwatch: {e}");
                 unreadable += 1;
             }
-            Ok((node, us)) => {
+            Ok((node, us, kind)) => {
                 bytes += node.size;
                 times.push(*us);
                 if a.manifest.is_none() {
                     match a.format {
                         Format::Jsonl => {
-                            let j = judge(&policy, path, node);
+                            let j = judge(&policy, node, *kind);
                             let mut v = serde_json::to_value(node)?;
                             v["verdict"] = j.verdict.as_str().into();
                             v["score"] = ((j.score * 100.0).round() / 100.0).into();
@@ -86,7 +89,7 @@ pub fn run(a: InspectArgs) -> Result<u8> {
                             writeln!(out)?;
                         }
                         Format::Table => {
-                            let j = judge(&policy, path, node);
+                            let j = judge(&policy, node, *kind);
                             writeln!(
                                 out,
                                 "{:<10} {:>6.1}  {}",
@@ -148,7 +151,7 @@ fn collect(p: &Path, files: &mut Vec<PathBuf>, unreadable: &mut usize) {
 
 /// The verdict the policy gives the file's findings alone, as if it were the only thing in a mail:
 /// the tree's findings plus the name checks the message-level detector runs on an attachment.
-fn judge(policy: &Policy, path: &Path, node: &Node) -> Scored {
+fn judge(policy: &Policy, node: &Node, kind: FileKind) -> Scored {
     let mut findings: Vec<Finding> = node.all_findings().cloned().collect();
     let name = node.name.as_str();
     names::check(
@@ -157,9 +160,7 @@ fn judge(policy: &Policy, path: &Path, node: &Node) -> Scored {
             name,
             path: name,
             declared_type: "",
-            detected_type: spearwatch_message::filetype::sniff(
-                &std::fs::read(path).unwrap_or_default(),
-            ),
+            detected_type: kind,
             size: node.size as usize,
             sha256: &node.sha256,
             data: &[],
@@ -253,9 +254,9 @@ fn coverage(
     let text = std::fs::read_to_string(manifest)
         .with_context(|| format!("reading {}", manifest.display()))?;
     let base = manifest.parent().unwrap_or(Path::new("."));
-    let by_path: BTreeMap<PathBuf, &Node> = results
+    let by_path: BTreeMap<PathBuf, (&Node, FileKind)> = results
         .iter()
-        .filter_map(|(p, r)| r.as_ref().ok().map(|(n, _)| (p.clone(), n)))
+        .filter_map(|(p, r)| r.as_ref().ok().map(|(n, _, k)| (p.clone(), (n, *k))))
         .collect();
     // marker -> (files with it, files with a matching finding, examples missed)
     let mut stats: BTreeMap<String, (usize, usize, Vec<String>)> = BTreeMap::new();
@@ -267,7 +268,7 @@ fn coverage(
             continue;
         };
         let path = base.join(rel);
-        let Some(node) = by_path.get(&path) else {
+        let Some(&(node, kind)) = by_path.get(&path) else {
             continue;
         };
         let ids: Vec<&str> = node.all_findings().map(|f| f.id.as_str()).collect();
@@ -295,7 +296,7 @@ fn coverage(
             let folder = rel.split('/').take(2).collect::<Vec<_>>().join("/");
             let e = benign.entry(folder).or_default();
             e.0 += 1;
-            if judge(policy, &path, node).verdict >= Verdict::Phishing {
+            if judge(policy, node, kind).verdict >= Verdict::Phishing {
                 e.1 += 1;
                 if e.2.len() < 5 {
                     e.2.push(rel.to_string());
