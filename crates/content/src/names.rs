@@ -25,8 +25,10 @@ pub struct Object<'a> {
     pub data: &'a [u8],
 }
 
-/// Extensions Windows runs or opens in a script host / installer / mounter when double-clicked.
-const EXECUTABLE: &[&str] = &[
+/// Extensions Windows runs, or hands to a script host or installer, when double-clicked (archive
+/// members too: `archive::runs`). Unix scripts (`.sh`, `.py`) are left out: source archives carry
+/// them and Windows does not run them.
+pub(crate) const EXECUTABLE: &[&str] = &[
     "exe",
     "scr",
     "cpl",
@@ -56,6 +58,12 @@ const EXECUTABLE: &[&str] = &[
     "msix",
     "xll",
     "application",
+    "wsc",
+    "sct",
+    "appref-ms",
+    "settingcontent-ms",
+    "library-ms",
+    "inf",
 ];
 /// Disk images and containers Windows mounts with a double-click (ISO/IMG/VHD: Mark-of-the-Web bypass).
 const DISK_IMAGE: &[&str] = &["iso", "img", "vhd", "vhdx"];

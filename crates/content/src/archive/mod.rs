@@ -22,46 +22,6 @@ pub struct Member {
     pub data: Vec<u8>,
 }
 
-/// Extensions Windows runs, or hands to a script host or installer, when the member is double-clicked.
-/// Unix scripts (`.sh`, `.py`) are left out: source archives carry them and Windows does not run them.
-const RUNS: &[&str] = &[
-    "exe",
-    "scr",
-    "cpl",
-    "dll",
-    "com",
-    "pif",
-    "msi",
-    "msp",
-    "jar",
-    "js",
-    "jse",
-    "vbs",
-    "vbe",
-    "wsf",
-    "wsh",
-    "wsc",
-    "hta",
-    "ps1",
-    "psm1",
-    "bat",
-    "cmd",
-    "chm",
-    "lnk",
-    "reg",
-    "scf",
-    "url",
-    "sct",
-    "appx",
-    "msix",
-    "xll",
-    "application",
-    "appref-ms",
-    "settingcontent-ms",
-    "library-ms",
-    "inf",
-];
-
 /// The lower-case extension of the last path component, without trailing dots and spaces (Windows
 /// strips them when it opens the file).
 pub(crate) fn extension(name: &str) -> String {
@@ -77,7 +37,7 @@ pub(crate) fn runs(node: &Node) -> bool {
     matches!(
         node.detected_type,
         Kind::Pe | Kind::Elf | Kind::MachO | Kind::Lnk
-    ) || RUNS.contains(&extension(&node.name).as_str())
+    ) || crate::names::EXECUTABLE.contains(&extension(&node.name).as_str())
 }
 
 /// `archive.contains_executable` on `node` when any of its direct members runs when opened.
