@@ -211,7 +211,7 @@ fn expected(marker: &str) -> Option<&'static [&'static str]> {
         "iso9660" => &["disk.image"],
         "onenote" => &["onenote.embedded_file"],
         "zip-contains-executable" => &["archive.contains_executable"],
-        "zip-encrypted" => &["archive.encrypted"],
+        "zip-encrypted" => &["archive.encrypted", "archive.encrypted_opened"],
         "hwp-jscript" => &["hwp.script"],
         "EICAR" => &["content.eicar"],
         _ => return None,

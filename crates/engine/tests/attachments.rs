@@ -120,3 +120,63 @@ fn links_inside_an_attached_pdf_are_judged_like_links_in_the_body() {
         .expect("document link in urls");
     assert_eq!(u["part"], 2);
 }
+
+/// An encrypted zip whose password the mail gives (ZipCrypto, as Korean archivers write it).
+fn encrypted_zip(members: &[(&str, &[u8])], password: &str) -> Vec<u8> {
+    use std::io::Write;
+    use zip::unstable::write::FileOptionsExt;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .with_deprecated_encryption(password.as_bytes())
+        .unwrap();
+    for (name, data) in members {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn encrypted_archive_is_judged_by_what_it_holds_once_opened() {
+    let body =
+        "11월 급여명세서를 보내드립니다. 개인정보 보호를 위해 암호를 걸었습니다.\r\n비밀번호: 0427";
+    // A payroll notice as Korean HR departments send them: nothing inside runs.
+    let benign = encrypted_zip(
+        &[("급여명세서_11월.txt", "기본급 3,000,000원".as_bytes())],
+        "0427",
+    );
+    // From a real-looking domain (the shared helper's `.example` sender is itself a finding).
+    let raw = String::from_utf8(mail_with("payslip.zip", "application/zip", body, &benign))
+        .unwrap()
+        .replace("billing@vendor.example", "hr@payroll.co.kr");
+    let r = Engine::default().scan(raw.as_bytes(), "t.eml");
+    let ids: Vec<&str> = r.findings.iter().map(|f| f.id.as_str()).collect();
+    assert!(ids.contains(&"archive.encrypted_opened"), "{ids:?}");
+    assert!(ids.contains(&"archive.password_in_mail"), "{ids:?}");
+    assert!(!r.is_flagged(), "{:?} {} {ids:?}", r.verdict, r.score);
+    // The same mail with a shortcut inside is malicious: the members are what counts.
+    let lnk = b"L\0\0\0\x01\x14\x02\0\0\0\0\0\xc0\0\0\0\0\0\0F";
+    let bad = encrypted_zip(&[("급여명세서_11월.pdf.lnk", lnk)], "0427");
+    let r = Engine::default().scan(
+        &mail_with("payslip.zip", "application/zip", body, &bad),
+        "t.eml",
+    );
+    assert_eq!(
+        r.verdict,
+        spearwatch_core::Verdict::Malicious,
+        "{}",
+        r.score
+    );
+    // Without the password the archive hides its content: that alone is suspicious.
+    let r = Engine::default().scan(
+        &mail_with(
+            "payslip.zip",
+            "application/zip",
+            "11월 급여명세서입니다.",
+            &benign,
+        ),
+        "t.eml",
+    );
+    assert!(r.findings.iter().any(|f| f.id == "archive.encrypted"));
+}

@@ -1310,7 +1310,7 @@ mod tests {
             None,
         );
         let n = analyse(&a, "x.egg", None, &Options::default());
-        assert!(n.has("archive.encrypted"));
+        assert!(n.has("archive.encrypted_opened"));
         assert!(!n.has("archive.password_in_mail"));
         assert_eq!(n.children.len(), 1);
         assert!(!n.children[0].encrypted, "{:?}", n.children[0].format);

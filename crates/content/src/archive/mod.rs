@@ -103,7 +103,23 @@ pub(crate) fn flag_encrypted(w: &Walk<'_>, node: &mut Node, u: &Unlock<'_>) {
         None if u.headers => "no known password opened it; member names are hidden too".into(),
         None => "no known password opened it; members are listed by name only".into(),
     };
-    if !node.has("archive.encrypted") {
+    // Opened, the archive hid nothing from this scan: what is inside is judged on its own, and the
+    // encryption is only context (legitimate senders, Korean payroll and HR among them, encrypt
+    // attachments and give the password in the same mail). Unopened, it hides its content.
+    let (id, severity, title) = if u.password.is_some() {
+        (
+            "archive.encrypted_opened",
+            Severity::Low,
+            "Attachment is an encrypted archive; it was opened and its members analysed",
+        )
+    } else {
+        (
+            "archive.encrypted",
+            Severity::High,
+            "Attachment is an encrypted archive, which mail gateways cannot scan",
+        )
+    };
+    if !node.has("archive.encrypted") && !node.has("archive.encrypted_opened") {
         let names = u.encrypted.iter().take(10).cloned().collect::<Vec<_>>();
         let value = if u.headers && names.is_empty() {
             "encrypted headers".to_string()
@@ -111,9 +127,9 @@ pub(crate) fn flag_encrypted(w: &Walk<'_>, node: &mut Node, u: &Unlock<'_>) {
             names.join(", ")
         };
         node.flag(
-            "archive.encrypted",
-            Severity::High,
-            "Attachment is an encrypted archive, which mail gateways cannot scan",
+            id,
+            severity,
+            title,
             &[t::ENCRYPTED_FILE],
             value,
             format!(

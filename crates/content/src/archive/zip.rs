@@ -794,7 +794,7 @@ pub(crate) mod tests {
         };
         let n = crate::analyse(&z, "invoice.zip", None, &o);
         let ids = ids(&n);
-        assert!(ids.contains(&"archive.encrypted".into()), "{ids:?}");
+        assert!(ids.contains(&"archive.encrypted_opened".into()), "{ids:?}");
         assert!(ids.contains(&"archive.password_in_mail".into()));
         assert!(ids.contains(&"archive.contains_executable".into()));
         assert_eq!(n.children.len(), 2);
@@ -834,7 +834,7 @@ pub(crate) mod tests {
         let f = n
             .findings
             .iter()
-            .find(|f| f.id == "archive.encrypted")
+            .find(|f| f.id == "archive.encrypted_opened")
             .unwrap();
         let note = f.evidence[0].note.clone().unwrap_or_default();
         assert!(
