@@ -37,6 +37,7 @@ mod onenote;
 pub mod pdf;
 mod signatures;
 mod walk;
+mod xml;
 #[cfg(feature = "yara")]
 pub mod yara;
 

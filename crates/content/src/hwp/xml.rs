@@ -2,6 +2,7 @@
 //! start and end elements by local name with unescaped attributes, and text with entity and character
 //! references resolved (XML 1.0 §4.1, §4.6). Stops quietly at malformed XML.
 
+use crate::xml::{entity, unescape};
 use quick_xml::events::Event;
 
 pub(crate) enum Ev<'a> {
@@ -67,50 +68,4 @@ pub(crate) fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a 
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
-}
-
-fn entity(name: &[u8]) -> String {
-    match name {
-        b"amp" => "&".into(),
-        b"lt" => "<".into(),
-        b"gt" => ">".into(),
-        b"quot" => "\"".into(),
-        b"apos" => "'".into(),
-        _ => {
-            let s = String::from_utf8_lossy(name);
-            let n = if let Some(h) = s.strip_prefix("#x").or_else(|| s.strip_prefix("#X")) {
-                u32::from_str_radix(h, 16).ok()
-            } else {
-                s.strip_prefix('#').and_then(|d| d.parse().ok())
-            };
-            n.and_then(char::from_u32)
-                .map(String::from)
-                .unwrap_or_default()
-        }
-    }
-}
-
-fn unescape(raw: &[u8]) -> String {
-    let s = String::from_utf8_lossy(raw);
-    if !s.contains('&') {
-        return s.into_owned();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = &*s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        match after.find(';').filter(|&j| j <= 10) {
-            Some(j) => {
-                out.push_str(&entity(&after.as_bytes()[..j]));
-                rest = &after[j + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
