@@ -72,7 +72,7 @@ struct BrandsFile {
 
 pub static BRANDS: LazyLock<Vec<Brand>> = LazyLock::new(|| {
     let f: BrandsFile =
-        toml::from_str(include_str!("../data/brands.toml")).expect("data/brands.toml is valid");
+        toml::from_str(spearwatch_org::BUNDLED_BRANDS_TOML).expect("org/data/brands.toml is valid");
     f.brand
 });
 

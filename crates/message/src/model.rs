@@ -194,6 +194,11 @@ pub struct Mail {
     /// (RFC 2047 words decoded, folding removed).
     pub headers: Vec<(String, String)>,
     pub message_id: Option<String>,
+    /// The Date field as Unix seconds, when it parses (RFC 5322 §3.3).
+    pub date: Option<i64>,
+    /// Message-IDs this message answers: In-Reply-To, then References from the newest, deduplicated
+    /// (at most `parse::MAX_REFERENCES`).
+    pub references: Vec<String>,
     pub subject: Option<String>,
     pub from: Vec<Mailbox>,
     pub sender: Option<Mailbox>,

@@ -33,6 +33,9 @@ impl Default for Limits {
 }
 
 /// Headers that RFC 5322 §3.6 allows at most once.
+/// References kept per message: long threads carry hundreds; the nearest ones say which thread it is.
+pub const MAX_REFERENCES: usize = 32;
+
 const SINGLE_HEADERS: &[&str] = &[
     "From",
     "Sender",
@@ -88,6 +91,20 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Mail {
     }
 
     mail.message_id = msg.message_id().map(str::to_string);
+    mail.date = msg.date().map(|d| d.to_timestamp());
+    // In-Reply-To first, then References newest first: the nearest ancestor leads (RFC 5322 §3.6.4).
+    for h in [msg.in_reply_to(), msg.references()] {
+        let ids: Vec<&str> = match h {
+            mail_parser::HeaderValue::Text(t) => vec![t.as_ref()],
+            mail_parser::HeaderValue::TextList(l) => l.iter().rev().map(|t| t.as_ref()).collect(),
+            _ => Vec::new(),
+        };
+        for id in ids {
+            if mail.references.len() < MAX_REFERENCES && !mail.references.iter().any(|r| r == id) {
+                mail.references.push(id.to_string());
+            }
+        }
+    }
     mail.subject = msg.subject().map(|s| s.trim().to_string());
     mail.from = merge_name_fragments(mailboxes(msg.from()));
     mail.sender = mailboxes(msg.sender()).into_iter().next();
