@@ -114,6 +114,22 @@ fn split_top(v: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The topmost `Authentication-Results` of a trusted authserv-id, parsed, with its raw value: the one
+/// the organisation's own receiving server added last.
+pub fn trusted_results<'a>(
+    mail: &'a spearwatch_message::Mail,
+    trusted: &[String],
+) -> Option<(AuthResults, &'a str)> {
+    mail.header_values("Authentication-Results")
+        .find_map(|raw| {
+            let ar = parse(raw);
+            ar.authserv_id
+                .as_deref()
+                .is_some_and(|id| trusted.iter().any(|t| t.eq_ignore_ascii_case(id)))
+                .then_some((ar, raw))
+        })
+}
+
 impl Detector for Auth {
     fn name(&self) -> &'static str {
         "auth"

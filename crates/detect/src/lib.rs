@@ -12,21 +12,47 @@
 //! | `attachments.rs` | `attachment.` | names vs. content: risky types, double extensions, bidi tricks |
 //! | `structure.rs` | `structure.` | anomalies the parser recorded |
 //!
+//! With an organisation profile (`Context::org`), these use what the organisation knows (people,
+//! partners, protected domains, the history learned from its mail); without one they do nothing:
+//!
+//! | file | id | what it looks at |
+//! |---|---|---|
+//! | `contact.rs` | `contact.impersonation` | a known person's or partner's name on an address it never used |
+//! | `lookalike.rs` | `lookalike.domain`, `lookalike.link` | look-alikes of org, partner, authority and brand domains |
+//! | `spoof.rs` | `spoof.known_address` | an org/partner/authority address the trusted server could not authenticate |
+//! | `thread.rs` | `thread.hijack` | a reply into a known thread from a domain that was not in it |
+//! | `replyto.rs` | `replyto.diverted` | a known sender whose replies go to free-mail or elsewhere |
+//! | `bec.rs` | `bec.executive_request` | a VIP's name from outside asking for money, wallet moves or codes |
+//! | `first_contact.rs` | `contact.first_contact_risk` | a never-seen sender whose first mail carries risk |
+//!
+//! `known.rs` holds their shared look-ups, `requests.rs` (with `data/requests.toml`) what a message
+//! asks for.
+//!
 //! Detectors are sans-IO and deterministic. Shared data (domain lists, brands, lexicons) is compiled in
 //! from `data/` and parsed once ([`data`]). Helpers for hosts live in [`domains`].
 
 pub mod attachments;
 pub mod auth;
+pub mod bec;
+pub mod contact;
 pub mod data;
 pub mod domains;
+pub mod first_contact;
+pub mod known;
 pub mod links;
+pub mod lookalike;
 pub mod lures;
+pub mod replyto;
+pub mod requests;
 pub mod sender;
+pub mod spoof;
 pub mod structure;
 pub mod text;
+pub mod thread;
 
 use spearwatch_core::Finding;
 use spearwatch_message::Mail;
+pub use spearwatch_org::OrgContext;
 
 /// Settings detectors read, beyond the message itself.
 #[derive(Debug, Clone, Default)]
@@ -42,6 +68,8 @@ pub struct Context<'a> {
     pub config: &'a DetectConfig,
     /// Text the content engine pulled out of attachments (documents, pages, forwarded messages).
     pub documents: &'a [DocumentText],
+    /// The organisation's profile and learned history, when one is configured.
+    pub org: Option<&'a OrgContext>,
 }
 
 /// Text of one object inside an attachment, for detectors that read words (lures).
@@ -54,7 +82,9 @@ pub struct DocumentText {
 }
 
 /// A detector: reads the message, appends findings. It must not panic on any message and must bound its
-/// own work (the message model is already bounded by `spearwatch_message::Limits`).
+/// own work (the message model is already bounded by `spearwatch_message::Limits`). `out` already holds
+/// the content engine's findings and those of the detectors before it, for detectors that combine
+/// signals (`first_contact`).
 pub trait Detector: Send + Sync {
     /// Short stable name (`sender`), also the prefix of its finding ids.
     fn name(&self) -> &'static str;
@@ -66,6 +96,7 @@ pub trait Detector: Send + Sync {
 pub fn warm_up() {
     data::warm_up();
     lures::warm_up();
+    requests::warm_up();
 }
 
 /// The built-in detectors, in the order their findings are listed.
@@ -78,6 +109,14 @@ pub fn default_detectors() -> Vec<Box<dyn Detector>> {
         Box::new(text::Text),
         Box::new(attachments::Attachments),
         Box::new(structure::Structure),
+        Box::new(contact::Contact),
+        Box::new(lookalike::Lookalikes),
+        Box::new(spoof::Spoof),
+        Box::new(thread::Thread),
+        Box::new(replyto::ReplyTo),
+        Box::new(bec::Bec),
+        // Last: it weighs the findings of all the others.
+        Box::new(first_contact::FirstContact),
     ]
 }
 
@@ -94,6 +133,39 @@ pub(crate) mod testutil {
                 documents: &[],
                 mail: &mail,
                 config,
+                org: None,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    /// Runs one detector with the example organisation profile (`examples/org/profile.toml`, trusted
+    /// authserv-id mx1.hanbit-x.com) and `history` learned.
+    pub fn run_org(
+        d: &dyn Detector,
+        raw: &str,
+        history: &[spearwatch_org::observe::Observation],
+    ) -> Vec<Finding> {
+        let profile =
+            spearwatch_org::Profile::from_toml(include_str!("../../../examples/org/profile.toml"))
+                .expect("example profile parses");
+        let mut knowledge = spearwatch_org::Knowledge::default();
+        for o in history {
+            knowledge.apply(o);
+        }
+        let config = DetectConfig {
+            trusted_authserv_ids: profile.trusted_authserv_ids.clone(),
+        };
+        let org = OrgContext::new(profile, knowledge);
+        let mail = spearwatch_message::parse(raw.as_bytes(), &Default::default());
+        let mut out = Vec::new();
+        d.detect(
+            &Context {
+                documents: &[],
+                mail: &mail,
+                config: &config,
+                org: Some(&org),
             },
             &mut out,
         );

@@ -93,7 +93,7 @@ pub fn normalise(s: &str) -> String {
     out
 }
 
-fn boundary_ok(text: &str, start: usize, end: usize, check_end: bool) -> bool {
+pub(crate) fn boundary_ok(text: &str, start: usize, end: usize, check_end: bool) -> bool {
     let before = text[..start]
         .chars()
         .next_back()
@@ -107,10 +107,10 @@ fn boundary_ok(text: &str, start: usize, end: usize, check_end: bool) -> bool {
 }
 
 /// One text scanned: where it came from and its normalised content.
-struct Scanned {
-    source: Source,
-    text: String,
-    weight: usize,
+pub(crate) struct Scanned {
+    pub(crate) source: Source,
+    pub(crate) text: String,
+    pub(crate) weight: usize,
 }
 
 /// The subject (weight 2) and the first `MAX_SCAN_BYTES` of each body (weight 1), as written.
@@ -135,7 +135,7 @@ fn raw_texts(mail: &Mail) -> Vec<(&str, Source, usize)> {
 
 /// The message's own texts, then the text of documents inside its attachments (an HWP or Word lure
 /// says in the document what the mail body leaves out).
-fn scanned_texts(mail: &Mail, documents: &[crate::DocumentText]) -> Vec<Scanned> {
+pub(crate) fn scanned_texts(mail: &Mail, documents: &[crate::DocumentText]) -> Vec<Scanned> {
     let mut v: Vec<Scanned> = raw_texts(mail)
         .into_iter()
         .map(|(text, source, weight)| Scanned {

@@ -305,7 +305,7 @@ fn tld_is_known(domain: &str) -> bool {
     psl::suffix(tld(domain).as_bytes()).is_some_and(|s| s.is_known())
 }
 
-fn is_freemail(domain: &str) -> bool {
+pub(crate) fn is_freemail(domain: &str) -> bool {
     DOMAINS.freemail.contains(domain)
         || registrable(domain).is_some_and(|r| DOMAINS.freemail.contains(&r))
 }

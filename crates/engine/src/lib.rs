@@ -18,7 +18,9 @@ pub use spearwatch_content::{Limits as ContentLimits, Node, Options as ContentOp
 use spearwatch_core::{Evidence, Finding, Policy, Severity};
 use spearwatch_detect::{default_detectors, Context, DetectConfig, Detector, DocumentText};
 use spearwatch_message::{Limits, UrlSource};
+pub use spearwatch_org::OrgContext;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Detectors, policy and limits, ready to scan many messages.
@@ -28,6 +30,7 @@ pub struct Engine {
     config: DetectConfig,
     limits: Limits,
     content: ContentOptions,
+    org: Option<Arc<OrgContext>>,
 }
 
 impl Default for Engine {
@@ -54,7 +57,25 @@ impl Engine {
             config,
             limits: Limits::default(),
             content: ContentOptions::default(),
+            org: None,
         }
+    }
+
+    /// Scans with organisation context: the profile's people, partners and protected domains, and the
+    /// history learned so far. The profile's trusted authserv-ids join the policy's.
+    pub fn with_org(mut self, org: Arc<OrgContext>) -> Self {
+        for id in &org.profile.trusted_authserv_ids {
+            let id = id.to_ascii_lowercase();
+            if !self.config.trusted_authserv_ids.contains(&id) {
+                self.config.trusted_authserv_ids.push(id);
+            }
+        }
+        self.org = Some(org);
+        self
+    }
+
+    pub fn org(&self) -> Option<&OrgContext> {
+        self.org.as_deref()
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -99,8 +120,10 @@ impl Engine {
             mail: &mail,
             config: &self.config,
             documents: &documents,
+            org: self.org.as_deref(),
         };
-        let mut findings = Vec::new();
+        // Content findings first, so detectors that combine signals see them.
+        let mut findings = content_findings;
         for d in &self.detectors {
             let before = findings.len();
             let res = catch_unwind(AssertUnwindSafe(|| d.detect(&cx, &mut findings)));
@@ -122,7 +145,6 @@ impl Engine {
                 );
             }
         }
-        findings.append(&mut content_findings);
         let scored = self.policy.score(&mut findings);
         // Strongest first; ties keep detector order (stable sort), so output is deterministic.
         findings.sort_by(|a, b| b.score.total_cmp(&a.score));
