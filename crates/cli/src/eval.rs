@@ -9,8 +9,11 @@ use std::io::Write;
 use std::time::Instant;
 
 pub fn run(a: EvalArgs) -> Result<u8> {
-    let engine = Engine::new(a.common.policy()?)
+    let mut engine = Engine::new(a.common.policy()?)
         .with_content_options(crate::content_options(&a.common.rules, false)?);
+    if let Some((org, _store)) = crate::org::open(&a.org)? {
+        engine = engine.with_org(org);
+    }
     let threads = a.common.threads();
     let mut dump = match &a.dump {
         Some(p) => Some(std::io::BufWriter::new(

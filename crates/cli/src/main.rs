@@ -3,6 +3,7 @@
 
 mod eval;
 mod inspect;
+mod org;
 mod pipeline;
 mod scan;
 mod tree;
@@ -34,6 +35,19 @@ enum Command {
     /// Open attachments saved as files (no message around them) and show what is inside, recursively.
     /// With --manifest, measure marker coverage on a labelled collection.
     Inspect(InspectArgs),
+    /// Learn the organisation's relationships from its mail (eml, mbox, Maildir, directories) into the
+    /// store: who writes to whom, under which names, in which threads. Learning a message twice counts
+    /// once. Exit status as for scan (3 when some inputs could not be read).
+    Learn(LearnArgs),
+    /// Check an organisation profile (and a policy file): errors point at the line.
+    CheckConfig {
+        /// Organisation profile (TOML).
+        #[arg(long, value_name = "FILE")]
+        org: PathBuf,
+        /// Also check this policy file.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+    },
     /// Print the compiled-in scoring policy, or check a policy file (--check FILE).
     Policy {
         /// Validate this policy file (laid over the defaults) and print the result.
@@ -86,8 +100,36 @@ pub struct ScanArgs {
     /// Write every object extracted from attachments to DIR/<sha256> (nothing is written otherwise).
     #[arg(long, value_name = "DIR")]
     extract: Option<PathBuf>,
+    /// Learn messages judged clean into the store (needs --org). Others are never learned, so an
+    /// attacker cannot teach spearwatch their address.
+    #[arg(long, requires = "org")]
+    learn: bool,
+    #[command(flatten)]
+    org: org::OrgArgs,
     #[command(flatten)]
     common: CommonArgs,
+}
+
+#[derive(clap::Args)]
+pub struct LearnArgs {
+    /// Files, directories (Maildir too), mbox files, or - for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Organisation profile (TOML): which domains are the organisation's.
+    #[arg(long, value_name = "FILE")]
+    org: PathBuf,
+    /// Store file (default: the profile's `[store] path`, else $XDG_DATA_HOME/spearwatch/store.db).
+    #[arg(long, value_name = "FILE")]
+    store: Option<PathBuf>,
+    /// Worker threads for parsing (default: all cores).
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// Messages larger than this many bytes are skipped and reported.
+    #[arg(long, default_value_t = 64 << 20, value_name = "BYTES")]
+    max_message_bytes: usize,
+    /// No progress line and no summary.
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -162,6 +204,8 @@ pub struct EvalArgs {
     #[arg(long, value_name = "FILE")]
     dump: Option<PathBuf>,
     #[command(flatten)]
+    org: org::OrgArgs,
+    #[command(flatten)]
     common: CommonArgs,
 }
 
@@ -221,6 +265,8 @@ fn main() -> ExitCode {
         Command::Scan(a) => scan::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Inspect(a) => inspect::run(a),
+        Command::Learn(a) => org::learn(a),
+        Command::CheckConfig { org, policy } => org::check_config(&org, policy.as_deref()),
         Command::Policy { check } => policy_cmd(check),
     };
     match res {

@@ -32,10 +32,42 @@ pub fn run(
     threads: usize,
     mut on_event: impl FnMut(Event),
 ) {
+    map(
+        sources,
+        limits,
+        threads,
+        |item| {
+            let cpu = cpu_time::ThreadTime::try_now().ok();
+            let report = engine.scan(&item.bytes, &item.path);
+            let cpu_us = cpu
+                .and_then(|c| c.try_elapsed().ok())
+                .map_or(0, |d| d.as_micros() as u64);
+            (Box::new(report), cpu_us)
+        },
+        |r| {
+            on_event(match r {
+                Ok((report, cpu_us)) => Event::Scanned { report, cpu_us },
+                Err(error) => Event::Failed { error },
+            })
+        },
+    );
+}
+
+/// Runs `work` over every message of `sources` on `threads` workers and hands the results to
+/// `on_result` in input order. An input that cannot be read, or a message on which `work` panics, is
+/// an `Err` naming its path (`"{path}: {what}"`); the batch goes on.
+pub fn map<T: Send>(
+    sources: &[Source],
+    limits: &Limits,
+    threads: usize,
+    work: impl Fn(&Item) -> T + Sync,
+    mut on_result: impl FnMut(Result<T, String>),
+) {
     let threads = threads.max(1);
     let (item_tx, item_rx) = sync_channel::<(usize, Result<Item, InputError>)>(threads * 4);
-    let (out_tx, out_rx) = channel::<(usize, Event)>();
+    let (out_tx, out_rx) = channel::<(usize, Result<T, String>)>();
     let item_rx = Arc::new(Mutex::new(item_rx));
+    let work = &work;
 
     std::thread::scope(|s| {
         s.spawn(move || {
@@ -63,30 +95,30 @@ pub fn run(
         for _ in 0..threads {
             let rx = Arc::clone(&item_rx);
             let tx = out_tx.clone();
-            s.spawn(move || worker(engine, &rx, &tx));
+            s.spawn(move || worker(work, &rx, &tx));
         }
         drop(out_tx);
 
-        let mut pending: BTreeMap<usize, Event> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, Result<T, String>> = BTreeMap::new();
         let mut next = 0usize;
         for (idx, ev) in out_rx {
             pending.insert(idx, ev);
             while let Some(ev) = pending.remove(&next) {
-                on_event(ev);
+                on_result(ev);
                 next += 1;
             }
         }
         // Anything left (cannot happen unless a worker died) is delivered in order.
         for (_, ev) in pending {
-            on_event(ev);
+            on_result(ev);
         }
     });
 }
 
-fn worker(
-    engine: &Engine,
+fn worker<T>(
+    work: &(impl Fn(&Item) -> T + Sync),
     rx: &Mutex<Receiver<(usize, Result<Item, InputError>)>>,
-    tx: &std::sync::mpsc::Sender<(usize, Event)>,
+    tx: &std::sync::mpsc::Sender<(usize, Result<T, String>)>,
 ) {
     loop {
         let next = match rx.lock() {
@@ -94,32 +126,19 @@ fn worker(
             Err(_) => return,
         };
         let Ok((idx, item)) = next else { return };
-        let ev = match item {
+        let res = match item {
             // InputError's message names its path already.
-            Err(e) => Event::Failed {
-                error: e.to_string(),
-            },
-            Ok(item) => {
-                let cpu = cpu_time::ThreadTime::try_now().ok();
-                // The engine contains detector panics itself; this catches a panic in parsing so that
-                // one hostile message cannot stop a batch.
-                match catch_unwind(AssertUnwindSafe(|| engine.scan(&item.bytes, &item.path))) {
-                    Ok(report) => Event::Scanned {
-                        report: Box::new(report),
-                        cpu_us: cpu
-                            .and_then(|c| c.try_elapsed().ok())
-                            .map_or(0, |d| d.as_micros() as u64),
-                    },
-                    Err(_) => Event::Failed {
-                        error: format!(
-                            "{}: internal error while scanning (please report this message)",
-                            item.path
-                        ),
-                    },
-                }
-            }
+            Err(e) => Err(e.to_string()),
+            // The engine contains detector panics itself; this catches a panic in parsing so that
+            // one hostile message cannot stop a batch.
+            Ok(item) => catch_unwind(AssertUnwindSafe(|| work(&item))).map_err(|_| {
+                format!(
+                    "{}: internal error while reading this message (please report it)",
+                    item.path
+                )
+            }),
         };
-        if tx.send((idx, ev)).is_err() {
+        if tx.send((idx, res)).is_err() {
             return;
         }
     }

@@ -1,6 +1,7 @@
 //! `spearwatch scan`: reports per message, a summary, exit status.
 
 use crate::pipeline::{self, Event};
+
 use crate::{exit, Format, ScanArgs};
 use anyhow::{Context as _, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -10,10 +11,19 @@ use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 pub fn run(a: ScanArgs) -> Result<u8> {
-    let engine = Engine::new(a.common.policy()?).with_content_options(crate::content_options(
-        &a.common.rules,
-        a.extract.is_some(),
-    )?);
+    let mut engine = Engine::new(a.common.policy()?).with_content_options(
+        crate::content_options(&a.common.rules, a.extract.is_some())?,
+    );
+    let mut store = None;
+    if let Some((org, s)) = crate::org::open(&a.org)? {
+        engine = engine.with_org(org);
+        store = Some(s);
+    }
+    // Learning from clean mail: observations are collected in input order and written in batches.
+    let mut learn_batch: Vec<spearwatch_org::observe::Observation> = Vec::new();
+    let (mut learned, mut duplicates) = (0usize, 0usize);
+    let mut learn_err: Option<anyhow::Error> = None;
+    let now = crate::org::now();
     if let Some(dir) = &a.extract {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
@@ -57,15 +67,40 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         )
         .err();
     }
-    pipeline::run(
-        &engine,
+    let learning = a.learn;
+    pipeline::map(
         &sources,
         &a.common.input_limits(),
         a.common.threads(),
-        |ev| {
+        |item| {
+            let (report, mail) = engine.scan_keep(&item.bytes, &item.path);
+            let obs = match (learning, engine.org()) {
+                (true, Some(org)) if report.verdict == Verdict::Clean => {
+                    spearwatch_org::observe::Observation::of(&mail, &item.bytes, &org.profile, now)
+                }
+                _ => None,
+            };
+            (Event::Scanned {
+                report: Box::new(report),
+                cpu_us: 0,
+            }, obs)
+        },
+        |res| {
             if write_err.is_some() {
                 return;
             }
+            let ev = match res {
+                Ok((ev, obs)) => {
+                    if let (Some(o), Some(st), None) = (obs, store.as_mut(), &learn_err) {
+                        learn_batch.push(o);
+                        if learn_batch.len() >= 1_000 {
+                            learn_err = crate::org::flush(&mut learn_batch, st, &mut learned, &mut duplicates).err();
+                        }
+                    }
+                    ev
+                }
+                Err(error) => Event::Failed { error },
+            };
             match ev {
                 Event::Scanned { report, .. } => {
                     scanned += 1;
@@ -118,6 +153,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     if let Some(e) = extract_err {
         return Err(e);
     }
+    if let (Some(st), None) = (store.as_mut(), &learn_err) {
+        learn_err = crate::org::flush(&mut learn_batch, st, &mut learned, &mut duplicates).err();
+    }
+    if let Some(e) = learn_err {
+        return Err(e.context("learning clean mail into the store"));
+    }
     out.flush()?;
     if !a.quiet {
         let secs = started.elapsed().as_secs_f64();
@@ -129,6 +170,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             counts[Verdict::Phishing as usize],
             counts[Verdict::Malicious as usize],
         );
+        if learning {
+            eprintln!("spearwatch: learned {learned} clean messages into the store ({duplicates} already known)");
+        }
     }
     Ok(if failed_on {
         exit::FAIL_ON

@@ -101,6 +101,11 @@ impl Engine {
 
     /// Scans one raw RFC 5322 message. `path` is carried into the report for people and tools.
     pub fn scan(&self, raw: &[u8], path: &str) -> Report {
+        self.scan_keep(raw, path).0
+    }
+
+    /// Scans like [`Engine::scan`] and also returns the parsed message (for learning from it).
+    pub fn scan_keep(&self, raw: &[u8], path: &str) -> (Report, spearwatch_message::Mail) {
         let start = Instant::now();
         let mut mail = spearwatch_message::parse(raw, &self.limits);
         let mut content_findings = Vec::new();
@@ -148,7 +153,8 @@ impl Engine {
         let scored = self.policy.score(&mut findings);
         // Strongest first; ties keep detector order (stable sort), so output is deterministic.
         findings.sort_by(|a, b| b.score.total_cmp(&a.score));
-        Report::new(path, &mail, findings, trees, scored, start.elapsed())
+        let report = Report::new(path, &mail, findings, trees, scored, start.elapsed());
+        (report, mail)
     }
 }
 
