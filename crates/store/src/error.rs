@@ -31,6 +31,10 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    /// Tables disagree with each other (a row refers to an id that has no row): damaged or edited
+    /// by hand.
+    #[error("the store {} is inconsistent: {detail}", path.display())]
+    Inconsistent { path: PathBuf, detail: String },
     /// A SQLite database, but not one spearwatch made: it is left untouched.
     #[error("{} is a SQLite database but not a spearwatch store ({reason}); it was left untouched", path.display())]
     Foreign { path: PathBuf, reason: String },

@@ -25,7 +25,7 @@
 //! | `domains` | registrable domain (all its addresses) | `domain`, `first_seen`, `last_seen`, `sent`, `written_to` (once per message) |
 //! | `edges` | (sender, recipient) pair of a non-`Unrelated` message | `sender`, `recipient`, `first_seen`, `last_seen`, `count`, `replies` |
 //! | `thread_messages` | Message-ID, and thread root | `message_id`, `thread` (indexed) |
-//! | `thread_participants` | (thread, address), first [`MAX_PARTICIPANTS`] per thread | `thread`, `address` |
+//! | `thread_participants` | (thread, address), first [`MAX_PARTICIPANTS`] per thread | `thread`, `address`, `position` (order of arrival in the thread) |
 //!
 //! `address_names` keeps every name an address used (with counts); `Knowledge` holds the first
 //! [`MAX_NAMES_PER_ADDRESS`] of them per address, in order of first use (rowid order), and indexes all
@@ -55,6 +55,9 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Prepared statements kept per connection: `learn` uses 9, loads and look-ups a few more.
 const STATEMENT_CACHE: usize = 32;
+
+/// Page cache per connection, KiB.
+const CACHE_KIB: u32 = 32 * 1024;
 
 /// Row counts for summaries.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -148,7 +151,13 @@ impl Store {
             conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
                 .map_err(ctx.err("switching to WAL"))?;
         }
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+        // The page cache (SQLite's default is 2 MiB) bounds how much of the indexes stays in memory
+        // between batches: too small, and every UPSERT reads its B-tree pages again and a batch
+        // spills dirty pages to the WAL before its commit.
+        conn.execute_batch(&format!(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -{};",
+            CACHE_KIB
+        ))
             .map_err(ctx.err("setting pragmas"))?;
         schema::migrate(&mut conn, &ctx, migrations)?;
         Ok(Store { conn, ctx, file })
@@ -208,7 +217,13 @@ impl Store {
             .conn
             .unchecked_transaction()
             .map_err(self.ctx.err("starting a read transaction"))?;
-        let k = knowledge::load(&tx).map_err(self.ctx.err("loading the knowledge"))?;
+        let k = knowledge::load(&tx).map_err(|e| match e {
+            knowledge::LoadError::Sql(e) => self.ctx.err("loading the knowledge")(e),
+            knowledge::LoadError::Dangling { table, id } => StoreError::Inconsistent {
+                path: self.ctx.path.clone(),
+                detail: format!("{table} refers to id {id}, which has no row"),
+            },
+        })?;
         tx.finish()
             .map_err(self.ctx.err("ending a read transaction"))?;
         Ok(k)
@@ -224,10 +239,10 @@ impl Store {
         };
         Ok(StoreStats {
             messages: count("SELECT count(*) FROM learned")?,
-            addresses: count("SELECT count(*) FROM addresses")?,
+            addresses: count("SELECT count(*) FROM addresses WHERE sent > 0 OR written_to > 0")?,
             names: count("SELECT count(*) FROM address_names")?,
             edges: count("SELECT count(*) FROM edges")?,
-            threads: count("SELECT count(DISTINCT thread) FROM thread_participants")?,
+            threads: count("SELECT count(DISTINCT thread_id) FROM thread_participants")?,
         })
     }
 }

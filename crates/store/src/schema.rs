@@ -15,9 +15,12 @@ pub const APPLICATION_ID: i32 = 0x5370_5774;
 
 /// Version 1: the relationship knowledge (see the crate documentation for what each table holds).
 ///
-/// Tables whose rows become `Vec` elements in `Knowledge` (`address_names`, `thread_participants`)
-/// are rowid tables read in rowid order, which is the order of first use; an UPSERT keeps a row's
-/// rowid. Tables that become hash maps are `WITHOUT ROWID` so the text key is stored once.
+/// Addresses and thread ids are interned (`addresses.id`, `threads.id`) so that edges and
+/// participants are pairs of integers: a few bytes a row instead of two e-mail addresses, which keeps
+/// the B-trees (and the pages a batch dirties) small. Rows that become `Vec` elements in `Knowledge`
+/// keep their order of first use: `address_names` by rowid (an UPSERT keeps a row's rowid),
+/// `thread_participants` by `position` within the thread. Tables keyed by text or pairs are
+/// `WITHOUT ROWID`, so the key is stored once rather than in a table and an index.
 const V1: &str = "
 PRAGMA application_id = 1399871348;
 
@@ -31,10 +34,10 @@ CREATE TABLE addresses (
     id          INTEGER PRIMARY KEY,
     address     TEXT NOT NULL UNIQUE,
     domain      TEXT NOT NULL,
-    first_seen  INTEGER NOT NULL,
-    last_seen   INTEGER NOT NULL,
-    sent        INTEGER NOT NULL,
-    written_to  INTEGER NOT NULL
+    first_seen  INTEGER NOT NULL DEFAULT 0,
+    last_seen   INTEGER NOT NULL DEFAULT 0,
+    sent        INTEGER NOT NULL DEFAULT 0,
+    written_to  INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX addresses_domain ON addresses(domain);
 
@@ -58,8 +61,8 @@ CREATE TABLE domains (
 ) WITHOUT ROWID;
 
 CREATE TABLE edges (
-    sender      TEXT NOT NULL,
-    recipient   TEXT NOT NULL,
+    sender      INTEGER NOT NULL REFERENCES addresses(id),
+    recipient   INTEGER NOT NULL REFERENCES addresses(id),
     first_seen  INTEGER NOT NULL,
     last_seen   INTEGER NOT NULL,
     count       INTEGER NOT NULL,
@@ -67,17 +70,23 @@ CREATE TABLE edges (
     PRIMARY KEY (sender, recipient)
 ) WITHOUT ROWID;
 
+CREATE TABLE threads (
+    id          INTEGER PRIMARY KEY,
+    thread      TEXT NOT NULL UNIQUE
+);
+
 CREATE TABLE thread_messages (
     message_id  TEXT PRIMARY KEY NOT NULL,
-    thread      TEXT NOT NULL
+    thread_id   INTEGER NOT NULL REFERENCES threads(id)
 ) WITHOUT ROWID;
-CREATE INDEX thread_messages_thread ON thread_messages(thread);
+CREATE INDEX thread_messages_thread ON thread_messages(thread_id);
 
 CREATE TABLE thread_participants (
-    thread      TEXT NOT NULL,
-    address     TEXT NOT NULL,
-    UNIQUE (thread, address)
-);
+    thread_id   INTEGER NOT NULL REFERENCES threads(id),
+    address_id  INTEGER NOT NULL REFERENCES addresses(id),
+    position    INTEGER NOT NULL,
+    PRIMARY KEY (thread_id, address_id)
+) WITHOUT ROWID;
 ";
 
 /// The migrations of this build, oldest first; `MIGRATIONS.len()` is the newest schema version.
