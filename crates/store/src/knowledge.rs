@@ -164,15 +164,20 @@ impl<'c, 'b> Learner<'c, 'b> {
             }
         }
         if let Some(t) = &o.thread {
-            let thread = self.thread_id(t)?;
+            let (thread, new) = self.thread_id(t)?;
             if let Some(id) = &o.message_id {
                 self.thread_message.execute(params![id, thread])?;
             }
-            self.thread_root.execute(params![t, thread])?;
-            let mut p = self
-                .participants
-                .query_map(params![thread], |r| r.get::<_, i64>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+            // `threads.entry(t).or_insert(t)`: only a new thread can lack its root's entry (it was
+            // inserted when the thread row was), and a new thread has no participants yet.
+            let mut p = if new {
+                self.thread_root.execute(params![t, thread])?;
+                Vec::new()
+            } else {
+                self.participants
+                    .query_map(params![thread], |r| r.get::<_, i64>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+            };
             // Ids stand for addresses one to one, so comparing ids is comparing addresses.
             for who in std::iter::once(from).chain(recipients) {
                 if p.len() < MAX_PARTICIPANTS && !p.contains(&who) {
@@ -196,9 +201,7 @@ impl<'c, 'b> Learner<'c, 'b> {
     ) -> rusqlite::Result<i64> {
         let id = self
             .count_address
-            .query_row(params![address, domain, at, sent, written_to], |r| {
-                r.get(0)
-            })?;
+            .query_row(params![address, domain, at, sent, written_to], |r| r.get(0))?;
         self.address_ids.insert(address, id);
         Ok(id)
     }
@@ -222,20 +225,24 @@ impl<'c, 'b> Learner<'c, 'b> {
         Ok(id)
     }
 
-    fn thread_id(&mut self, thread: &'b str) -> rusqlite::Result<i64> {
+    /// The id of a thread, and whether this call created it.
+    fn thread_id(&mut self, thread: &'b str) -> rusqlite::Result<(i64, bool)> {
         if let Some(id) = self.thread_ids.get(thread) {
-            return Ok(*id);
+            return Ok((*id, false));
         }
-        let id = match self
+        let found = self
             .find_thread
             .query_row(params![thread], |r| r.get(0))
-            .optional()?
-        {
-            Some(id) => id,
-            None => self.new_thread.query_row(params![thread], |r| r.get(0))?,
+            .optional()?;
+        let (id, new) = match found {
+            Some(id) => (id, false),
+            None => (
+                self.new_thread.query_row(params![thread], |r| r.get(0))?,
+                true,
+            ),
         };
         self.thread_ids.insert(thread, id);
-        Ok(id)
+        Ok((id, new))
     }
 }
 
@@ -248,7 +255,10 @@ fn counter(v: i64) -> u32 {
 pub enum LoadError {
     Sql(rusqlite::Error),
     /// A row refers to an address or thread id that has no row.
-    Dangling { table: &'static str, id: i64 },
+    Dangling {
+        table: &'static str,
+        id: i64,
+    },
 }
 
 impl From<rusqlite::Error> for LoadError {
@@ -369,7 +379,10 @@ pub fn load(conn: &Connection) -> Result<Knowledge, LoadError> {
     let mut stmt = conn.prepare("SELECT message_id, thread_id FROM thread_messages")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        k.load_thread_message(r.get(0)?, resolve(&thread_of, r.get(1)?, "thread_messages")?);
+        k.load_thread_message(
+            r.get(0)?,
+            resolve(&thread_of, r.get(1)?, "thread_messages")?,
+        );
     }
     drop(rows);
 

@@ -15,21 +15,25 @@
 //!
 //! # Schema (version 1)
 //!
-//! Times are INTEGER unix seconds. `first_seen` 0 means unset, as in `Knowledge`.
+//! Times are INTEGER unix seconds; `first_seen` 0 means unset, as in `Knowledge`. Addresses and
+//! thread ids are interned: edges and participants are pairs of integer ids.
 //!
 //! | table | one row per | columns |
 //! |---|---|---|
 //! | `learned` | message learned (idempotence) | `key` (Observation.key), `at`, `direction` |
-//! | `addresses` | address that sent, or that the organisation wrote to | `id`, `address`, `domain` (registrable, indexed), `first_seen`, `last_seen`, `sent`, `written_to` |
-//! | `address_names` | display name an address used, as written | `address_id`, `name`, `name_key` (`names::name_key`, NULL if too short; indexed), `count`, `first_seen`, `last_seen` |
+//! | `addresses` | address seen (sender, recipient, thread participant) | `id`, `address`, `domain` (registrable; indexed), `first_seen`, `last_seen`, `sent`, `written_to` |
+//! | `address_names` | display name an address used, as written | `address_id`, `name`, `name_key` (`names::name_key`, NULL when too short to compare; indexed), `count`, `first_seen`, `last_seen` |
 //! | `domains` | registrable domain (all its addresses) | `domain`, `first_seen`, `last_seen`, `sent`, `written_to` (once per message) |
-//! | `edges` | (sender, recipient) pair of a non-`Unrelated` message | `sender`, `recipient`, `first_seen`, `last_seen`, `count`, `replies` |
-//! | `thread_messages` | Message-ID, and thread root | `message_id`, `thread` (indexed) |
-//! | `thread_participants` | (thread, address), first [`MAX_PARTICIPANTS`] per thread | `thread`, `address`, `position` (order of arrival in the thread) |
+//! | `edges` | (sender, recipient) of inbound, outbound and internal mail | `sender`, `recipient` (address ids), `first_seen`, `last_seen`, `count`, `replies` |
+//! | `threads` | thread id (the root Message-ID) | `id`, `thread` |
+//! | `thread_messages` | Message-ID learned in a thread, and each thread root | `message_id`, `thread_id` (indexed) |
+//! | `thread_participants` | (thread, address), the first [`MAX_PARTICIPANTS`] of a thread | `thread_id`, `address_id`, `position` (order of arrival) |
 //!
-//! `address_names` keeps every name an address used (with counts); `Knowledge` holds the first
-//! [`MAX_NAMES_PER_ADDRESS`] of them per address, in order of first use (rowid order), and indexes all
-//! their keys, as `apply` does.
+//! An address has a history (is in `Knowledge`) once it sent or the organisation wrote to it
+//! (`sent > 0 OR written_to > 0`); addresses only seen as recipients of inbound or internal mail, or
+//! in threads, have a row for their id with zero counters and times. `address_names` keeps every
+//! name an address used (with counts); `Knowledge` holds the first [`MAX_NAMES_PER_ADDRESS`] per
+//! address in order of first use (rowid order), and indexes all their keys, as `apply` does.
 //!
 //! [`MAX_PARTICIPANTS`]: spearwatch_org::knowledge::MAX_PARTICIPANTS
 //! [`MAX_NAMES_PER_ADDRESS`]: spearwatch_org::knowledge::MAX_NAMES_PER_ADDRESS
@@ -53,7 +57,7 @@ use std::time::Duration;
 /// How long a write waits for another connection's lock before [`StoreError::Busy`].
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Prepared statements kept per connection: `learn` uses 9, loads and look-ups a few more.
+/// Prepared statements kept per connection: `learn` uses 13, look-ups a few more.
 const STATEMENT_CACHE: usize = 32;
 
 /// Page cache per connection, KiB.
@@ -64,7 +68,7 @@ const CACHE_KIB: u32 = 32 * 1024;
 pub struct StoreStats {
     /// Messages learned.
     pub messages: u64,
-    /// Addresses that sent or were written to by the organisation.
+    /// Addresses with a history: they sent, or the organisation wrote to them.
     pub addresses: u64,
     /// Distinct (address, display name) pairs.
     pub names: u64,
@@ -158,7 +162,7 @@ impl Store {
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -{};",
             CACHE_KIB
         ))
-            .map_err(ctx.err("setting pragmas"))?;
+        .map_err(ctx.err("setting pragmas"))?;
         schema::migrate(&mut conn, &ctx, migrations)?;
         Ok(Store { conn, ctx, file })
     }

@@ -309,6 +309,60 @@ fn counters_move_per_direction() {
     );
 }
 
+#[test]
+fn hostile_strings_round_trip() {
+    let long = "김".repeat(20_000);
+    let odd = [
+        "",
+        "nul\0inside",
+        "\u{202e}moc.evil\u{202c}",
+        "🦀 Ferris",
+        long.as_str(),
+        "'; DROP TABLE learned; --",
+    ];
+    let obs: Vec<Observation> = odd
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Observation {
+            key: format!("{s}{i}"),
+            at: i64::MIN + i as i64,
+            from: s.to_string(),
+            from_name: Some(s.to_string()),
+            recipients: vec![s.to_string(), format!("{s}@x"), s.to_string()],
+            direction: if i % 2 == 0 {
+                Direction::Outbound
+            } else {
+                Direction::Unrelated
+            },
+            message_id: Some(s.to_string()),
+            thread: Some(s.to_string()),
+            is_reply: true,
+        })
+        .collect();
+    let mut store = Store::open_in_memory().unwrap();
+    assert_eq!(store.learn(&obs).unwrap().learned, odd.len());
+    assert_eq!(store.knowledge().unwrap(), reference(&obs));
+    assert!(store.learned("nul\0inside1"));
+    assert!(!store.learned("nul"));
+}
+
+#[test]
+fn a_dangling_id_is_reported_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("damaged.db");
+    Store::open(&path).unwrap().learn(&generate(50, 3)).unwrap();
+    // Edited by hand, foreign keys off: an edge now points at nothing.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "PRAGMA foreign_keys = OFF; DELETE FROM addresses WHERE id = (SELECT sender FROM edges LIMIT 1);",
+        )
+        .unwrap();
+    let e = Store::open(&path).unwrap().knowledge().unwrap_err();
+    assert!(matches!(e, StoreError::Inconsistent { .. }), "{e:?}");
+    assert!(e.to_string().contains("damaged.db"), "{e}");
+}
+
 fn open_err(path: &Path) -> StoreError {
     match Store::open(path) {
         Ok(_) => panic!("{} opened", path.display()),
