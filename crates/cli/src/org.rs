@@ -79,7 +79,9 @@ pub fn store_path(args: &OrgArgs, profile: &Profile, profile_path: &Path) -> Res
 pub fn open(args: &OrgArgs) -> Result<Option<(Arc<OrgContext>, Store)>> {
     let Some(profile_path) = &args.org else {
         if args.store.is_some() {
-            anyhow::bail!("--store needs --org: the profile says which domains are the organisation's");
+            anyhow::bail!(
+                "--store needs --org: the profile says which domains are the organisation's"
+            );
         }
         return Ok(None);
     };

@@ -11,9 +11,10 @@ use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 pub fn run(a: ScanArgs) -> Result<u8> {
-    let mut engine = Engine::new(a.common.policy()?).with_content_options(
-        crate::content_options(&a.common.rules, a.extract.is_some())?,
-    );
+    let mut engine = Engine::new(a.common.policy()?).with_content_options(crate::content_options(
+        &a.common.rules,
+        a.extract.is_some(),
+    )?);
     let mut store = None;
     if let Some((org, s)) = crate::org::open(&a.org)? {
         engine = engine.with_org(org);
@@ -80,10 +81,13 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                 }
                 _ => None,
             };
-            (Event::Scanned {
-                report: Box::new(report),
-                cpu_us: 0,
-            }, obs)
+            (
+                Event::Scanned {
+                    report: Box::new(report),
+                    cpu_us: 0,
+                },
+                obs,
+            )
         },
         |res| {
             if write_err.is_some() {
@@ -94,7 +98,13 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                     if let (Some(o), Some(st), None) = (obs, store.as_mut(), &learn_err) {
                         learn_batch.push(o);
                         if learn_batch.len() >= 1_000 {
-                            learn_err = crate::org::flush(&mut learn_batch, st, &mut learned, &mut duplicates).err();
+                            learn_err = crate::org::flush(
+                                &mut learn_batch,
+                                st,
+                                &mut learned,
+                                &mut duplicates,
+                            )
+                            .err();
                         }
                     }
                     ev

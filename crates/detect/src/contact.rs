@@ -44,7 +44,7 @@ impl Detector for Contact {
         for &who in &whos {
             let uses = profile
                 .person(who)
-                .is_some_and(|p| p.addresses.iter().any(|a| *a == addr));
+                .is_some_and(|p| p.addresses.contains(&addr));
             if uses || profile.domains_of(who).iter().any(|d| within(domain, d)) {
                 return;
             }
@@ -52,7 +52,7 @@ impl Detector for Contact {
         // Addresses history saw under this name: this one (a personal address the person has used
         // before is theirs), and those with enough history to make the name a known correspondent's.
         let named = org.knowledge.addresses_named(name);
-        if named.iter().any(|a| *a == addr) {
+        if named.contains(&addr) {
             return;
         }
         let seen: Vec<&String> = named

@@ -15,14 +15,38 @@ use std::sync::Arc;
 use std::time::Duration;
 
 const SURNAMES: &[(&str, &str)] = &[
-    ("Kim", "김"), ("Lee", "이"), ("Park", "박"), ("Choi", "최"), ("Jung", "정"), ("Kang", "강"),
-    ("Cho", "조"), ("Yoon", "윤"), ("Jang", "장"), ("Lim", "임"),
+    ("Kim", "김"),
+    ("Lee", "이"),
+    ("Park", "박"),
+    ("Choi", "최"),
+    ("Jung", "정"),
+    ("Kang", "강"),
+    ("Cho", "조"),
+    ("Yoon", "윤"),
+    ("Jang", "장"),
+    ("Lim", "임"),
 ];
 const GIVEN: &[(&str, &str)] = &[
-    ("Minjun", "민준"), ("Seoyeon", "서연"), ("Dohyun", "도현"), ("Jiwoo", "지우"), ("Hayoon", "하윤"),
-    ("Siwoo", "시우"), ("Jiho", "지호"), ("Sua", "수아"), ("Yejun", "예준"), ("Jiyu", "지유"),
-    ("Eunwoo", "은우"), ("Harin", "하린"), ("Juwon", "주원"), ("Chaewon", "채원"), ("Hyunwoo", "현우"),
-    ("Jimin", "지민"), ("Gunwoo", "건우"), ("Yuna", "유나"), ("Woojin", "우진"), ("Soyul", "소율"),
+    ("Minjun", "민준"),
+    ("Seoyeon", "서연"),
+    ("Dohyun", "도현"),
+    ("Jiwoo", "지우"),
+    ("Hayoon", "하윤"),
+    ("Siwoo", "시우"),
+    ("Jiho", "지호"),
+    ("Sua", "수아"),
+    ("Yejun", "예준"),
+    ("Jiyu", "지유"),
+    ("Eunwoo", "은우"),
+    ("Harin", "하린"),
+    ("Juwon", "주원"),
+    ("Chaewon", "채원"),
+    ("Hyunwoo", "현우"),
+    ("Jimin", "지민"),
+    ("Gunwoo", "건우"),
+    ("Yuna", "유나"),
+    ("Woojin", "우진"),
+    ("Soyul", "소율"),
 ];
 
 /// Partner `p`'s contact `c`: a unique Latin name (surname, given name, a number word) and its Hangul form.
@@ -32,8 +56,15 @@ fn person(p: usize, c: usize) -> (String, String, String) {
     let n = p * 5 + c;
     (
         format!("{s} {g} {}", n / 200),
-        format!("{sh}{gh}{}", ["가", "나", "다", "라", "마", "바", "사", "아", "자", "차"][n / 200 % 10]),
-        format!("{}.{}{n}@partner{p}.co.kr", g.to_lowercase(), s.to_lowercase()),
+        format!(
+            "{sh}{gh}{}",
+            ["가", "나", "다", "라", "마", "바", "사", "아", "자", "차"][n / 200 % 10]
+        ),
+        format!(
+            "{}.{}{n}@partner{p}.co.kr",
+            g.to_lowercase(),
+            s.to_lowercase()
+        ),
     )
 }
 
@@ -43,7 +74,10 @@ fn big_org() -> OrgContext {
     );
     let mut knowledge = Knowledge::default();
     for p in 0..2_000 {
-        let _ = write!(toml, "\n[[partner]]\nname = \"Partner Company {p}\"\ndomains = [\"partner{p}.co.kr\"]\n");
+        let _ = write!(
+            toml,
+            "\n[[partner]]\nname = \"Partner Company {p}\"\ndomains = [\"partner{p}.co.kr\"]\n"
+        );
         for c in 0..5 {
             let (latin, hangul, addr) = person(p, c);
             let _ = write!(toml, "[[partner.contact]]\nname = \"{latin}\"\nvariants = [\"{hangul}\"]\naddresses = [\"{addr}\"]\n");
