@@ -12,9 +12,10 @@
 //! When a host matches several protected domains (or one in several ways) the strongest trick wins,
 //! in this order (then the owner: organisation, partner, authority, brand; then list order):
 //!
-//! 1. [`Trick::Confusable`]: the UTS #39 §4 skeleton of the registrable label equals a protected
-//!    label's while the label differs ("sаmil-tax.kr" with Cyrillic а, "pаypa1.com"; accents are
-//!    dropped after the skeleton's NFD, so "paypäl" counts too).
+//! 1. [`Trick::Confusable`]: a registrable label with letters outside ASCII (other than Hangul,
+//!    Han and Kana) whose UTS #39 §4 skeleton, ASCII look-alikes folded as for edits, equals a
+//!    protected label's ("sаmil-tax.kr" with Cyrillic а, "pаypa1.com"; accents are dropped after
+//!    the skeleton's NFD, so "paypäl" counts too).
 //! 2. [`Trick::MixedScript`]: a label that is not single-script (UTS #39 §5.1) with a confusable
 //!    foreign letter whose skeleton reading is an edit, hyphen change or name-plus-word of a
 //!    protected label. A whole-script near miss (all Cyrillic, one letter off) is reported as
@@ -29,9 +30,12 @@
 //! 4. [`Trick::Edit`]: optimal string alignment distance 0 or 1 after folding ASCII look-alikes
 //!    (0/o, 1/l/i, rn/m, vv/w, cl/d): swap, omission, insertion, substitution. Protected labels
 //!    shorter than 5 characters only for a doubled letter ("upss"), and not under 3 ("goo" is not
-//!    go.com's); of 5 characters only when the first letter is kept ("qmail" and "jpost" are real
-//!    neighbours of gmail and epost, and readers anchor on the first letter). Hyphens are kept, so "hanbit.co.kr" (a different, real company) is two edits from
-//!    "hanbit-x" and not reported.
+//!    go.com's). The first letter must be kept (readers anchor on it: "qmail", "jpost" and
+//!    "bstatic" are real neighbours of gmail, epost and gstatic), except for a swap of the first
+//!    two letters, a doubled first letter, and, from 6 letters on, a letter added or dropped in
+//!    front ("lhotmail"). Hyphens are kept, so "hanbit.co.kr" (Hanbit Media, a different company)
+//!    is two edits from "hanbit-x" and not reported. A host whose label is a brand's own label
+//!    (mercadolivre.br) is that brand's country site, not an edit of its other names.
 //! 5. [`Trick::Hyphen`]: the same letters with a hyphen added, removed, moved or doubled.
 //! 6. [`Trick::Suffix`]: the same label under another public suffix, for the organisation, partners
 //!    and authorities only: brands run country sites (google.co.uk is Google's). Labels shorter than
@@ -68,7 +72,9 @@ use unicode_script::{Script, UnicodeScript};
 use unicode_security::MixedScript;
 
 /// How a host imitates a protected domain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Variants are listed in the stub's order; [`Trick::strength_rank`] gives the order of strength.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Trick {
     /// Same UTS #39 skeleton (confusable letters from any script, "sаmil-tax.kr" with Cyrillic а).
     Confusable,
@@ -518,7 +524,12 @@ impl LookalikeIndex {
                     }
                 }
             }
-            if d.contains('.') && !(brand && name.as_ref().is_some_and(|n| n.generic)) {
+            // "nts-go-kr" and "upbit-com" are telling; "t-co", "x-com" and "go-com" are runs of
+            // ordinary tokens.
+            let dashed = name
+                .as_ref()
+                .is_none_or(|n| !n.generic && n.label.len() >= 3);
+            if d.contains('.') && dashed {
                 ix.by_dashed.entry(d.replace('.', "-")).or_default().push(e);
             }
             ix.entries.push(Entry {
