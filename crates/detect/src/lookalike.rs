@@ -131,3 +131,43 @@ fn finding(
     }
     Some(f)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{ids, run_org};
+
+    #[test]
+    fn lookalike_senders_and_links() {
+        for from in [
+            "kim.minjun@samiltax.kr",
+            "kim.minjun@sarnil-tax.kr",
+            "billing@samil-tax.kr.docs-share.com",
+            "it@hanbit-x-security.com",
+            "ceo@hanblt-x.com",
+        ] {
+            let raw = format!("From: \"Kim Minjun\" <{from}>\r\nTo: a@hanbit-x.com\r\n\r\nx\r\n");
+            let f = run_org(&Lookalikes, &raw, &[]);
+            assert_eq!(ids(&f), ["lookalike.domain"], "{from}");
+        }
+        let raw = "From: a@example.com\r\nReply-To: refund@hometax.go.kr-refund.com\r\n\r\nSee https://hometax.go.kr.tax-refund.kr/login\r\n";
+        let f = run_org(&Lookalikes, raw, &[]);
+        assert_eq!(ids(&f), ["lookalike.domain", "lookalike.link"]);
+        assert!(f[1].title.contains("hometax.go.kr"), "{}", f[1].title);
+    }
+
+    #[test]
+    fn real_domains_subdomains_and_strangers_are_fine() {
+        for from in [
+            "kim.minjun@samil-tax.kr",
+            "noreply@mail.hanbit-x.com",
+            "notice@nts.go.kr",
+            "a@samsung.com",
+            "b@gmail.com",
+        ] {
+            let raw =
+                format!("From: {from}\r\n\r\nhttps://www.hometax.go.kr/ https://upbit.com/\r\n");
+            assert!(run_org(&Lookalikes, &raw, &[]).is_empty(), "{from}");
+        }
+    }
+}

@@ -31,7 +31,7 @@ pub struct OrgContext {
 
 impl OrgContext {
     pub fn new(profile: Profile, knowledge: Knowledge) -> Self {
-        let lookalikes = lookalike::LookalikeIndex::new(profile.protected_domains());
+        let lookalikes = lookalike::LookalikeIndex::from_profile(&profile);
         OrgContext {
             profile,
             knowledge,
