@@ -61,13 +61,16 @@ impl Detector for Lookalikes {
         }
 
         let mut links: Vec<(&str, String, Lookalike)> = Vec::new();
+        // Newsletters repeat one host dozens of times: check each host once.
+        let mut checked: Vec<&str> = Vec::new();
         for l in &mail.links {
             let Some(host) = l.host.as_deref() else {
                 continue;
             };
-            if links.iter().any(|(_, h, _)| h == host) || links.len() >= 20 {
+            if checked.contains(&host) || links.len() >= 20 {
                 continue;
             }
+            checked.push(host);
             if let Some(m) = check(org, host, 6) {
                 links.push((l.url.as_str(), host.to_string(), m));
             }

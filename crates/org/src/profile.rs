@@ -43,6 +43,9 @@ pub struct Profile {
     pub warnings: Vec<ProfileError>,
     names: HashMap<String, Vec<Who>>,
     addresses: HashMap<String, Who>,
+    /// Domain -> partner / protected entry (the first listed wins), for look-ups by host suffix.
+    partner_domains: HashMap<String, usize>,
+    protected_domains_ix: HashMap<String, usize>,
 }
 
 /// A person: an employee (in `people`) or a partner's contact.
@@ -583,7 +586,9 @@ impl Profile {
             warnings: ck.warnings,
             names,
             addresses,
-        })
+            ..Default::default()
+        }
+        .indexed())
     }
 
     /// A profile with no organisation of its own: only the bundled authorities and brands.
@@ -592,6 +597,22 @@ impl Profile {
             protected: bundled_protected(),
             ..Default::default()
         }
+        .indexed()
+    }
+
+    /// Builds the domain indexes (a profile with thousands of partners is looked up per message).
+    fn indexed(mut self) -> Self {
+        for (i, p) in self.partners.iter().enumerate() {
+            for d in &p.domains {
+                self.partner_domains.entry(d.clone()).or_insert(i);
+            }
+        }
+        for (i, p) in self.protected.iter().enumerate() {
+            for d in &p.domains {
+                self.protected_domains_ix.entry(d.clone()).or_insert(i);
+            }
+        }
+        self
     }
 
     /// The host is one of the organisation's domains or under one.
@@ -601,16 +622,12 @@ impl Profile {
 
     /// The partner that owns `host`, if any.
     pub fn partner_of_domain(&self, host: &str) -> Option<usize> {
-        self.partners
-            .iter()
-            .position(|p| p.domains.iter().any(|d| within(host, d)))
+        by_suffix(&self.partner_domains, host)
     }
 
     /// The authority or brand that owns `host`, if any.
     pub fn protected_of_domain(&self, host: &str) -> Option<usize> {
-        self.protected
-            .iter()
-            .position(|p| p.domains.iter().any(|d| within(host, d)))
+        by_suffix(&self.protected_domains_ix, host)
     }
 
     /// Who uses `address` (lower-case), by the profile.
@@ -739,6 +756,22 @@ fn kind_of(domains: &[String]) -> ProtectedKind {
         ProtectedKind::Authority
     } else {
         ProtectedKind::Brand
+    }
+}
+
+/// The entry of `host` or of the nearest parent domain listed in `ix` (`a.b.samil-tax.kr` finds
+/// `samil-tax.kr`): one hash look-up per label.
+fn by_suffix(ix: &HashMap<String, usize>, host: &str) -> Option<usize> {
+    if ix.is_empty() {
+        return None;
+    }
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let mut rest = host.as_str();
+    loop {
+        if let Some(&i) = ix.get(rest) {
+            return Some(i);
+        }
+        rest = rest.split_once('.')?.1;
     }
 }
 
