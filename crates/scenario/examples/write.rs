@@ -1,0 +1,55 @@
+//! Writes the Hanbit scenario as files:
+//!
+//! ```text
+//! cargo run -p spearwatch-scenario --example write -- DIR
+//! DIR/profile.toml
+//! DIR/history/NNNN.eml
+//! DIR/cases/attack/<detector>/<id>.eml
+//! DIR/cases/benign/<detector>/<id>.eml
+//! ```
+//!
+//! Plain benign mail (detector "none") goes to `cases/benign/none/`. Existing files are overwritten;
+//! nothing else in DIR is touched.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
+        eprintln!("usage: write DIR");
+        return ExitCode::from(2);
+    };
+    match write(&dir) {
+        Ok((h, c)) => {
+            println!(
+                "wrote {} history messages and {} cases to {}",
+                h,
+                c,
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn write(dir: &std::path::Path) -> std::io::Result<(usize, usize)> {
+    let s = spearwatch_scenario::hanbit();
+    std::fs::create_dir_all(dir.join("history"))?;
+    std::fs::write(dir.join("profile.toml"), &s.profile_toml)?;
+    for m in &s.history {
+        std::fs::write(dir.join("history").join(&m.name), &m.raw)?;
+    }
+    for c in &s.cases {
+        let sub = dir
+            .join("cases")
+            .join(if c.attack { "attack" } else { "benign" })
+            .join(c.detector);
+        std::fs::create_dir_all(&sub)?;
+        std::fs::write(sub.join(format!("{}.eml", c.id)), &c.raw)?;
+    }
+    Ok((s.history.len(), s.cases.len()))
+}
