@@ -164,7 +164,14 @@ impl Draft {
 }
 
 /// A trusted `Authentication-Results` of mx1 (RFC 8601 §2.2) with the three results given.
-pub(crate) fn ar(spf: &str, mailfrom: &str, dkim: &str, dkim_d: &str, dmarc: &str, from_domain: &str) -> String {
+pub(crate) fn ar(
+    spf: &str,
+    mailfrom: &str,
+    dkim: &str,
+    dkim_d: &str,
+    dmarc: &str,
+    from_domain: &str,
+) -> String {
     ar_by(MX, spf, mailfrom, dkim, dkim_d, dmarc, from_domain)
 }
 
@@ -210,7 +217,11 @@ pub(crate) fn message_id(rng: &mut Rng, at: i64, from_addr: &str, seq: usize) ->
     let domain = domain_of(from_addr);
     let (y, mo, d, h, mi, s, _) = mime::wall(at, 0);
     match domain {
-        "gmail.com" => format!("CA+{}{}@mail.gmail.com", rng.hex(20), rng.hex(12).to_uppercase()),
+        "gmail.com" => format!(
+            "CA+{}{}@mail.gmail.com",
+            rng.hex(20),
+            rng.hex(12).to_uppercase()
+        ),
         "naver.com" => format!("{}.{}@naver.com", rng.hex(24), seq),
         "hanbit-x.com" | "hanbit-x.co.kr" | "hanbitx.io" => format!(
             "{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}.{seq:04}.{}@hanbit-x.com",

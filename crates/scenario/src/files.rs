@@ -38,7 +38,10 @@ pub(crate) fn pdf(title: &str, lines: &[&str]) -> Vec<u8> {
         out.push_str(&format!("{} 0 obj\n{}\nendobj\n", i + 1, o));
     }
     let xref = out.len();
-    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1));
+    out.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
     for off in offsets {
         out.push_str(&format!("{off:010} 00000 n \n"));
     }
@@ -285,10 +288,7 @@ mod tests {
     #[test]
     fn punycode_matches_rfc3492_and_known_labels() {
         // RFC 3492 §7.1 (L) 3<nen>B<gumi><kinpachi><sensei>.
-        assert_eq!(
-            ace_label("3年B組金八先生"),
-            "xn--3B-ww4c5e180e575a65lsy2b"
-        );
+        assert_eq!(ace_label("3年B組金八先生"), "xn--3B-ww4c5e180e575a65lsy2b");
         assert_eq!(ace_label("bücher"), "xn--bcher-kva");
         assert_eq!(ace_label("한국"), "xn--3e0b707e");
         assert_eq!(ace("mail.bücher.de"), "mail.xn--bcher-kva.de");

@@ -136,7 +136,7 @@ pub(crate) fn thousands(n: i64) -> String {
     let s = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -170,15 +170,35 @@ pub(crate) fn letter(
     match lang {
         Lang::Ko => {
             let greet = match rng.below(4) {
-                0 => format!("{}, 안녕하세요.\n{} {}입니다.\n\n", to.honorific(), from_org.1, from.hangul),
+                0 => format!(
+                    "{}, 안녕하세요.\n{} {}입니다.\n\n",
+                    to.honorific(),
+                    from_org.1,
+                    from.hangul
+                ),
                 1 => format!("안녕하세요, {}.\n\n", to.honorific()),
                 2 => format!("{},\n\n", to.honorific()),
-                _ => format!("{} 안녕하세요,\n{} {} {}입니다.\n\n", to.honorific(), from_org.1, from.hangul, from.title),
+                _ => format!(
+                    "{} 안녕하세요,\n{} {} {}입니다.\n\n",
+                    to.honorific(),
+                    from_org.1,
+                    from.hangul,
+                    from.title
+                ),
             };
-            let close = *rng.pick(&["감사합니다.", "감사합니다.", "좋은 하루 보내세요.", "잘 부탁드립니다."]);
+            let close = *rng.pick(&[
+                "감사합니다.",
+                "감사합니다.",
+                "좋은 하루 보내세요.",
+                "잘 부탁드립니다.",
+            ]);
             format!(
                 "{greet}{core}\n\n{close}\n\n{} {}\n{} | {}\nT. {}\n",
-                if from.hangul.is_empty() { from.western } else { from.hangul },
+                if from.hangul.is_empty() {
+                    from.western
+                } else {
+                    from.hangul
+                },
                 from.title,
                 from_org.1,
                 from.dept,
@@ -334,11 +354,7 @@ impl Gen {
         let main_emp = partner.staff[topic.staff % partner.staff.len()];
         // A colleague copied on the organisation's side for the whole thread, sometimes.
         let cc_colleague = if self.rng.chance(30) {
-            partner
-                .staff
-                .iter()
-                .copied()
-                .find(|&e| e != main_emp)
+            partner.staff.iter().copied().find(|&e| e != main_emp)
         } else {
             None
         };
@@ -376,15 +392,16 @@ impl Gen {
             let mut personal = false;
             if partner_side {
                 // The thread's contact, or now and then the colleague at the partner.
-                let person: &'static Person = if j >= 2 && partner.contacts.len() > 1 && self.rng.chance(15) {
-                    partner
-                        .contacts
-                        .iter()
-                        .find(|c| c.latin != main_contact.latin)
-                        .unwrap_or(main_contact)
-                } else {
-                    main_contact
-                };
+                let person: &'static Person =
+                    if j >= 2 && partner.contacts.len() > 1 && self.rng.chance(15) {
+                        partner
+                            .contacts
+                            .iter()
+                            .find(|c| c.latin != main_contact.latin)
+                            .unwrap_or(main_contact)
+                    } else {
+                        main_contact
+                    };
                 let use_gmail = gmail && !gmail_used && j >= 1 && person.latin == "Kim Minjun";
                 let (name, addr) = if use_gmail {
                     gmail_used = true;
@@ -425,7 +442,10 @@ impl Gen {
                 }
                 let dom = domain_of(&addr).to_string();
                 let (host, ip) = if use_gmail {
-                    ("mail-sor-f41.google.com".to_string(), "209.85.220.41".to_string())
+                    (
+                        "mail-sor-f41.google.com".to_string(),
+                        "209.85.220.41".to_string(),
+                    )
                 } else {
                     (partner.host.to_string(), partner.ip.to_string())
                 };
@@ -434,7 +454,8 @@ impl Gen {
                 d.auth.push(ar_pass(&dom));
                 d.tz = if use_gmail { 540 } else { partner.tz };
                 let mut reply_to = None;
-                if pi == SAMIL && !use_gmail && (person.latin == "Seo Yejin" || self.rng.chance(30)) {
+                if pi == SAMIL && !use_gmail && (person.latin == "Seo Yejin" || self.rng.chance(30))
+                {
                     d.reply_to = Some(mb("삼일세무회계 법인세무팀", SAMIL_TEAM));
                     reply_to = Some(SAMIL_TEAM.to_string());
                 }
@@ -475,7 +496,13 @@ impl Gen {
                 } else {
                     to_person.display().to_string()
                 };
-                d = Draft::new(mb(me.display(), me.addr()), vec![mb(&to_name, &to_addr)], &subj, at, id);
+                d = Draft::new(
+                    mb(me.display(), me.addr()),
+                    vec![mb(&to_name, &to_addr)],
+                    &subj,
+                    at,
+                    id,
+                );
                 if to_addr != to_person.addr() {
                     d.cc.push(mb(to_person.display(), to_person.addr()));
                 }
@@ -522,9 +549,9 @@ impl Gen {
 
     fn internal_threads(&mut self) {
         const COUNTS: [usize; 8] = [6, 3, 1, 4, 5, 8, 4, 2];
-        for ii in 0..INTERNAL.len() {
-            for k in 0..COUNTS[ii] {
-                let day = (k * 262 / COUNTS[ii]) as i64 + self.rng.range(0, 9) + ii as i64;
+        for (ii, &count) in COUNTS.iter().enumerate().take(INTERNAL.len()) {
+            for k in 0..count {
+                let day = (k * 262 / count) as i64 + self.rng.range(0, 9) + ii as i64;
                 let start = self.hours(kst(2026, 1, 6, 9, 30) + day * 86_400, 7 * 60);
                 self.internal_thread(ii, start);
             }
@@ -567,23 +594,40 @@ impl Gen {
                 .collect();
             let core = v.fill(body, Lang::Ko);
             let first = emp(to[0]);
-            let mut text = letter(&mut self.rng, Lang::Ko, me, (ORG_NAME, ORG_KO), first, &core);
-            let subj = if j == 0 { subject.clone() } else { format!("RE: {subject}") };
+            let mut text = letter(
+                &mut self.rng,
+                Lang::Ko,
+                me,
+                (ORG_NAME, ORG_KO),
+                first,
+                &core,
+            );
+            let subj = if j == 0 {
+                subject.clone()
+            } else {
+                format!("RE: {subject}")
+            };
             if let Some((pf, pat, ps, pt)) = &prev {
                 text.push_str(&quote(Lang::Ko, pf, *pat, ps, pt));
             }
             let id = self.id(at, me.addr());
             let mut d = Draft::new(
                 mb(me.display(), me.addr()),
-                to.iter().map(|&e| mb(emp(e).display(), emp(e).addr())).collect(),
+                to.iter()
+                    .map(|&e| mb(emp(e).display(), emp(e).addr()))
+                    .collect(),
                 &subj,
                 at,
                 id,
             );
-            d.cc = cc.iter().map(|&e| mb(emp(e).display(), emp(e).addr())).collect();
+            d.cc = cc
+                .iter()
+                .map(|&e| mb(emp(e).display(), emp(e).addr()))
+                .collect();
             d.via = Via::Internal;
             d.auth.push(ar_pass("hanbit-x.com"));
-            d.extra.push(("X-Mailer".into(), "Microsoft Outlook 16.0".into()));
+            d.extra
+                .push(("X-Mailer".into(), "Microsoft Outlook 16.0".into()));
             if j > 0 {
                 let (irt, refs) = thread.reply_refs();
                 d.in_reply_to = Some(irt);
@@ -629,7 +673,9 @@ impl Gen {
         let id = self.id(at, &from.1);
         let mut d = Draft::new(
             from.clone(),
-            to.iter().map(|&e| mb(emp(e).display(), emp(e).addr())).collect(),
+            to.iter()
+                .map(|&e| mb(emp(e).display(), emp(e).addr()))
+                .collect(),
             subject,
             at,
             id.clone(),
@@ -684,7 +730,18 @@ impl Gen {
         for (m, d, s, t) in nts_subjects {
             let at = self.hours(kst(2026, m, d, 10, 0), 300);
             let text = format!("{t}\n\n※ 본 메일은 발신전용입니다.\n국세청 국세상담센터 126\n");
-            self.notice(nts.clone(), &[FINANCE, ACCOUNTANT], s, &text, at, "mail.nts.go.kr", "203.0.113.20", None, None, None);
+            self.notice(
+                nts.clone(),
+                &[FINANCE, ACCOUNTANT],
+                s,
+                &text,
+                at,
+                "mail.nts.go.kr",
+                "203.0.113.20",
+                None,
+                None,
+                None,
+            );
         }
         let ht_subjects = [
             (1, 27, "[홈택스] 전자신고 접수 완료 안내 (부가가치세)"),
@@ -701,12 +758,31 @@ impl Gen {
                 self.rng.range(100, 999),
                 self.rng.range(10_000_000, 99_999_999)
             );
-            self.notice(hometax.clone(), &[ACCOUNTANT], s, &text, at, "mail.hometax.go.kr", "203.0.113.31", None, None, None);
+            self.notice(
+                hometax.clone(),
+                &[ACCOUNTANT],
+                s,
+                &text,
+                at,
+                "mail.hometax.go.kr",
+                "203.0.113.31",
+                None,
+                None,
+                None,
+            );
         }
         let fss_subjects = [
             (2, 4, "[금융감독원] 가상자산사업자 내부통제 자율점검 안내"),
-            (4, 21, "[금융감독원] 가상자산이용자보호법 이행 점검 설명회 개최 안내"),
-            (6, 16, "[금융감독원] 이상거래 상시감시 체계 점검 결과 회신 요청"),
+            (
+                4,
+                21,
+                "[금융감독원] 가상자산이용자보호법 이행 점검 설명회 개최 안내",
+            ),
+            (
+                6,
+                16,
+                "[금융감독원] 이상거래 상시감시 체계 점검 결과 회신 요청",
+            ),
             (9, 1, "[금융감독원] 하반기 가상자산사업자 간담회 안내"),
         ];
         for (m, d, s) in fss_subjects {
@@ -715,11 +791,30 @@ impl Gen {
                 "{ORG_KO} 준법감시인 귀하\n\n{}\n관련 공문은 금융감독원 홈페이지(https://www.fss.or.kr) 공지사항에서 확인하실 수 있습니다.\n\n금융감독원 가상자산감독국\n",
                 &s[s.find(']').map_or(0, |i| i + 2)..]
             );
-            self.notice(fss.clone(), &[CCO], s, &text, at, "mail.fss.or.kr", "203.0.113.11", None, None, None);
+            self.notice(
+                fss.clone(),
+                &[CCO],
+                s,
+                &text,
+                at,
+                "mail.fss.or.kr",
+                "203.0.113.11",
+                None,
+                None,
+                None,
+            );
         }
         for (m, d, s) in [
-            (3, 17, "[금융정보분석원] 의심거래보고(STR) 제출 기준 변경 안내"),
-            (6, 2, "[금융정보분석원] 고객확인제도 이행 현황 자료 제출 요청"),
+            (
+                3,
+                17,
+                "[금융정보분석원] 의심거래보고(STR) 제출 기준 변경 안내",
+            ),
+            (
+                6,
+                2,
+                "[금융정보분석원] 고객확인제도 이행 현황 자료 제출 요청",
+            ),
             (8, 25, "[금융정보분석원] 트래블룰 이행 점검 일정 안내"),
         ] {
             let at = self.hours(kst(2026, m, d, 11, 0), 120);
@@ -727,9 +822,23 @@ impl Gen {
             let file = Attachment {
                 name: "공문.pdf".to_string(),
                 content_type: "application/pdf",
-                data: pdf("KoFIU notice", &["Korea Financial Intelligence Unit", "Official letter"]),
+                data: pdf(
+                    "KoFIU notice",
+                    &["Korea Financial Intelligence Unit", "Official letter"],
+                ),
             };
-            self.notice(kofiu.clone(), &[CCO, AML], s, &text, at, "mail.kofiu.go.kr", "203.0.113.5", None, None, Some(file));
+            self.notice(
+                kofiu.clone(),
+                &[CCO, AML],
+                s,
+                &text,
+                at,
+                "mail.kofiu.go.kr",
+                "203.0.113.5",
+                None,
+                None,
+                Some(file),
+            );
         }
         let cp_topics = [
             "Korean regulators finalise the second phase of the Virtual Asset User Protection Act",
@@ -743,7 +852,10 @@ impl Gen {
             "Q3 preview: listings, delistings and liquidity",
         ];
         for (i, t) in cp_topics.iter().enumerate() {
-            let at = office_hours(&mut self.rng, kst(2026, 1, 8, 7, 30) + (i as i64 * 29 + 3) * 86_400);
+            let at = office_hours(
+                &mut self.rng,
+                kst(2026, 1, 8, 7, 30) + (i as i64 * 29 + 3) * 86_400,
+            );
             let text = format!(
                 "ChainPulse Weekly\n\nThis week: {t}.\n\nRead the full issue: https://chainpulse.io/weekly/{}\n\nYou receive this because you subscribed at chainpulse.io. Unsubscribe: https://chainpulse.io/unsubscribe\n",
                 i + 101
@@ -766,10 +878,26 @@ impl Gen {
             );
         }
         for (i, (m, d, s)) in [
-            (2, 18, "Nimbus Cloud product update: managed HSM now in Seoul"),
-            (4, 15, "Nimbus Cloud product update: new audit log retention options"),
-            (6, 24, "Nimbus Cloud product update: private network egress pricing"),
-            (8, 19, "Nimbus Cloud product update: key rotation policies for KMS"),
+            (
+                2,
+                18,
+                "Nimbus Cloud product update: managed HSM now in Seoul",
+            ),
+            (
+                4,
+                15,
+                "Nimbus Cloud product update: new audit log retention options",
+            ),
+            (
+                6,
+                24,
+                "Nimbus Cloud product update: private network egress pricing",
+            ),
+            (
+                8,
+                19,
+                "Nimbus Cloud product update: key rotation policies for KMS",
+            ),
         ]
         .into_iter()
         .enumerate()
@@ -802,7 +930,10 @@ impl Gen {
             let file = Attachment {
                 name: format!("관리비고지서_2026{m:02}.pdf"),
                 content_type: "application/pdf",
-                data: pdf("Gangnam Tower management fee", &[&format!("2026-{m:02}"), &format!("KRW {fee}")]),
+                data: pdf(
+                    "Gangnam Tower management fee",
+                    &[&format!("2026-{m:02}"), &format!("KRW {fee}")],
+                ),
             };
             let subject = format!("[강남타워] 2026년 {m}월 관리비 고지서");
             let id = self.notice(
@@ -876,7 +1007,10 @@ pub(crate) fn registrable(host: &str) -> &str {
     if labels.len() <= cut {
         return host;
     }
-    let skip: usize = labels[..labels.len() - cut].iter().map(|l| l.len() + 1).sum();
+    let skip: usize = labels[..labels.len() - cut]
+        .iter()
+        .map(|l| l.len() + 1)
+        .sum();
     &host[skip..]
 }
 

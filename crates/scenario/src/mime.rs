@@ -364,7 +364,10 @@ mod tests {
     #[test]
     fn dates_round_trip_and_format() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(civil_from_days(days_from_civil(2026, 2, 28) + 1), (2026, 3, 1));
+        assert_eq!(
+            civil_from_days(days_from_civil(2026, 2, 28) + 1),
+            (2026, 3, 1)
+        );
         // The example of spearwatch-org's observe test: Tue, 3 Mar 2026 10:00 KST = 1772499600.
         let t = kst(2026, 3, 3, 10, 0);
         assert_eq!(t, 1_772_499_600);

@@ -101,21 +101,186 @@ pub(crate) const OPS2: usize = 13;
 pub(crate) const ASSISTANT: usize = 14;
 
 pub(crate) const EMPLOYEES: &[Person] = &[
-    person!("Park Jiwoo", "Jiwoo Park", "박지우", ["J. W. Park"], ["jiwoo.park@hanbit-x.com", "ceo@hanbit-x.com"], "CEO", "대표", true, Ko, "대표이사"),
-    person!("Choi Seoyeon", "Seoyeon Choi", "최서연", [], ["seoyeon.choi@hanbit-x.com"], "CFO", "이사", true, Ko, "재무본부"),
-    person!("Lee Dohyun", "Dohyun Lee", "이도현", [], ["dohyun.lee@hanbit-x.com"], "Treasury manager", "팀장", false, Ko, "자금팀"),
-    person!("Han Yuna", "Yuna Han", "한유나", [], ["yuna.han@hanbit-x.com"], "Treasury analyst", "매니저", false, Ko, "자금팀"),
-    person!("Jang Minseo", "Minseo Jang", "장민서", [], ["minseo.jang@hanbit-x.com"], "Finance manager", "팀장", false, Ko, "재무회계팀"),
-    person!("Oh Sungho", "Sungho Oh", "오성호", [], ["sungho.oh@hanbit-x.com"], "Accountant", "매니저", false, Ko, "재무회계팀"),
-    person!("Yoon Jiho", "Jiho Yoon", "윤지호", [], ["jiho.yoon@hanbit-x.com"], "HR manager", "팀장", false, Ko, "인사팀"),
-    person!("Kang Eunji", "Eunji Kang", "강은지", [], ["eunji.kang@hanbit-x.com"], "Recruiter", "매니저", false, Ko, "인사팀"),
-    person!("Shin Hyunwoo", "Hyunwoo Shin", "신현우", [], ["hyunwoo.shin@hanbit-x.com"], "Chief compliance officer", "이사", false, Ko, "준법감시실"),
-    person!("Lim Soyoung", "Soyoung Lim", "임소영", [], ["soyoung.lim@hanbit-x.com"], "AML analyst", "매니저", false, Ko, "준법감시실"),
-    person!("Song Taeyang", "Taeyang Song", "송태양", [], ["taeyang.song@hanbit-x.com"], "CISO", "이사", false, Ko, "정보보호실"),
-    person!("Kwon Nayeon", "Nayeon Kwon", "권나연", [], ["nayeon.kwon@hanbit-x.com"], "Security engineer", "매니저", false, Ko, "정보보호실"),
-    person!("Jeon Woojin", "Woojin Jeon", "전우진", [], ["woojin.jeon@hanbit-x.com"], "Head of operations", "본부장", false, Ko, "운영본부"),
-    person!("Baek Seungmin", "Seungmin Baek", "백승민", [], ["seungmin.baek@hanbit-x.com"], "Operations lead", "팀장", false, Ko, "운영팀"),
-    person!("Moon Haeun", "Haeun Moon", "문하은", [], ["haeun.moon@hanbit-x.com"], "Executive assistant", "매니저", false, Ko, "대표이사실"),
+    person!(
+        "Park Jiwoo",
+        "Jiwoo Park",
+        "박지우",
+        ["J. W. Park"],
+        ["jiwoo.park@hanbit-x.com", "ceo@hanbit-x.com"],
+        "CEO",
+        "대표",
+        true,
+        Ko,
+        "대표이사"
+    ),
+    person!(
+        "Choi Seoyeon",
+        "Seoyeon Choi",
+        "최서연",
+        [],
+        ["seoyeon.choi@hanbit-x.com"],
+        "CFO",
+        "이사",
+        true,
+        Ko,
+        "재무본부"
+    ),
+    person!(
+        "Lee Dohyun",
+        "Dohyun Lee",
+        "이도현",
+        [],
+        ["dohyun.lee@hanbit-x.com"],
+        "Treasury manager",
+        "팀장",
+        false,
+        Ko,
+        "자금팀"
+    ),
+    person!(
+        "Han Yuna",
+        "Yuna Han",
+        "한유나",
+        [],
+        ["yuna.han@hanbit-x.com"],
+        "Treasury analyst",
+        "매니저",
+        false,
+        Ko,
+        "자금팀"
+    ),
+    person!(
+        "Jang Minseo",
+        "Minseo Jang",
+        "장민서",
+        [],
+        ["minseo.jang@hanbit-x.com"],
+        "Finance manager",
+        "팀장",
+        false,
+        Ko,
+        "재무회계팀"
+    ),
+    person!(
+        "Oh Sungho",
+        "Sungho Oh",
+        "오성호",
+        [],
+        ["sungho.oh@hanbit-x.com"],
+        "Accountant",
+        "매니저",
+        false,
+        Ko,
+        "재무회계팀"
+    ),
+    person!(
+        "Yoon Jiho",
+        "Jiho Yoon",
+        "윤지호",
+        [],
+        ["jiho.yoon@hanbit-x.com"],
+        "HR manager",
+        "팀장",
+        false,
+        Ko,
+        "인사팀"
+    ),
+    person!(
+        "Kang Eunji",
+        "Eunji Kang",
+        "강은지",
+        [],
+        ["eunji.kang@hanbit-x.com"],
+        "Recruiter",
+        "매니저",
+        false,
+        Ko,
+        "인사팀"
+    ),
+    person!(
+        "Shin Hyunwoo",
+        "Hyunwoo Shin",
+        "신현우",
+        [],
+        ["hyunwoo.shin@hanbit-x.com"],
+        "Chief compliance officer",
+        "이사",
+        false,
+        Ko,
+        "준법감시실"
+    ),
+    person!(
+        "Lim Soyoung",
+        "Soyoung Lim",
+        "임소영",
+        [],
+        ["soyoung.lim@hanbit-x.com"],
+        "AML analyst",
+        "매니저",
+        false,
+        Ko,
+        "준법감시실"
+    ),
+    person!(
+        "Song Taeyang",
+        "Taeyang Song",
+        "송태양",
+        [],
+        ["taeyang.song@hanbit-x.com"],
+        "CISO",
+        "이사",
+        false,
+        Ko,
+        "정보보호실"
+    ),
+    person!(
+        "Kwon Nayeon",
+        "Nayeon Kwon",
+        "권나연",
+        [],
+        ["nayeon.kwon@hanbit-x.com"],
+        "Security engineer",
+        "매니저",
+        false,
+        Ko,
+        "정보보호실"
+    ),
+    person!(
+        "Jeon Woojin",
+        "Woojin Jeon",
+        "전우진",
+        [],
+        ["woojin.jeon@hanbit-x.com"],
+        "Head of operations",
+        "본부장",
+        false,
+        Ko,
+        "운영본부"
+    ),
+    person!(
+        "Baek Seungmin",
+        "Seungmin Baek",
+        "백승민",
+        [],
+        ["seungmin.baek@hanbit-x.com"],
+        "Operations lead",
+        "팀장",
+        false,
+        Ko,
+        "운영팀"
+    ),
+    person!(
+        "Moon Haeun",
+        "Haeun Moon",
+        "문하은",
+        [],
+        ["haeun.moon@hanbit-x.com"],
+        "Executive assistant",
+        "매니저",
+        false,
+        Ko,
+        "대표이사실"
+    ),
 ];
 
 /// A partner organisation.
@@ -319,7 +484,9 @@ fn person_toml(table: &str, p: &Person) -> String {
 pub(crate) fn profile_toml() -> String {
     let mut s = String::new();
     s.push_str("# Hanbit Digital Exchange: the synthetic organisation of spearwatch-scenario.\n");
-    s.push_str("# Generated by crates/scenario (org.rs); edit the tables there, not this file.\n\n");
+    s.push_str(
+        "# Generated by crates/scenario (org.rs); edit the tables there, not this file.\n\n",
+    );
     s.push_str(&format!(
         "[organisation]\nname = \"{ORG_NAME}\"\ndomains = [\"{ORG_DOMAIN}\"]\naliases = [{}]\n",
         quoted(ORG_ALIASES)
@@ -332,7 +499,9 @@ pub(crate) fn profile_toml() -> String {
         s.push_str(&person_toml("person", p));
         s.push('\n');
     }
-    s.push_str("# Partners and their people. Kim Minjun's personal gmail is deliberately NOT listed:\n");
+    s.push_str(
+        "# Partners and their people. Kim Minjun's personal gmail is deliberately NOT listed:\n",
+    );
     s.push_str("# the history teaches it (he writes from it a few times).\n");
     for p in PARTNERS {
         s.push_str(&format!("# {}\n", p.comment));

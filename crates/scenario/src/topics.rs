@@ -276,7 +276,7 @@ pub(crate) const PARTNER_TOPICS: &[&[Topic]] = &[
             staff: 2,
             bodies: &[
                 b("Please find attached invoice {n} for {mon_en} usage. The total is USD {usd}, payable by {due} to the account on file.", "Nimbus_Invoice_{n}.pdf"),
-                b("Thanks Emily, forwarded to our finance team. Payment will go out by {due}.", ""),
+                b("Thanks, forwarded to our finance team. Payment will go out by {due}.", ""),
                 b("Perfect, thank you. Let me know if you need the usage breakdown by project.", ""),
             ],
         },
@@ -331,7 +331,7 @@ pub(crate) const PARTNER_TOPICS: &[&[Topic]] = &[
             staff: 0,
             bodies: &[
                 b("Attached is invoice {n} for the {mon_en} market making fee, USD {usd}. Settlement in USDT to the usual address is fine.", "TW_Invoice_{n}.pdf"),
-                b("Received, thanks Priya. We will settle by {due} from our treasury wallet.", ""),
+                b("Received, thanks. We will settle by {due} from our treasury wallet.", ""),
                 b("Thank you. Please share the tx hash once sent.", ""),
                 b("Sent. Tx hash: {tx}", ""),
                 b("Confirmed on our side, thanks.", ""),
@@ -346,7 +346,7 @@ pub(crate) const PARTNER_TOPICS: &[&[Topic]] = &[
             bodies: &[
                 b("Could you send the spread and order-book depth report for {mon_en}? Our compliance team needs it for the monthly review.", ""),
                 b("Report attached. Average spread on KRW pairs was 8 bps; depth within 2% stayed above target.", "TW_Liquidity_Report_{yyyy}{mm}.pdf"),
-                b("Thanks Marcus. One question: ETH/KRW depth dipped on the 14th, any context?", ""),
+                b("Thanks. One question: ETH/KRW depth dipped on the 14th, any context?", ""),
                 b("That was a node outage on our side for 35 minutes. It's noted in the appendix.", ""),
             ],
         },
@@ -398,7 +398,7 @@ pub(crate) const PARTNER_TOPICS: &[&[Topic]] = &[
             bodies: &[
                 b("We see duplicate webhook deliveries for liveness results since yesterday. Is this expected?", ""),
                 b("We deployed a retry change. Please de-duplicate on the event_id field; we will shorten the retry window on {due}.", ""),
-                b("Thanks Lucas, we will add the check on our side.", ""),
+                b("Thanks, we will add the check on our side.", ""),
             ],
         },
         Topic {

@@ -55,28 +55,45 @@ fn profile_parses_without_warnings() {
     assert!(p.warnings.is_empty(), "{:?}", p.warnings);
     assert_eq!(p.people.len(), 15);
     assert_eq!(p.partners.len(), 8);
-    assert!(p.partners.iter().all(|x| (1..=3).contains(&x.contacts.len())));
+    assert!(p
+        .partners
+        .iter()
+        .all(|x| (1..=3).contains(&x.contacts.len())));
     assert_eq!(p.people.iter().filter(|x| x.vip).count(), 2);
     let kim = p.who_uses("kim.minjun@samil-tax.kr").unwrap();
     assert_eq!(p.whose_name("김민준 세무사"), &[kim]);
     assert_eq!(p.whose_name("Minjun Kim (Samil Tax)"), &[kim]);
     assert!(matches!(p.whose_name("J. W. Park"), [Who::Employee(0)]));
-    assert_eq!(p.who_uses("minjun.kim.cpa@gmail.com"), None, "learned, not listed");
+    assert_eq!(
+        p.who_uses("minjun.kim.cpa@gmail.com"),
+        None,
+        "learned, not listed"
+    );
     assert!(p.partner_of_domain("daol-law.com").is_some());
     assert!(p.is_org_domain("hanbitx.io") && p.is_org_domain("hanbit-x.co.kr"));
-    assert!(p.trusted_authserv_ids.iter().any(|x| x == "mx1.hanbit-x.com"));
     assert!(p
-        .protected
+        .trusted_authserv_ids
         .iter()
-        .any(|x| x.domains.iter().any(|d| d == "kofiu.go.kr") && x.kind == ProtectedKind::Authority));
+        .any(|x| x == "mx1.hanbit-x.com"));
+    assert!(p.protected.iter().any(
+        |x| x.domains.iter().any(|d| d == "kofiu.go.kr") && x.kind == ProtectedKind::Authority
+    ));
 }
 
 #[test]
 fn counts_ids_and_labels() {
     let s = &world().s;
     for d in DETECTORS {
-        let a = s.cases.iter().filter(|c| c.detector == *d && c.attack).count();
-        let b = s.cases.iter().filter(|c| c.detector == *d && !c.attack).count();
+        let a = s
+            .cases
+            .iter()
+            .filter(|c| c.detector == *d && c.attack)
+            .count();
+        let b = s
+            .cases
+            .iter()
+            .filter(|c| c.detector == *d && !c.attack)
+            .count();
         assert!(a >= 6 && b >= 6, "{d}: {a} attacks, {b} benign");
         for lang in ["ko", "en"] {
             assert!(
@@ -93,7 +110,11 @@ fn counts_ids_and_labels() {
     ids.dedup();
     assert_eq!(ids.len(), n, "duplicate case ids");
     for c in &s.cases {
-        assert!(DETECTORS.contains(&c.detector) || c.detector == "none", "{}", c.id);
+        assert!(
+            DETECTORS.contains(&c.detector) || c.detector == "none",
+            "{}",
+            c.id
+        );
         assert!(matches!(c.lang, "ko" | "en"), "{}", c.id);
         assert!(!c.note.is_empty());
         assert!(
@@ -126,7 +147,10 @@ fn every_message_parses_with_from_date_and_message_id() {
         );
         assert!(m.date.is_some(), "{name}: no Date");
         assert!(m.message_id.is_some(), "{name}: no Message-ID");
-        assert!(m.subject.as_deref().is_some_and(|x| !x.is_empty()), "{name}");
+        assert!(
+            m.subject.as_deref().is_some_and(|x| !x.is_empty()),
+            "{name}"
+        );
         assert!(!m.bodies.is_empty(), "{name}: no text");
         for a in &m.anomalies {
             assert!(
@@ -167,7 +191,11 @@ fn history_is_coherent() {
         for r in &m.references {
             assert!(seen.contains(r), "{}: reference {r} not earlier", raw.name);
         }
-        assert!(m.references.len() <= 5, "{}: threads are 2-6 messages", raw.name);
+        assert!(
+            m.references.len() <= 5,
+            "{}: threads are 2-6 messages",
+            raw.name
+        );
         let id = m.message_id.clone().unwrap_or_default();
         assert!(seen.insert(id), "{}: duplicate Message-ID", raw.name);
         let from = m.from().and_then(|f| f.address.clone()).unwrap_or_default();
@@ -188,7 +216,11 @@ fn history_is_coherent() {
             .iter()
             .filter(|a| a.data.starts_with(b"%PDF-1.4"))
             .count();
-        english += usize::from(m.bodies.iter().any(|b| b.text.contains("Best") || b.text.contains("Thanks")));
+        english += usize::from(
+            m.bodies
+                .iter()
+                .any(|b| b.text.contains("Best") || b.text.contains("Thanks")),
+        );
     }
     assert!((3..=6).contains(&gmail), "{gmail} gmail messages");
     assert!(team_reply_to >= 5, "{team_reply_to}");
@@ -208,9 +240,6 @@ fn history_is_clean_under_the_reference_semantics() {
     let w = world();
     for (m, raw) in w.history.iter().zip(&w.s.history) {
         for (d, f) in oracle::ALL {
-            if *d == "contact.first_contact_risk" || d.starts_with("lookalike") {
-                continue;
-            }
             assert!(!f(w, m), "{}: {d} fires on history", raw.name);
         }
     }
@@ -243,8 +272,11 @@ fn cases_agree_with_the_reference_semantics() {
 
 /// The topmost Authentication-Results of the trusted authserv-id (RFC 8601 §2.5).
 fn trusted_ar(m: &Mail) -> Option<&str> {
-    m.header_values("Authentication-Results")
-        .find(|v| v.trim_start().to_ascii_lowercase().starts_with("mx1.hanbit-x.com"))
+    m.header_values("Authentication-Results").find(|v| {
+        v.trim_start()
+            .to_ascii_lowercase()
+            .starts_with("mx1.hanbit-x.com")
+    })
 }
 
 /// Small reference models of each detector's intended semantics, over the profile and the knowledge
@@ -310,8 +342,18 @@ mod oracle {
             matches!(who, Who::Employee(_)) && w.profile.person(*who).is_some_and(|p| p.vip)
         });
         const ASKS: &[&str] = &[
-            "송금", "이체", "지갑", "인증번호", "상품권", "계좌", "wire", "transfer", "wallet",
-            "verification code", "gift card", "otp",
+            "송금",
+            "이체",
+            "지갑",
+            "인증번호",
+            "상품권",
+            "계좌",
+            "wire",
+            "transfer",
+            "wallet",
+            "verification code",
+            "gift card",
+            "otp",
         ];
         let text: String = m
             .bodies
@@ -375,16 +417,19 @@ mod oracle {
         if !known || m.header("List-Id").is_some() {
             return false;
         }
-        m.reply_to.iter().filter_map(|r| r.address.as_deref()).any(|rt| {
-            let rt = rt.to_lowercase();
-            let rd = host(&rt);
-            let same_partner = p.partner_of_domain(d).is_some()
-                && p.partner_of_domain(d) == p.partner_of_domain(rd);
-            !(rt == addr
-                || domain_key(rd) == domain_key(d)
-                || p.is_org_domain(rd)
-                || same_partner)
-        })
+        m.reply_to
+            .iter()
+            .filter_map(|r| r.address.as_deref())
+            .any(|rt| {
+                let rt = rt.to_lowercase();
+                let rd = host(&rt);
+                let same_partner = p.partner_of_domain(d).is_some()
+                    && p.partner_of_domain(d) == p.partner_of_domain(rd);
+                !(rt == addr
+                    || domain_key(rd) == domain_key(d)
+                    || p.is_org_domain(rd)
+                    || same_partner)
+            })
     }
 
     fn first_contact(w: &World, m: &Mail) -> bool {
@@ -399,7 +444,14 @@ mod oracle {
         });
         let form = m.forms.iter().any(|f| f.has_password);
         const RISKY_WORDS: &[&str] = &[
-            "sign in", "로그인", "recovery phrase", "seed", "시드", "otp", "계좌", "bank account",
+            "sign in",
+            "로그인",
+            "recovery phrase",
+            "seed",
+            "시드",
+            "otp",
+            "계좌",
+            "bank account",
             "비밀번호",
         ];
         let text: String = m

@@ -69,13 +69,19 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
     ));
 
     let mut d = cx.inbound(
-        mb("남경수 | 하늘은행 기업금융센터", "nks.haneulbank@hanmail.net"),
+        mb(
+            "남경수 | 하늘은행 기업금융센터",
+            "nks.haneulbank@hanmail.net",
+        ),
         vec![e(TREASURY)],
         "기업뱅킹 OTP 재등록 안내",
         at(10, 21, 10, 20),
     );
     d.text = "이도현 팀장님 안녕하세요,\n하늘은행 기업금융센터 남경수입니다.\n\n전산 시스템 교체로 예치금 관리계좌의 기업뱅킹 OTP를 재등록하셔야 합니다.\n첨부 신청서에 OTP 일련번호와 현재 표시되는 6자리 번호를 적어 이 메일로 회신해 주시면 제가 처리해 드리겠습니다.\n\n남경수 부장\n".into();
-    d.files.push(pdf_file("OTP_재등록_신청서.pdf", &["OTP re-registration form"]));
+    d.files.push(pdf_file(
+        "OTP_재등록_신청서.pdf",
+        &["OTP re-registration form"],
+    ));
     v.push(cx.case(
         "imp-a04-nam-kyungsoo-hanmail-company-after-bar",
         D,
@@ -135,7 +141,10 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
     ));
 
     let mut d = cx.inbound(
-        mb("Emily Carter | Nimbus Cloud", "e.carter@cloudaccounts-team.com"),
+        mb(
+            "Emily Carter | Nimbus Cloud",
+            "e.carter@cloudaccounts-team.com",
+        ),
         vec![e(CISO)],
         "Action required: billing hold on your Nimbus Cloud account",
         at(11, 10, 8, 15),
@@ -231,7 +240,10 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         at(10, 27, 21, 3),
     );
     d.text = "Dear Hiring Team,\n\nI would like to apply for the security engineer position posted on your careers page. My resume is attached. I have five years of experience in wallet infrastructure and incident response.\n\nBest regards,\nKim Minho\n".into();
-    d.files.push(pdf_file("Kim_Minho_Resume.pdf", &["Kim Minho", "Security engineer"]));
+    d.files.push(pdf_file(
+        "Kim_Minho_Resume.pdf",
+        &["Kim Minho", "Security engineer"],
+    ));
     v.push(cx.case(
         "imp-b04-shared-surname-kim-minho",
         D,

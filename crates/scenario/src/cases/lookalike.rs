@@ -29,7 +29,10 @@ fn domain_cases(cx: &mut Cx) -> Vec<Case> {
         at(10, 7, 10, 3),
     );
     d.text = "오성호 매니저님 안녕하세요.\n삼일세무회계 서예진입니다.\n\n10월 기장·세무자문 수수료 청구서를 보내드립니다. 이번 달부터 거래 은행이 바뀌어 아래 계좌로 입금 부탁드립니다.\n\n신한은행 110-482-339105 (예금주: 삼일세무회계)\n금액: 3,960,000원(VAT 포함)\n\n감사합니다.\n서예진 매니저\n".into();
-    d.files.push(super::pdf_file("청구서_202610.pdf", &["Invoice 2026-10", "KRW 3,960,000"]));
+    d.files.push(super::pdf_file(
+        "청구서_202610.pdf",
+        &["Invoice 2026-10", "KRW 3,960,000"],
+    ));
     v.push(cx.case(
         "lkd-a01-samiltax-kr-hyphen-dropped",
         DOM,
@@ -56,7 +59,10 @@ fn domain_cases(cx: &mut Cx) -> Vec<Case> {
     ));
 
     let mut d = cx.inbound(
-        mb("한빛디지털거래소 정보보호실", "security@hanbit-x-security.com"),
+        mb(
+            "한빛디지털거래소 정보보호실",
+            "security@hanbit-x-security.com",
+        ),
         vec![e(TREASURY2)],
         "[정보보호실] 사내 계정 비밀번호 만료 안내",
         at(10, 16, 8, 32),
@@ -176,7 +182,12 @@ fn domain_cases(cx: &mut Cx) -> Vec<Case> {
 
     // Hard negatives.
 
-    let mut d = cx.inbound(c(SAMIL, 1), vec![e(ACCOUNTANT)], "[삼일세무회계] 4분기 세무 일정 안내", at(10, 2, 10, 15));
+    let mut d = cx.inbound(
+        c(SAMIL, 1),
+        vec![e(ACCOUNTANT)],
+        "[삼일세무회계] 4분기 세무 일정 안내",
+        at(10, 2, 10, 15),
+    );
     d.reply_to = Some(mb("삼일세무회계 법인세무팀", SAMIL_TEAM));
     d.return_path = Some("bounce@mail.samil-tax.kr".into());
     d.text = "오성호 매니저님 안녕하세요.\n\n4분기 주요 세무 일정 정리해 드립니다.\n- 10월 27일: 3분기 부가세 확정신고\n- 11월 30일: 종합부동산세 (해당 없음)\n- 12월 10일: 원천세 신고\n\n문의는 팀 메일로 주시면 됩니다.\n\n서예진 드림\n".into();
@@ -196,7 +207,8 @@ fn domain_cases(cx: &mut Cx) -> Vec<Case> {
         at(10, 21, 2, 0),
     );
     d.tz = -420;
-    d.extra.push(("List-Id".into(), "<product-updates.nimbuscloud.io>".into()));
+    d.extra
+        .push(("List-Id".into(), "<product-updates.nimbuscloud.io>".into()));
     d.return_path = Some("bounce-5512@mail.nimbuscloud.io".into());
     d.text = "Confidential computing instances are now available in the Seoul region.\n\nRelease notes: https://docs.nimbuscloud.io/release-notes/2026-10\n\nNimbus Cloud, Inc.\n".into();
     v.push(cx.case(
@@ -215,7 +227,10 @@ fn domain_cases(cx: &mut Cx) -> Vec<Case> {
         at(10, 29, 16, 40),
     );
     d.text = "신현우 이사님,\n\n해외 발행사 측에 보낼 법률의견서 영문 번역본을 국제팀 도메인으로 보내드립니다. 내용은 국문본과 같습니다.\n\n조원석 변호사\n".into();
-    d.files.push(super::pdf_file("Legal_Opinion_EN.pdf", &["Legal opinion (English)"]));
+    d.files.push(super::pdf_file(
+        "Legal_Opinion_EN.pdf",
+        &["Legal opinion (English)"],
+    ));
     v.push(cx.case(
         "lkd-b03-daol-second-listed-domain",
         DOM,
@@ -275,11 +290,19 @@ fn domain_cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(TIDEWATER, 0), vec![e(TREASURY)], "October liquidity report", at(11, 3, 18, 0));
+    let mut d = cx.inbound(
+        c(TIDEWATER, 0),
+        vec![e(TREASURY)],
+        "October liquidity report",
+        at(11, 3, 18, 0),
+    );
     d.tz = 480;
     d.return_path = Some("bounces+4412-ab1@em1187.tidewater-lq.com".into());
     d.text = "Hi Dohyun,\n\nOctober report attached. Spreads on KRW pairs averaged 7.5 bps; no outages this month.\n\nBest,\nMarcus\n".into();
-    d.files.push(super::pdf_file("TW_Liquidity_Report_202610.pdf", &["Liquidity report 2026-10"]));
+    d.files.push(super::pdf_file(
+        "TW_Liquidity_Report_202610.pdf",
+        &["Liquidity report 2026-10"],
+    ));
     v.push(cx.case(
         "lkd-b07-tidewater-esp-return-path-subdomain",
         DOM,
@@ -480,7 +503,12 @@ fn link_cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(SAMIL, 0), vec![e(FINANCE)], "[삼일세무회계] 3분기 부가세 신고서 검토본 공유", at(10, 20, 15, 30));
+    let mut d = cx.inbound(
+        c(SAMIL, 0),
+        vec![e(FINANCE)],
+        "[삼일세무회계] 3분기 부가세 신고서 검토본 공유",
+        at(10, 20, 15, 30),
+    );
     d.text = "장민서 팀장님,\n\n3분기 부가세 신고서 검토본을 저희 문서함에 올렸습니다.\nhttps://docs.samil-tax.kr/share/2026Q3-VAT-hanbit\n\n확인 후 의견 주세요.\n김민준 드림\n".into();
     v.push(cx.case(
         "lkl-b02-samil-docs-subdomain",
@@ -491,7 +519,12 @@ fn link_cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(NIMBUS, 0), vec![e(OPS)], "Nimbus Cloud invoice NBC-2026-1031 for October 2026", at(11, 2, 9, 0));
+    let mut d = cx.inbound(
+        c(NIMBUS, 0),
+        vec![e(OPS)],
+        "Nimbus Cloud invoice NBC-2026-1031 for October 2026",
+        at(11, 2, 9, 0),
+    );
     d.tz = -420;
     d.text = "Hi Woojin,\n\nInvoice NBC-2026-1031 is available in the console: https://console.nimbuscloud.io/billing/invoices\nService status: https://status.nimbuscloud.io\n\nBest regards,\nEmily Carter\n".into();
     v.push(cx.case(
@@ -503,7 +536,12 @@ fn link_cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(DAOL, 0), vec![e(CCO)], "[법무법인 다올] 뉴스레터 기고문 안내", at(11, 4, 11, 45));
+    let mut d = cx.inbound(
+        c(DAOL, 0),
+        vec![e(CCO)],
+        "[법무법인 다올] 뉴스레터 기고문 안내",
+        at(11, 4, 11, 45),
+    );
     d.text = "신현우 이사님,\n\n지난번 말씀드린 가상자산 규제 동향 기고문이 저희 영문 사이트에 게재되었습니다.\nhttps://www.daol-law.com/en/insights/virtual-asset-regulation-2026\n\n정혜진 드림\n".into();
     v.push(cx.case(
         "lkl-b04-daol-second-domain-link",
@@ -514,7 +552,12 @@ fn link_cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(TIDEWATER, 0), vec![e(TREASURY)], "Quarterly review call", at(11, 9, 16, 20));
+    let mut d = cx.inbound(
+        c(TIDEWATER, 0),
+        vec![e(TREASURY)],
+        "Quarterly review call",
+        at(11, 9, 16, 20),
+    );
     d.tz = 480;
     d.text = "Hi Dohyun,\n\nFor Thursday's quarterly review:\nZoom: https://zoom.us/j/83120447791\nAgenda: https://www.notion.so/tidewater/Hanbit-Q4-review-3f2a9c\n\nBest,\nMarcus\n".into();
     v.push(cx.case(
@@ -526,7 +569,12 @@ fn link_cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.internal(e(OPS2), vec![e(OPS)], "정기 점검 공지 문안 확인", at(11, 10, 10, 40));
+    let mut d = cx.internal(
+        e(OPS2),
+        vec![e(OPS)],
+        "정기 점검 공지 문안 확인",
+        at(11, 10, 10, 40),
+    );
     d.text = "본부장님,\n\n11월 정기 점검 공지 문안입니다. 상태 페이지와 공지사항 링크 확인 부탁드립니다.\n- https://status.hanbitx.io/incidents/2026-11\n- https://www.hanbit-x.co.kr/notice/2026-11-maintenance\n\n백승민 드림\n".into();
     v.push(cx.case(
         "lkl-b06-org-alias-domain-links",

@@ -14,8 +14,8 @@ mod replyto;
 mod spoof;
 
 use crate::compose::{ar_pass, domain_of, mb, message_id, Draft, Mb, Via};
-use crate::history::{quote, Kind, Thread};
 use crate::history::History;
+use crate::history::{quote, Kind, Thread};
 use crate::mime::{kst, Attachment};
 use crate::org::{contact, emp, Lang};
 use crate::rng::Rng;
@@ -28,9 +28,15 @@ pub(crate) struct Cx<'a> {
     seq: usize,
 }
 
-/// A time in Korea in the case period (2026).
+/// A time in Korea in the case period (2026), moved from a weekend to the Monday after: business
+/// mail, benign or not, mostly arrives on working days.
 pub(crate) fn at(m: u32, d: u32, hh: u32, mm: u32) -> i64 {
-    kst(2026, m, d, hh, mm)
+    let t = kst(2026, m, d, hh, mm);
+    match crate::mime::wall(t, 540).6 {
+        6 => t + 2 * 86_400,
+        0 => t + 86_400,
+        _ => t,
+    }
 }
 
 /// An employee as a mailbox.
@@ -60,7 +66,10 @@ fn host_of(domain: &str) -> (String, String) {
                 .bytes()
                 .fold(7u32, |a, b| a.wrapping_mul(31).wrapping_add(u32::from(b)));
             let net = ["192.0.2", "198.51.100", "203.0.113"][(h % 3) as usize];
-            (format!("mail.{domain}"), format!("{net}.{}", 1 + (h >> 8) % 250))
+            (
+                format!("mail.{domain}"),
+                format!("{net}.{}", 1 + (h >> 8) % 250),
+            )
         }
     }
 }
@@ -90,7 +99,8 @@ impl Cx<'_> {
         let mut d = Draft::new(from, to, subject, at, id);
         d.via = Via::Internal;
         d.auth.push(ar_pass(&dom));
-        d.extra.push(("X-Mailer".into(), "Microsoft Outlook 16.0".into()));
+        d.extra
+            .push(("X-Mailer".into(), "Microsoft Outlook 16.0".into()));
         d
     }
 

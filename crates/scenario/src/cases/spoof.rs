@@ -24,7 +24,12 @@ fn trusted(d: &mut crate::compose::Draft, header: String, host: &str, ip: &str) 
 pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
     let mut v = Vec::new();
 
-    let mut d = cx.inbound(c(SAMIL, 0), vec![e(FINANCE)], "[삼일세무회계] 3분기 부가세 환급금 수령 계좌 확인", at(10, 8, 13, 27));
+    let mut d = cx.inbound(
+        c(SAMIL, 0),
+        vec![e(FINANCE)],
+        "[삼일세무회계] 3분기 부가세 환급금 수령 계좌 확인",
+        at(10, 8, 13, 27),
+    );
     trusted(
         &mut d,
         ar("fail", "samil-tax.kr", "none", "", "fail", "samil-tax.kr"),
@@ -32,7 +37,10 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         "198.51.100.203",
     );
     d.text = "장민서 팀장님,\n\n3분기 부가세 환급금 수령 계좌를 확인하려고 합니다. 첨부 양식에 법인 계좌와 인터넷뱅킹 담당자 연락처를 적어 회신 부탁드립니다.\n\n김민준 세무사\n".into();
-    d.files.push(super::pdf_file("환급계좌_확인서.pdf", &["Refund account form"]));
+    d.files.push(super::pdf_file(
+        "환급계좌_확인서.pdf",
+        &["Refund account form"],
+    ));
     v.push(cx.case(
         "spf-a01-kim-minjun-exact-address-dmarc-fail",
         D,
@@ -42,10 +50,22 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(mb("박지우", "ceo@hanbit-x.com"), vec![e(CFO)], "급한 건 하나만 처리 부탁합니다", at(10, 13, 17, 51));
+    let mut d = cx.inbound(
+        mb("박지우", "ceo@hanbit-x.com"),
+        vec![e(CFO)],
+        "급한 건 하나만 처리 부탁합니다",
+        at(10, 13, 17, 51),
+    );
     trusted(
         &mut d,
-        ar("softfail", "hanbit-x.com", "none", "", "fail", "hanbit-x.com"),
+        ar(
+            "softfail",
+            "hanbit-x.com",
+            "none",
+            "",
+            "fail",
+            "hanbit-x.com",
+        ),
         "mail.bulkrelay-asia.com",
         "203.0.113.201",
     );
@@ -59,10 +79,22 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(mb("홈택스", "noreply@hometax.go.kr"), vec![e(ACCOUNTANT)], "[홈택스] 전자세금계산서 발급 오류 정정 요청", at(10, 17, 9, 8));
+    let mut d = cx.inbound(
+        mb("홈택스", "noreply@hometax.go.kr"),
+        vec![e(ACCOUNTANT)],
+        "[홈택스] 전자세금계산서 발급 오류 정정 요청",
+        at(10, 17, 9, 8),
+    );
     trusted(
         &mut d,
-        ar("fail", "hometax.go.kr", "fail", "hometax.go.kr", "fail", "hometax.go.kr"),
+        ar(
+            "fail",
+            "hometax.go.kr",
+            "fail",
+            "hometax.go.kr",
+            "fail",
+            "hometax.go.kr",
+        ),
         "smtp.mass-sender.ru",
         "192.0.2.213",
     );
@@ -76,16 +108,32 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(mb("금융감독원", "fssnotice@fss.or.kr"), vec![e(CCO)], "[금융감독원] 자금세탁방지 특별점검 대상 통보", at(10, 22, 11, 30));
+    let mut d = cx.inbound(
+        mb("금융감독원", "fssnotice@fss.or.kr"),
+        vec![e(CCO)],
+        "[금융감독원] 자금세탁방지 특별점검 대상 통보",
+        at(10, 22, 11, 30),
+    );
     trusted(
         &mut d,
         ar("fail", "fss.or.kr", "none", "", "fail", "fss.or.kr"),
         "relay.offshore-mailer.net",
         "198.51.100.77",
     );
-    d.auth_lower.push(crate::compose::ar_by("fss.or.kr", "pass", "fss.or.kr", "pass", "fss.or.kr", "pass", "fss.or.kr"));
+    d.auth_lower.push(crate::compose::ar_by(
+        "fss.or.kr",
+        "pass",
+        "fss.or.kr",
+        "pass",
+        "fss.or.kr",
+        "pass",
+        "fss.or.kr",
+    ));
     d.text = "준법감시인 귀하\n\n귀사가 자금세탁방지 특별점검 대상으로 선정되었습니다. 첨부 통지서를 확인하고 3영업일 내 자료를 제출하십시오.\n\n금융감독원\n".into();
-    d.files.push(super::pdf_file("특별점검_통지서.pdf", &["Notice of special inspection"]));
+    d.files.push(super::pdf_file(
+        "특별점검_통지서.pdf",
+        &["Notice of special inspection"],
+    ));
     v.push(cx.case(
         "spf-a04-fss-dmarc-fail-with-forged-pass-below",
         D,
@@ -95,10 +143,22 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(DAOL, 0), vec![e(CCO)], "[법무법인 다올] 자문료 청구 계좌 안내", at(10, 30, 16, 12));
+    let mut d = cx.inbound(
+        c(DAOL, 0),
+        vec![e(CCO)],
+        "[법무법인 다올] 자문료 청구 계좌 안내",
+        at(10, 30, 16, 12),
+    );
     trusted(
         &mut d,
-        ar("fail", "daol-law.co.kr", "none", "", "none", "daol-law.co.kr"),
+        ar(
+            "fail",
+            "daol-law.co.kr",
+            "none",
+            "",
+            "none",
+            "daol-law.co.kr",
+        ),
         "mail.cheap-smtp.io",
         "192.0.2.90",
     );
@@ -112,11 +172,23 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(TIDEWATER, 1), vec![e(TREASURY)], "Invoice TW-2026-1102: payment details", at(11, 2, 13, 3));
+    let mut d = cx.inbound(
+        c(TIDEWATER, 1),
+        vec![e(TREASURY)],
+        "Invoice TW-2026-1102: payment details",
+        at(11, 2, 13, 3),
+    );
     d.tz = 480;
     trusted(
         &mut d,
-        ar("pass", "bounce.massmailer.net", "fail", "tidewater-lq.com", "fail", "tidewater-lq.com"),
+        ar(
+            "pass",
+            "bounce.massmailer.net",
+            "fail",
+            "tidewater-lq.com",
+            "fail",
+            "tidewater-lq.com",
+        ),
         "out.massmailer.net",
         "203.0.113.188",
     );
@@ -130,10 +202,22 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(mb("최서연", "seoyeon.choi@hanbit-x.co.kr"), vec![e(TREASURY)], "콜드월렛 출금 승인 요청 건", at(11, 6, 20, 40));
+    let mut d = cx.inbound(
+        mb("최서연", "seoyeon.choi@hanbit-x.co.kr"),
+        vec![e(TREASURY)],
+        "콜드월렛 출금 승인 요청 건",
+        at(11, 6, 20, 40),
+    );
     trusted(
         &mut d,
-        ar("fail", "hanbit-x.co.kr", "none", "", "fail", "hanbit-x.co.kr"),
+        ar(
+            "fail",
+            "hanbit-x.co.kr",
+            "none",
+            "",
+            "fail",
+            "hanbit-x.co.kr",
+        ),
         "mx.freehost-mail.xyz",
         "198.51.100.250",
     );
@@ -147,11 +231,23 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(mb("Nimbus Cloud Billing", "billing@nimbuscloud.io"), vec![e(OPS)], "Final notice: payment method update required", at(11, 14, 4, 0));
+    let mut d = cx.inbound(
+        mb("Nimbus Cloud Billing", "billing@nimbuscloud.io"),
+        vec![e(OPS)],
+        "Final notice: payment method update required",
+        at(11, 14, 4, 0),
+    );
     d.tz = -420;
     trusted(
         &mut d,
-        ar("fail", "nimbuscloud.io", "none", "", "fail", "nimbuscloud.io"),
+        ar(
+            "fail",
+            "nimbuscloud.io",
+            "none",
+            "",
+            "fail",
+            "nimbuscloud.io",
+        ),
         "smtp-7.sendbulk.top",
         "192.0.2.177",
     );
@@ -167,9 +263,19 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
 
     // Hard negatives.
 
-    let mut d = cx.inbound(c(SAMIL, 0), vec![e(FINANCE)], "[삼일세무회계] 3분기 부가세 신고 완료", at(10, 27, 17, 10));
-    d.text = "장민서 팀장님,\n\n3분기 부가세 신고를 완료했습니다. 접수증 첨부드립니다.\n\n김민준 드림\n".into();
-    d.files.push(super::pdf_file("부가세_접수증_2026Q3.pdf", &["Filing receipt"]));
+    let mut d = cx.inbound(
+        c(SAMIL, 0),
+        vec![e(FINANCE)],
+        "[삼일세무회계] 3분기 부가세 신고 완료",
+        at(10, 27, 17, 10),
+    );
+    d.text =
+        "장민서 팀장님,\n\n3분기 부가세 신고를 완료했습니다. 접수증 첨부드립니다.\n\n김민준 드림\n"
+            .into();
+    d.files.push(super::pdf_file(
+        "부가세_접수증_2026Q3.pdf",
+        &["Filing receipt"],
+    ));
     v.push(cx.case(
         "spf-b01-kim-minjun-pass",
         D,
@@ -179,7 +285,12 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(SAEBIT, 0), vec![e(FINANCE)], "[새빛회계법인] 기말 감사 일정 확정", at(11, 3, 10, 5));
+    let mut d = cx.inbound(
+        c(SAEBIT, 0),
+        vec![e(FINANCE)],
+        "[새빛회계법인] 기말 감사 일정 확정",
+        at(11, 3, 10, 5),
+    );
     d.auth_lower.push(ar_by(
         "mx.mailfilter-gw.com",
         "fail",
@@ -199,7 +310,12 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(HANEUL, 0), vec![e(TREASURY)], "[하늘은행] 11월 한도 사용 현황", at(11, 5, 9, 40));
+    let mut d = cx.inbound(
+        c(HANEUL, 0),
+        vec![e(TREASURY)],
+        "[하늘은행] 11월 한도 사용 현황",
+        at(11, 5, 9, 40),
+    );
     d.auth.clear();
     d.auth_lower.push(ar_by(
         "relay.mailgate-asia.net",
@@ -220,9 +336,15 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(mb("Arcflow Analytics", "sales@arcflow.io"), vec![e(AML)], "On-chain analytics trial for your AML team", at(11, 12, 8, 55));
+    let mut d = cx.inbound(
+        mb("Arcflow Analytics", "sales@arcflow.io"),
+        vec![e(AML)],
+        "On-chain analytics trial for your AML team",
+        at(11, 12, 8, 55),
+    );
     d.auth.clear();
-    d.auth.push(ar("fail", "arcflow.io", "none", "", "fail", "arcflow.io"));
+    d.auth
+        .push(ar("fail", "arcflow.io", "none", "", "fail", "arcflow.io"));
     d.text = "Hi Soyoung,\n\nArcflow traces funds across 40 chains and flags mixer exposure in real time. Would a 14-day trial for your AML team be useful?\n\nBest,\nArcflow sales\n".into();
     v.push(cx.case(
         "spf-b04-unknown-domain-dmarc-fail",
@@ -233,9 +355,21 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(mb("김민준", "kim.minjun@samil-tax.co"), vec![e(ACCOUNTANT)], "원천세 신고서 확인 요청", at(11, 13, 15, 50));
+    let mut d = cx.inbound(
+        mb("김민준", "kim.minjun@samil-tax.co"),
+        vec![e(ACCOUNTANT)],
+        "원천세 신고서 확인 요청",
+        at(11, 13, 15, 50),
+    );
     d.auth.clear();
-    d.auth.push(ar("fail", "samil-tax.co", "none", "", "fail", "samil-tax.co"));
+    d.auth.push(ar(
+        "fail",
+        "samil-tax.co",
+        "none",
+        "",
+        "fail",
+        "samil-tax.co",
+    ));
     d.text = "오성호 매니저님,\n\n10월 원천세 신고서 확인 부탁드립니다. 회신 주시면 바로 제출하겠습니다.\n\n김민준\n".into();
     v.push(cx.case(
         "spf-b05-lookalike-domain-failing-is-not-known",
@@ -246,15 +380,33 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(c(DAOL, 1), vec![e(CCO)], "[금융규제 실무포럼] 11월 세미나 자료", at(11, 18, 18, 30));
+    let mut d = cx.inbound(
+        c(DAOL, 1),
+        vec![e(CCO)],
+        "[금융규제 실무포럼] 11월 세미나 자료",
+        at(11, 18, 18, 30),
+    );
     d.auth.clear();
-    d.auth.push(ar("fail", "lists.fintechlaw.or.kr", "pass", "daol-law.co.kr", "pass", "daol-law.co.kr"));
+    d.auth.push(ar(
+        "fail",
+        "lists.fintechlaw.or.kr",
+        "pass",
+        "daol-law.co.kr",
+        "pass",
+        "daol-law.co.kr",
+    ));
     d.via = Via::Inbound {
         host: "lists.fintechlaw.or.kr".into(),
         ip: "198.51.100.140".into(),
     };
-    d.extra.push(("List-Id".into(), "금융규제 실무포럼 <forum.lists.fintechlaw.or.kr>".into()));
-    d.extra.push(("List-Post".into(), "<mailto:forum@lists.fintechlaw.or.kr>".into()));
+    d.extra.push((
+        "List-Id".into(),
+        "금융규제 실무포럼 <forum.lists.fintechlaw.or.kr>".into(),
+    ));
+    d.extra.push((
+        "List-Post".into(),
+        "<mailto:forum@lists.fintechlaw.or.kr>".into(),
+    ));
     d.text = "포럼 회원 여러분,\n\n11월 세미나 발표 자료를 공유드립니다. 스테이블코인 규율 체계 비교가 주제입니다.\n\n조원석 변호사\n".into();
     v.push(cx.case(
         "spf-b06-mailing-list-spf-fail-dkim-pass",
@@ -265,7 +417,12 @@ pub(super) fn cases(cx: &mut Cx) -> Vec<Case> {
         &d,
     ));
 
-    let mut d = cx.inbound(mb("금융정보분석원", "admin@kofiu.go.kr"), vec![e(CCO), e(AML)], "[금융정보분석원] 4분기 보고책임자 교육 안내", at(11, 25, 10, 20));
+    let mut d = cx.inbound(
+        mb("금융정보분석원", "admin@kofiu.go.kr"),
+        vec![e(CCO), e(AML)],
+        "[금융정보분석원] 4분기 보고책임자 교육 안내",
+        at(11, 25, 10, 20),
+    );
     d.text = "보고책임자 귀하\n\n4분기 보고책임자 교육이 12월 9일 열립니다. 참석자 명단을 12월 2일까지 회신해 주시기 바랍니다.\n\n금융정보분석원 제도운영과\n".into();
     v.push(cx.case(
         "spf-b07-authority-pass",
