@@ -14,6 +14,7 @@ use crate::known::{history_of, site_of};
 use crate::sender::is_freemail;
 use crate::{Context, Detector};
 use spearwatch_core::{technique as t, Evidence, Finding, Severity};
+use spearwatch_org::names::name_key;
 use spearwatch_org::profile::{within, Who};
 
 pub struct Contact;
@@ -41,11 +42,24 @@ impl Detector for Contact {
 
         // People of the profile with this name (partner organisations' names too).
         let whos: Vec<Who> = profile.whose_name(name).to_vec();
+        // Names this address has used (history), as keys.
+        let used_keys: Vec<String> = org
+            .knowledge
+            .address(&addr)
+            .map(|h| h.names.iter().filter_map(|n| name_key(n)).collect())
+            .unwrap_or_default();
         for &who in &whos {
-            let uses = profile
-                .person(who)
-                .is_some_and(|p| p.addresses.contains(&addr));
-            if uses || profile.domains_of(who).iter().any(|d| within(domain, d)) {
+            let person = profile.person(who);
+            let uses = person.is_some_and(|p| p.addresses.contains(&addr));
+            // The address wrote before under another variant of this person's name ("Kim Minjun"
+            // then "김민준"): the person's own personal address.
+            let used_variant = person.is_some_and(|p| {
+                std::iter::once(&p.name)
+                    .chain(&p.variants)
+                    .filter_map(|n| name_key(n))
+                    .any(|k| used_keys.contains(&k))
+            });
+            if uses || used_variant || profile.domains_of(who).iter().any(|d| within(domain, d)) {
                 return;
             }
         }

@@ -38,9 +38,39 @@ const RISKY_LURES: &[&str] = &[
     "lure.enable_content",
     "lure.attachment_password",
     "lure.urgency",
-    "lure.crypto",
     "lure.account_security",
 ];
+
+/// Path words of sign-in pages: a first mail whose link asks the reader to sign in is credential
+/// phishing's shape (lure.crypto is not risk here: an exchange's vendors all write about crypto).
+const SIGN_IN_WORDS: &[&str] = &[
+    "login",
+    "log-in",
+    "signin",
+    "sign-in",
+    "logon",
+    "sso",
+    "auth",
+    "verify",
+    "verification",
+    "password",
+    "webmail",
+    "owa",
+    "session",
+];
+
+/// The first link whose path reads like a sign-in page.
+fn sign_in_link(mail: &spearwatch_message::Mail) -> Option<&str> {
+    mail.links.iter().map(|l| l.url.as_str()).find(|u| {
+        let lower = u.to_ascii_lowercase();
+        let path = lower
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split_once('/'))
+            .map_or("", |(_, p)| p);
+        path.split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+            .any(|w| SIGN_IN_WORDS.contains(&w))
+    })
+}
 
 impl Detector for FirstContact {
     fn name(&self) -> &'static str {
@@ -71,6 +101,12 @@ impl Detector for FirstContact {
                     Evidence::structure(&f.id).with_note(f.title.clone()),
                 ));
             }
+        }
+        if let Some(url) = sign_in_link(cx.mail) {
+            risks.push((
+                "sign-in link".into(),
+                Evidence::url(url, url).with_note("a link to a sign-in page"),
+            ));
         }
         let requests = asks(cx);
         if !requests.is_empty() {

@@ -42,9 +42,11 @@ impl Detector for Spoof {
                 .find(|r| r.method == m)
                 .map(|r| r.result.as_str())
         };
+        // DMARC fail; or, where DMARC gives no verdict (no result, or none: the domain publishes no
+        // policy), an SPF fail without a passing DKIM signature: nothing vouches for the sender.
         let why = match (result("dmarc"), result("spf"), result("dkim")) {
             (Some("fail"), ..) => "DMARC fails: neither SPF nor DKIM authenticates the From domain",
-            (None, Some("fail"), dkim) if dkim != Some("pass") => {
+            (None | Some("none"), Some("fail"), dkim) if dkim != Some("pass") => {
                 "SPF fails and no DKIM signature passes"
             }
             _ => return,

@@ -788,6 +788,18 @@ impl LookalikeIndex {
                 }
             });
         }
+        // Some dots of a protected domain written as hyphens across the suffix: "nts-go.kr" for
+        // "nts.go.kr" (the registrable label swallowed the second-level label).
+        let dotted = reg.replace('-', ".");
+        if dotted != reg {
+            for &e in self.by_domain.get(dotted.as_str()).into_iter().flatten() {
+                out.push(Cand {
+                    trick: Trick::Embedded,
+                    entry: e,
+                    detail: format!("{dotted} with a hyphen for a dot ({reg})"),
+                });
+            }
+        }
     }
 
     /// One edit, or ASCII look-alike letters, on the folded label.
@@ -1419,6 +1431,12 @@ domains = ["naver.com"]
                     "hometax.go.kr",
                     Embedded,
                     "followed by a hyphen",
+                ),
+                (
+                    "www.nts-go.kr",
+                    "nts.go.kr",
+                    Embedded,
+                    "with a hyphen for a dot",
                 ),
                 (
                     "login.upbit.com.secure-check.io",
