@@ -836,3 +836,222 @@ fn rules_without_yara_support_is_a_clear_usage_error() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--features yara"), "{}", stderr(&o));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// Organisation context: check-config, learn, scan --org [--learn]
+
+const PROFILE: &str = r#"[organisation]
+name = "Hanbit Digital Exchange"
+domains = ["hanbit-x.com"]
+trusted_authserv_ids = ["mx1.hanbit-x.com"]
+
+[[person]]
+name = "Park Jiwoo"
+variants = ["박지우"]
+addresses = ["jiwoo.park@hanbit-x.com"]
+role = "CEO"
+vip = true
+
+[[partner]]
+name = "Samil Tax"
+domains = ["samil-tax.kr"]
+
+[[partner.contact]]
+name = "Kim Minjun"
+variants = ["김민준"]
+addresses = ["kim.minjun@samil-tax.kr"]
+"#;
+
+/// History: the partner writes twice, the organisation answers once (outbound).
+fn history_mbox() -> String {
+    let mut s = String::new();
+    for (i, (from, to, name)) in [
+        (
+            "kim.minjun@samil-tax.kr",
+            "dohyun.lee@hanbit-x.com",
+            "Kim Minjun",
+        ),
+        (
+            "dohyun.lee@hanbit-x.com",
+            "kim.minjun@samil-tax.kr",
+            "Lee Dohyun",
+        ),
+        (
+            "kim.minjun@samil-tax.kr",
+            "dohyun.lee@hanbit-x.com",
+            "김민준 세무사",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.push_str(&format!(
+            "From {from} Mon Apr  6 10:00:00 2026\nFrom: \"{name}\" <{from}>\nTo: {to}\nSubject: VAT filing\nDate: Mon, {} Apr 2026 10:00:00 +0900\nMessage-ID: <vat-{i}@samil-tax.kr>\nReferences: <vat-0@samil-tax.kr>\nContent-Type: text/plain; charset=utf-8\n\nPlease see the VAT figures.\n\n",
+            6 + i
+        ));
+    }
+    s
+}
+
+const IMPERSONATION: &str = "From: \"Kim Minjun (Samil Tax)\" <kimminjun.tax@gmail.com>\r\n\
+To: dohyun.lee@hanbit-x.com\r\n\
+Date: Mon, 16 Nov 2026 09:00:00 +0900\r\n\
+Message-ID: <bank-1@mail.gmail.com>\r\n\
+Subject: New bank account for our fees\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+\r\n\
+Our bank account has changed. Please send the payment today to the new account details below.\r\n";
+
+#[test]
+fn check_config_points_at_the_line_of_a_bad_profile() {
+    let t = TempDir::new("checkcfg");
+    let good = t.write("good.toml", PROFILE);
+    let o = run([
+        OsStr::new("check-config"),
+        OsStr::new("--org"),
+        good.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("valid profile \"Hanbit Digital Exchange\""),
+        "{}",
+        stdout(&o)
+    );
+
+    let bad = t.write(
+        "bad.toml",
+        PROFILE.replace("\"kim.minjun@samil-tax.kr\"", "\"kim.minjun\""),
+    );
+    let o = run([
+        OsStr::new("check-config"),
+        OsStr::new("--org"),
+        bad.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains("bad.toml:20:14:") && err.contains("not an e-mail address"),
+        "{err}"
+    );
+    assert!(err.contains("| addresses = [\"kim.minjun\"]"), "{err}");
+
+    let missing = t.path().join("nope.toml");
+    let o = run([
+        OsStr::new("check-config"),
+        OsStr::new("--org"),
+        missing.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("cannot read profile"), "{}", stderr(&o));
+}
+
+#[test]
+fn learn_is_idempotent_and_scan_uses_the_history() {
+    let t = TempDir::new("learn");
+    let profile = t.write("profile.toml", PROFILE);
+    let mbox = t.write("history.mbox", history_mbox());
+    let store = t.path().join("state/store.db");
+    let learn = || {
+        run([
+            OsStr::new("learn"),
+            OsStr::new("--org"),
+            profile.as_os_str(),
+            OsStr::new("--store"),
+            store.as_os_str(),
+            mbox.as_os_str(),
+        ])
+    };
+    let o = learn();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("3 learned, 0 already known"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        store.exists(),
+        "the store is created on first use, parent directory included"
+    );
+    let o = learn();
+    assert!(
+        stderr(&o).contains("0 learned, 3 already known"),
+        "{}",
+        stderr(&o)
+    );
+
+    let msg = t.write("bank.eml", IMPERSONATION);
+    let o = run([
+        OsStr::new("scan"),
+        OsStr::new("--format"),
+        OsStr::new("jsonl"),
+        OsStr::new("--org"),
+        profile.as_os_str(),
+        OsStr::new("--store"),
+        store.as_os_str(),
+        msg.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let r = &jsonl(&o)[0];
+    assert!(finding_ids(r).contains(&"contact.impersonation"), "{r}");
+    assert_eq!(r["verdict"], "phishing", "{r}");
+    let f = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "contact.impersonation")
+        .unwrap();
+    let evidence = f["evidence"].to_string();
+    assert!(
+        evidence.contains("wrote 2 times from kim.minjun@samil-tax.kr since 2026-04-06"),
+        "{evidence}"
+    );
+
+    // Without --org the same message is judged without the organisation's knowledge.
+    let o = run([
+        OsStr::new("scan"),
+        OsStr::new("--format"),
+        OsStr::new("jsonl"),
+        msg.as_os_str(),
+    ]);
+    assert!(!finding_ids(&jsonl(&o)[0]).contains(&"contact.impersonation"));
+}
+
+#[test]
+fn scan_learn_takes_clean_mail_only() {
+    let t = TempDir::new("scanlearn");
+    let profile = t.write("profile.toml", PROFILE);
+    let store = t.path().join("store.db");
+    let clean = t.write(
+        "in/clean.eml",
+        "From: \"Kim Minjun\" <kim.minjun@samil-tax.kr>\r\nTo: dohyun.lee@hanbit-x.com\r\nDate: Mon, 2 Nov 2026 09:00:00 +0900\r\nMessage-ID: <nov-1@samil-tax.kr>\r\nSubject: November figures\r\n\r\nThe November figures are ready.\r\n",
+    );
+    t.write("in/bank.eml", IMPERSONATION);
+    let o = run([
+        OsStr::new("scan"),
+        OsStr::new("--org"),
+        profile.as_os_str(),
+        OsStr::new("--store"),
+        store.as_os_str(),
+        OsStr::new("--learn"),
+        t.path().join("in").as_os_str(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("learned 1 clean messages"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(clean.exists());
+    // --learn needs --org.
+    let o = run([OsStr::new("scan"), OsStr::new("--learn"), clean.as_os_str()]);
+    assert_eq!(code(&o), 2);
+    // A store without a profile is refused with a reason.
+    let o = run([
+        OsStr::new("scan"),
+        OsStr::new("--store"),
+        store.as_os_str(),
+        clean.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--store needs --org"), "{}", stderr(&o));
+}

@@ -44,8 +44,14 @@ impl Detector for Thread {
         if participants.is_empty() {
             return;
         }
+        // On a free-mail provider the domain says nothing: anyone has a gmail address, so only the
+        // participant's own address counts there.
         let site = site_of(&from);
-        if participants.iter().any(|p| site_of(p) == site) {
+        let free = crate::sender::is_freemail(domain);
+        if participants
+            .iter()
+            .any(|p| if free { *p == from } else { site_of(p) == site })
+        {
             return;
         }
         // A partner's listed domains count as one party: a contact moving from samil-tax.kr to the
@@ -126,6 +132,16 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("kim.minjun@samil-tax.kr"));
+    }
+
+    #[test]
+    fn freemail_participants_count_by_address() {
+        let mut h = history();
+        h[1].recipients.push("minjun.kim.cpa@gmail.com".into());
+        let raw = "From: other.person@gmail.com\r\nIn-Reply-To: <re1@hanbit-x.com>\r\n\r\nx\r\n";
+        assert_eq!(ids(&run_org(&Thread, raw, &h)), ["thread.hijack"]);
+        let raw = "From: minjun.kim.cpa@gmail.com\r\nIn-Reply-To: <re1@hanbit-x.com>\r\n\r\nx\r\n";
+        assert!(run_org(&Thread, raw, &h).is_empty());
     }
 
     #[test]
