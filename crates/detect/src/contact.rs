@@ -30,6 +30,9 @@ impl Detector for Contact {
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(org) = cx.org else { return };
+        if crate::known::is_list_mail(cx.mail) {
+            return;
+        }
         let Some(from) = cx.mail.from() else { return };
         let (Some(name), Some(addr)) = (from.name.as_deref(), from.address.as_deref()) else {
             return;

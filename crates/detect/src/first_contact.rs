@@ -59,6 +59,22 @@ const SIGN_IN_WORDS: &[&str] = &[
     "session",
 ];
 
+/// Links a personal first mail carries at most; more is a newsletter's shape.
+const MAX_PERSONAL_LINKS: usize = 4;
+
+fn distinct_urls(mail: &spearwatch_message::Mail) -> usize {
+    let mut seen: Vec<&str> = Vec::new();
+    for l in &mail.links {
+        if !seen.contains(&l.url.as_str()) {
+            seen.push(&l.url);
+            if seen.len() > MAX_PERSONAL_LINKS {
+                break;
+            }
+        }
+    }
+    seen.len()
+}
+
 /// The first link whose path reads like a sign-in page.
 fn sign_in_link(mail: &spearwatch_message::Mail) -> Option<&str> {
     mail.links.iter().map(|l| l.url.as_str()).find(|u| {
@@ -79,6 +95,9 @@ impl Detector for FirstContact {
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(org) = cx.org else { return };
+        if crate::known::is_list_mail(cx.mail) {
+            return;
+        }
         if org.knowledge.messages == 0 {
             return;
         }
@@ -102,13 +121,27 @@ impl Detector for FirstContact {
                 ));
             }
         }
-        if let Some(url) = sign_in_link(cx.mail) {
+        // What only this detector sees (a request, a sign-in link) makes the finding count on its own;
+        // risk already scored by other findings is only confirmed (low, weighed lightly).
+        // Newsletters and marketing (List-Unsubscribe, RFC 2369; many links) carry account links and
+        // offers by the dozen: there these are no request to the reader.
+        let before = risks.len();
+        let bulk = cx.mail.header("List-Unsubscribe").is_some()
+            || distinct_urls(cx.mail) > MAX_PERSONAL_LINKS;
+        if let Some(url) = sign_in_link(cx.mail).filter(|_| !bulk) {
             risks.push((
                 "sign-in link".into(),
                 Evidence::url(url, url).with_note("a link to a sign-in page"),
             ));
         }
-        let requests = asks(cx);
+        let requests: Vec<_> = if bulk {
+            Vec::new()
+        } else {
+            asks(cx)
+                .into_iter()
+                .filter(|a| a.class.id != "gift_cards")
+                .collect()
+        };
         if !requests.is_empty() {
             risks.push((
                 "request".into(),
@@ -120,9 +153,14 @@ impl Detector for FirstContact {
             return;
         }
         let ids: Vec<&str> = risks.iter().map(|(id, _)| id.as_str()).take(4).collect();
+        let severity = if risks.len() > before {
+            Severity::Medium
+        } else {
+            Severity::Low
+        };
         let mut f = Finding::new(
             "contact.first_contact_risk",
-            Severity::Medium,
+            severity,
             format!(
                 "First mail ever from {domain}, and it carries risk ({})",
                 ids.join(", ")

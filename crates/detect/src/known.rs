@@ -25,6 +25,27 @@ pub fn known_domain(org: &OrgContext, domain: &str) -> bool {
             .is_some_and(|h| h.sent > 0 || h.written_to > 0)
 }
 
+/// Mailing-list traffic (RFC 2369 List-Post, RFC 2919 List-Id, `Precedence: list`): anyone on the
+/// list may post and reply, under any address, so relationship rules (threads, names, first contacts)
+/// do not apply to it.
+pub fn is_list_mail(mail: &spearwatch_message::Mail) -> bool {
+    mail.header("List-Id").is_some()
+        || mail.header("List-Post").is_some()
+        || mail
+            .header("Precedence")
+            .is_some_and(|p| p.trim().eq_ignore_ascii_case("list"))
+}
+
+/// A correspondent the organisation has a relationship with: listed in the profile, or written to by
+/// the organisation. Mail received alone (a newsletter that wrote forty times) is no relationship.
+pub fn correspondent(org: &OrgContext, address: &str) -> bool {
+    org.profile.who_uses(address).is_some()
+        || org
+            .knowledge
+            .address(address)
+            .is_some_and(|h| h.written_to > 0)
+}
+
 /// Whom the domain belongs to by the profile, for titles: "the organisation", "partner Samil Tax".
 pub fn domain_party(profile: &Profile, domain: &str) -> Option<String> {
     if profile.is_org_domain(domain) {

@@ -7,7 +7,7 @@
 //! are fine: the same registrable domain, another domain of the same partner or of the organisation,
 //! an address the same person has used before, or a mailing list (RFC 2369 List-Post, RFC 2919 List-Id).
 
-use crate::known::{domain_party, known_address, site_of};
+use crate::known::{correspondent, domain_party, site_of};
 use crate::sender::is_freemail;
 use crate::{Context, Detector};
 use spearwatch_core::{technique as t, Evidence, Finding, Severity};
@@ -23,10 +23,7 @@ impl Detector for ReplyTo {
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(org) = cx.org else { return };
         let mail = cx.mail;
-        if mail.reply_to.is_empty()
-            || mail.header("List-Id").is_some()
-            || mail.header("List-Post").is_some()
-        {
+        if mail.reply_to.is_empty() || crate::known::is_list_mail(mail) {
             return;
         }
         let Some(from) = mail.from() else { return };
@@ -41,8 +38,10 @@ impl Detector for ReplyTo {
                 || profile.partner_of_domain(domain).is_some()
                 || !is_freemail(domain)
         });
-        let known = known_address(org, &addr);
-        let Some(who) = party.or_else(|| known.then(|| format!("known correspondent {addr}")))
+        let known = correspondent(org, &addr);
+        let Some(who) = party
+            .clone()
+            .or_else(|| known.then(|| format!("known correspondent {addr}")))
         else {
             return;
         };
@@ -68,11 +67,18 @@ impl Detector for ReplyTo {
             if same_party {
                 continue;
             }
+            // Weighed by severity (policy.toml): a profile party's replies to free-mail are the
+            // strongest case, a correspondent's replies to another company's domain the weakest.
             let free = is_freemail(rt_domain);
+            let severity = match (party.is_some(), free) {
+                (true, true) => Severity::High,
+                (true, false) | (false, true) => Severity::Medium,
+                (false, false) => Severity::Low,
+            };
             out.push(
                 Finding::new(
                     "replyto.diverted",
-                    if free { Severity::High } else { Severity::Medium },
+                    severity,
                     format!(
                         "Mail from {who} asks for replies to {}{rt_addr}",
                         if free { "the free-mail address " } else { "" }

@@ -22,6 +22,9 @@ impl Detector for Thread {
 
     fn detect(&self, cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(org) = cx.org else { return };
+        if crate::known::is_list_mail(cx.mail) {
+            return;
+        }
         let Some(from) = cx.mail.from().and_then(|m| m.address.as_deref()) else {
             return;
         };
