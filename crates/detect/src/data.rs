@@ -263,42 +263,11 @@ static LOOKALIKES: LazyLock<Lookalikes> = LazyLock::new(|| {
 
 /// Brand keywords and domain labels that are also ordinary words or names ("outlook", "office",
 /// "windows", "chase"): in hosts they count only as the brand's full domain, and they are not searched
-/// for look-alikes ("window.com" is not an imitation of windows.net).
-pub const GENERIC_BRAND_WORDS: &[&str] = &[
-    "outlook",
-    "office",
-    "windows",
-    "azure",
-    "cloud",
-    "amazon",
-    "apple",
-    "meta",
-    "visa",
-    "wise",
-    "zoom",
-    "steam",
-    "stripe",
-    "chase",
-    "ledger",
-    "kraken",
-    "gemini",
-    "phantom",
-    "exodus",
-    "ripple",
-    "crypto",
-    "booking",
-    "blockchain",
-    "discord",
-    "telegram",
-    "intuit",
-    "norton",
-    "revolut",
-];
+/// for look-alikes ("window.com" is not an imitation of windows.net). One list with the organisation
+/// look-alike index.
+pub use spearwatch_org::lookalike::GENERIC_BRAND_WORDS;
 
-/// Suffixes reserved for governments and public bodies.
-const GOVERNMENT_SUFFIXES: &[&str] = &[
-    ".go.kr", ".gov", ".gov.uk", ".or.kr", ".mil", ".gov.br", ".gouv.fr", ".gob.es",
-];
+use spearwatch_org::profile::GOVERNMENT_SUFFIXES;
 
 /// Shorter labels have too many innocent neighbours ("ups" and "uk").
 const MIN_LOOKALIKE_LABEL: usize = 5;

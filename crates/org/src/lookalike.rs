@@ -131,8 +131,8 @@ pub struct Lookalike {
 }
 
 /// Brand labels that are also ordinary words or names: not searched for edits, hyphen changes or
-/// added words ("window.com", "apple-pie.com", "cloud-hosting.net"). Kept in step with the link
-/// detector's list (crates/detect/src/data.rs).
+/// added words ("window.com", "apple-pie.com", "cloud-hosting.net"). The sender and link detectors
+/// use the same list.
 pub const GENERIC_BRAND_WORDS: &[&str] = &[
     "outlook",
     "office",
