@@ -54,18 +54,27 @@ impl Detector for Sender {
                         .evidence(Evidence::header("From", from.display()).with_note("organisations do not run departments from free-mail accounts")),
                 );
             }
-            out.push(
-                Finding::new(
-                    "sender.freemail",
-                    Severity::Low,
-                    format!("Sent from a free-mail address ({from_domain})"),
-                )
-                .technique(t::EMAIL_ACCOUNTS)
-                .evidence(
-                    Evidence::header("From", from.display())
-                        .with_note("anyone can open an address on this provider"),
-                ),
-            );
+            // With organisation context, a free-mail address the organisation corresponds with (it
+            // wrote to it, or the profile lists it) is a known person's, not an anonymous one.
+            let correspondent = cx.org.is_some_and(|org| {
+                from.address
+                    .as_deref()
+                    .is_some_and(|a| crate::known::correspondent(org, &a.to_lowercase()))
+            });
+            if !correspondent {
+                out.push(
+                    Finding::new(
+                        "sender.freemail",
+                        Severity::Low,
+                        format!("Sent from a free-mail address ({from_domain})"),
+                    )
+                    .technique(t::EMAIL_ACCOUNTS)
+                    .evidence(
+                        Evidence::header("From", from.display())
+                            .with_note("anyone can open an address on this provider"),
+                    ),
+                );
+            }
         }
 
         let reg_label = registrable(from_domain)
@@ -427,6 +436,29 @@ fn domain_in(s: &str) -> Option<String> {
 mod tests {
     use super::*;
     use crate::testutil::{ids, run};
+
+    #[test]
+    fn a_correspondents_freemail_address_is_not_anonymous() {
+        use spearwatch_org::observe::{Direction, Observation};
+        let raw =
+            "From: \"Kim Minjun\" <minjun.kim.cpa@gmail.com>\r\nTo: a@hanbit-x.com\r\n\r\nx\r\n";
+        assert_eq!(
+            ids(&crate::testutil::run_org(&Sender, raw, &[])),
+            ["sender.freemail"]
+        );
+        let wrote = Observation {
+            key: "1".into(),
+            at: 1_775_000_000,
+            from: "dohyun.lee@hanbit-x.com".into(),
+            from_name: None,
+            recipients: vec!["minjun.kim.cpa@gmail.com".into()],
+            direction: Direction::Outbound,
+            message_id: None,
+            thread: None,
+            is_reply: false,
+        };
+        assert!(crate::testutil::run_org(&Sender, raw, &[wrote]).is_empty());
+    }
 
     #[test]
     fn reply_to_freemail_and_return_path() {
