@@ -41,10 +41,12 @@
 
 mod error;
 mod knowledge;
+mod scans;
 mod schema;
 
 pub use error::StoreError;
 pub use knowledge::LearnStats;
+pub use scans::{ScanFilter, ScanRecord, MAX_LIST};
 pub use schema::APPLICATION_ID;
 
 use error::Ctx;
@@ -256,8 +258,8 @@ mod tests {
     use super::*;
 
     /// A later schema version, for the upgrade mechanism only.
-    const V2_TEST: &str = "CREATE TABLE scans (id INTEGER PRIMARY KEY, key TEXT NOT NULL);
-                           INSERT INTO scans (key) SELECT key FROM learned;";
+    const V2_TEST: &str = "CREATE TABLE upgrade_test (id INTEGER PRIMARY KEY, key TEXT NOT NULL);
+                           INSERT INTO upgrade_test (key) SELECT key FROM learned;";
 
     fn obs(key: &str) -> Observation {
         Observation {
@@ -277,7 +279,8 @@ mod tests {
     fn a_v1_file_upgrades_when_a_later_migration_exists() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
-        let mut s = Store::open(&path).unwrap();
+        let v1 = &schema::MIGRATIONS[..1];
+        let mut s = Store::open_with(&path, v1).unwrap();
         assert_eq!(s.schema_version().unwrap(), 1);
         s.learn(&[obs("a"), obs("b")]).unwrap();
         drop(s);
@@ -287,7 +290,7 @@ mod tests {
         assert_eq!(s.schema_version().unwrap(), 2);
         let scans: i64 = s
             .conn
-            .query_row("SELECT count(*) FROM scans", [], |r| r.get(0))
+            .query_row("SELECT count(*) FROM upgrade_test", [], |r| r.get(0))
             .unwrap();
         assert_eq!(scans, 2, "v2 ran once, over the v1 data");
         assert_eq!(s.stats().unwrap().messages, 2);
@@ -301,7 +304,7 @@ mod tests {
                 .unwrap(),
             2
         );
-        match Store::open(&path) {
+        match Store::open_with(&path, v1) {
             Err(StoreError::SchemaTooNew {
                 found: 2,
                 supported: 1,
@@ -315,7 +318,11 @@ mod tests {
     fn a_failing_migration_leaves_the_previous_version() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.db");
-        Store::open(&path).unwrap().learn(&[obs("a")]).unwrap();
+        let v1 = &schema::MIGRATIONS[..1];
+        Store::open_with(&path, v1)
+            .unwrap()
+            .learn(&[obs("a")])
+            .unwrap();
         let broken = [
             schema::MIGRATIONS[0],
             "CREATE TABLE half (x); INSERT INTO no_such_table VALUES (1);",
@@ -327,7 +334,7 @@ mod tests {
             }
             other => panic!("expected Migration, got {other:?}"),
         }
-        let s = Store::open(&path).unwrap();
+        let s = Store::open_with(&path, v1).unwrap();
         assert_eq!(s.schema_version().unwrap(), 1);
         let half: i64 = s
             .conn
@@ -344,7 +351,10 @@ mod tests {
     #[test]
     fn in_memory_store_migrates_and_has_no_path() {
         let s = Store::open_in_memory_with(schema::MIGRATIONS).unwrap();
-        assert_eq!(s.schema_version().unwrap(), 1);
+        assert_eq!(
+            s.schema_version().unwrap() as usize,
+            schema::MIGRATIONS.len()
+        );
         assert_eq!(s.path(), None);
     }
 }

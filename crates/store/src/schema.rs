@@ -89,8 +89,31 @@ CREATE TABLE thread_participants (
 ) WITHOUT ROWID;
 ";
 
+/// Version 2: scan records of the gateway (`spearwatch serve`): one row per message scanned, with the
+/// action taken, so the API can list verdicts and an analyst can find a message by queue id. The
+/// report (the JSON of `docs/report-schema.md`) is kept whole.
+const V2: &str = "
+CREATE TABLE scans (
+    id           INTEGER PRIMARY KEY,
+    received_at  INTEGER NOT NULL,
+    source       TEXT NOT NULL,
+    queue_id     TEXT,
+    message_id   TEXT,
+    sender       TEXT,
+    subject      TEXT,
+    verdict      TEXT NOT NULL,
+    score        REAL NOT NULL,
+    action       TEXT NOT NULL,
+    quarantine   TEXT,
+    report       TEXT NOT NULL
+);
+CREATE INDEX scans_received ON scans(received_at);
+CREATE INDEX scans_verdict ON scans(verdict, received_at);
+CREATE INDEX scans_queue ON scans(queue_id) WHERE queue_id IS NOT NULL;
+";
+
 /// The migrations of this build, oldest first; `MIGRATIONS.len()` is the newest schema version.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Refuses files that are not spearwatch stores before anything is written to them.
 ///

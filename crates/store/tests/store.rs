@@ -430,7 +430,7 @@ fn a_newer_schema_is_refused_naming_both_versions() {
             e,
             StoreError::SchemaTooNew {
                 found: 7,
-                supported: 1,
+                supported: 2,
                 ..
             }
         ),
@@ -438,7 +438,7 @@ fn a_newer_schema_is_refused_naming_both_versions() {
     );
     let msg = e.to_string();
     assert!(
-        msg.contains("new.db") && msg.contains("version 7") && msg.contains("1 to 1"),
+        msg.contains("new.db") && msg.contains("version 7") && msg.contains("1 to 2"),
         "{msg}"
     );
 }
@@ -487,7 +487,7 @@ fn an_empty_file_becomes_a_store() {
     let path = dir.path().join("empty.db");
     std::fs::write(&path, b"").unwrap();
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 1);
+    assert_eq!(s.schema_version().unwrap(), 2);
     let app: i32 = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row("PRAGMA application_id", [], |r| r.get(0))
