@@ -39,11 +39,22 @@ enum Command {
     /// store: who writes to whom, under which names, in which threads. Learning a message twice counts
     /// once. Exit status as for scan (3 when some inputs could not be read).
     Learn(LearnArgs),
-    /// Check an organisation profile (and a policy file): errors point at the line.
+    /// Run the gateway: the milter for Postfix/Sendmail, the HTTP API, the quarantine (see
+    /// examples/serve.toml). SIGTERM/SIGINT stop it gracefully; SIGHUP reloads policy, profile and
+    /// the relationship knowledge.
+    Serve {
+        /// The gateway's config (TOML).
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+    },
+    /// Check an organisation profile, a gateway config and/or a policy file: errors point at the line.
     CheckConfig {
         /// Organisation profile (TOML).
+        #[arg(long, value_name = "FILE", required_unless_present = "serve")]
+        org: Option<PathBuf>,
+        /// Gateway config (TOML) of `spearwatch serve`; its profile and policy are checked too.
         #[arg(long, value_name = "FILE")]
-        org: PathBuf,
+        serve: Option<PathBuf>,
         /// Also check this policy file.
         #[arg(long, value_name = "FILE")]
         policy: Option<PathBuf>,
@@ -266,7 +277,10 @@ fn main() -> ExitCode {
         Command::Eval(a) => eval::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Learn(a) => org::learn(a),
-        Command::CheckConfig { org, policy } => org::check_config(&org, policy.as_deref()),
+        Command::Serve { config } => serve(&config),
+        Command::CheckConfig { org, serve, policy } => {
+            org::check_config(org.as_deref(), serve.as_deref(), policy.as_deref())
+        }
         Command::Policy { check } => policy_cmd(check),
     };
     match res {
@@ -279,6 +293,17 @@ fn main() -> ExitCode {
             ExitCode::from(exit::USAGE)
         }
     }
+}
+
+fn serve(config: &std::path::Path) -> Result<u8> {
+    let cfg = spearwatch_server::config::ServeConfig::load(config)?;
+    let app = std::sync::Arc::new(spearwatch_server::App::open(cfg)?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    rt.block_on(spearwatch_server::serve(app))?;
+    Ok(exit::OK)
 }
 
 fn policy_cmd(check: Option<PathBuf>) -> Result<u8> {

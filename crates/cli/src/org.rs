@@ -237,11 +237,37 @@ pub fn learn(a: LearnArgs) -> Result<u8> {
     })
 }
 
-pub fn check_config(org: &Path, policy: Option<&Path>) -> Result<u8> {
+pub fn check_config(org: Option<&Path>, serve: Option<&Path>, policy: Option<&Path>) -> Result<u8> {
     if let Some(p) = policy {
         crate::load_policy(Some(p))?;
         println!("{}: valid policy", p.display());
     }
+    if let Some(s) = serve {
+        let cfg = spearwatch_server::config::ServeConfig::load(s)?;
+        println!(
+            "{}: valid gateway config: milter {}, HTTP {}, store {}, quarantine {}, {} API tokens",
+            s.display(),
+            cfg.milter_listen,
+            cfg.http_listen,
+            cfg.store.display(),
+            cfg.quarantine_dir.display(),
+            cfg.tokens.len()
+        );
+        if let Some(p) = &cfg.policy {
+            crate::load_policy(Some(p))?;
+            println!("{}: valid policy", p.display());
+        }
+        if let Some(o) = &cfg.org {
+            check_profile(o)?;
+        }
+    }
+    if let Some(org) = org {
+        check_profile(org)?;
+    }
+    Ok(exit::OK)
+}
+
+fn check_profile(org: &Path) -> Result<()> {
     let profile = load_profile(org)?;
     let vips = profile.people.iter().filter(|p| p.vip).count();
     let own = profile.protected.iter().filter(|p| !p.bundled).count();
@@ -261,5 +287,5 @@ pub fn check_config(org: &Path, policy: Option<&Path>) -> Result<u8> {
     for w in &profile.warnings {
         println!("{}: warning: {w}", org.display());
     }
-    Ok(exit::OK)
+    Ok(())
 }

@@ -1,0 +1,358 @@
+//! The HTTP API (axum). The OpenAPI document is `openapi.json` beside this file, served at
+//! `/openapi.json`.
+//!
+//! Every route under `/v1` needs `Authorization: Bearer TOKEN` with a role (config.rs): none or an
+//! unknown token is 401, a role too weak is 403. `/health`, `/metrics` and `/openapi.json` carry no
+//! message content and need no token. Bodies larger than `max_request_bytes` are refused with 413.
+
+use crate::config::Role;
+use crate::{App, Origin};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::json;
+use spearwatch_quarantine::{ListFilter, State as QState};
+use spearwatch_store::ScanFilter;
+use std::sync::Arc;
+
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+pub fn router(app: Arc<App>) -> Router {
+    let limit = app.config.max_request_bytes;
+    Router::new()
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi))
+        .route("/v1/scan", post(scan))
+        .route("/v1/messages", get(list_messages))
+        .route("/v1/messages/{id}", get(get_message))
+        .route("/v1/quarantine", get(list_quarantine))
+        .route("/v1/quarantine/{id}", get(get_quarantine).delete(delete_quarantine))
+        .route("/v1/quarantine/{id}/raw", get(raw_quarantine))
+        .route("/v1/quarantine/{id}/release", post(release_quarantine))
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(app)
+}
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+/// The caller's role, or the 401/403 response.
+fn authorise(app: &App, headers: &HeaderMap, need: Role) -> Result<String, Response> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(error(StatusCode::UNAUTHORIZED, "missing bearer token"));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or("");
+    match app.role_of(token) {
+        None => Err(error(StatusCode::UNAUTHORIZED, "unknown token")),
+        Some((role, _)) if role < need => Err(error(
+            StatusCode::FORBIDDEN,
+            format!("this token's role cannot do this (needs {need:?})"),
+        )),
+        Some((_, name)) => Ok(name.to_string()),
+    }
+}
+
+async fn health() -> Response {
+    Json(json!({ "status": "ok" })).into_response()
+}
+
+async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+async fn metrics(State(app): State<Arc<App>>) -> Response {
+    let a = Arc::clone(&app);
+    let held = tokio::task::spawn_blocking(move || {
+        a.quarantine
+            .list(&ListFilter {
+                state: Some(QState::Held),
+                limit: usize::MAX,
+                ..Default::default()
+            })
+            .map(|v| v.len() as u64)
+            .ok()
+    })
+    .await
+    .ok()
+    .flatten();
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        app.metrics.render(held),
+    )
+        .into_response()
+}
+
+/// A body that can be an RFC 5322 message: it starts with a header field (`Name:`) or an mbox
+/// `From ` line. Anything else (binary junk, JSON sent by mistake) is refused rather than judged.
+fn looks_like_message(b: &[u8]) -> bool {
+    if b.starts_with(b"From ") {
+        return true;
+    }
+    let line_end = b.iter().position(|&c| c == b'\n').unwrap_or(b.len()).min(1000);
+    let first = &b[..line_end];
+    match first.iter().position(|&c| c == b':') {
+        Some(0) | None => false,
+        // RFC 5322 §3.6.8: field names are printable ASCII except ':' and space.
+        Some(i) => first[..i].iter().all(|&c| (33..=126).contains(&c)),
+    }
+}
+
+async fn scan(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = authorise(&app, &headers, Role::Scanner) {
+        return r;
+    }
+    if body.is_empty() {
+        return error(StatusCode::BAD_REQUEST, "empty body: send the raw message (RFC 5322) as the request body");
+    }
+    if !looks_like_message(&body) {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the body is not an e-mail message: it must start with a header field (Name: value)",
+        );
+    }
+    let started = std::time::Instant::now();
+    match app.scan(Arc::new(body.to_vec()), "api".into()).await {
+        Ok(report) => {
+            app.metrics
+                .message("api", report.verdict.as_str(), started.elapsed());
+            let origin = Origin {
+                source: "api",
+                envelope: Default::default(),
+            };
+            app.record(&report, &origin, crate::config::Action::Accept, None)
+                .await;
+            Json(report).into_response()
+        }
+        Err(why) => error(StatusCode::SERVICE_UNAVAILABLE, why),
+    }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    verdict: Option<String>,
+    state: Option<String>,
+    since: Option<i64>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+async fn list_messages(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    if let Err(r) = authorise(&app, &headers, Role::Analyst) {
+        return r;
+    }
+    let filter = ScanFilter {
+        verdict: q.verdict,
+        since: q.since,
+        limit: q.limit.unwrap_or(100),
+        offset: q.offset.unwrap_or(0),
+    };
+    let a = Arc::clone(&app);
+    let res = tokio::task::spawn_blocking(move || match a.store.lock() {
+        Ok(s) => s.list_scans(&filter).map_err(|e| e.to_string()),
+        Err(_) => Err("store lock poisoned".to_string()),
+    })
+    .await;
+    match res {
+        Ok(Ok(rows)) => {
+            let items: Vec<_> = rows
+                .into_iter()
+                .map(|r| {
+                    json!({
+                        "id": r.id, "received_at": r.received_at, "source": r.source,
+                        "queue_id": r.queue_id, "message_id": r.message_id, "from": r.sender,
+                        "subject": r.subject, "verdict": r.verdict, "score": r.score,
+                        "action": r.action, "quarantine_id": r.quarantine,
+                    })
+                })
+                .collect();
+            Json(json!({ "messages": items })).into_response()
+        }
+        _ => error(StatusCode::INTERNAL_SERVER_ERROR, "store unavailable"),
+    }
+}
+
+async fn get_message(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = authorise(&app, &headers, Role::Analyst) {
+        return r;
+    }
+    let Ok(id) = id.parse::<i64>() else {
+        return error(StatusCode::BAD_REQUEST, "message ids are numbers");
+    };
+    let a = Arc::clone(&app);
+    let res = tokio::task::spawn_blocking(move || match a.store.lock() {
+        Ok(s) => s.get_scan(id).map_err(|e| e.to_string()),
+        Err(_) => Err("store lock poisoned".to_string()),
+    })
+    .await;
+    match res {
+        Ok(Ok(Some(r))) => {
+            let report: serde_json::Value =
+                serde_json::from_str(&r.report).unwrap_or(serde_json::Value::Null);
+            Json(json!({
+                "id": r.id, "received_at": r.received_at, "source": r.source, "queue_id": r.queue_id,
+                "action": r.action, "quarantine_id": r.quarantine, "report": report,
+            }))
+            .into_response()
+        }
+        Ok(Ok(None)) => error(StatusCode::NOT_FOUND, "no such message"),
+        _ => error(StatusCode::INTERNAL_SERVER_ERROR, "store unavailable"),
+    }
+}
+
+fn parse_state(s: Option<&str>) -> Result<Option<QState>, Response> {
+    match s {
+        None => Ok(None),
+        Some("held") => Ok(Some(QState::Held)),
+        Some("released") => Ok(Some(QState::Released)),
+        Some("deleted") => Ok(Some(QState::Deleted)),
+        Some("lost") => Ok(Some(QState::Lost)),
+        Some(other) => Err(error(
+            StatusCode::BAD_REQUEST,
+            format!("state \"{other}\" is not held, released, deleted or lost"),
+        )),
+    }
+}
+
+async fn list_quarantine(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    if let Err(r) = authorise(&app, &headers, Role::Analyst) {
+        return r;
+    }
+    let state = match parse_state(q.state.as_deref()) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let filter = ListFilter {
+        state,
+        since: q.since,
+        limit: q.limit.unwrap_or(100).min(1_000),
+        offset: q.offset.unwrap_or(0),
+    };
+    let a = Arc::clone(&app);
+    match tokio::task::spawn_blocking(move || a.quarantine.list(&filter)).await {
+        Ok(Ok(entries)) => Json(json!({ "entries": entries })).into_response(),
+        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+    }
+}
+
+async fn get_quarantine(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = authorise(&app, &headers, Role::Analyst) {
+        return r;
+    }
+    let a = Arc::clone(&app);
+    match tokio::task::spawn_blocking(move || a.quarantine.get(&id)).await {
+        Ok(Ok(Some(e))) => Json(e).into_response(),
+        Ok(Ok(None)) => error(StatusCode::NOT_FOUND, "no such quarantine entry"),
+        Ok(Err(e)) => error(StatusCode::BAD_REQUEST, e.to_string()),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+    }
+}
+
+async fn raw_quarantine(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = authorise(&app, &headers, Role::Analyst) {
+        return r;
+    }
+    let a = Arc::clone(&app);
+    match tokio::task::spawn_blocking(move || a.quarantine.raw(&id)).await {
+        Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "message/rfc822")], bytes).into_response(),
+        Ok(Err(e)) => error(StatusCode::NOT_FOUND, e.to_string()),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+    }
+}
+
+async fn release_quarantine(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let who = match authorise(&app, &headers, Role::Analyst) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let Some(release) = app.config.release.clone() else {
+        return error(StatusCode::CONFLICT, "no [release] relay configured");
+    };
+    let relay = spearwatch_quarantine::SmtpRelay {
+        addr: release.relay,
+        helo: release.helo,
+        timeout: std::time::Duration::from_secs(30),
+    };
+    let a = Arc::clone(&app);
+    let id2 = id.clone();
+    match tokio::task::spawn_blocking(move || a.quarantine.release(&id2, &relay)).await {
+        Ok(Ok(e)) => {
+            eprintln!("spearwatch: quarantine {id} released by token {who}");
+            Json(e).into_response()
+        }
+        Ok(Err(e)) => error(StatusCode::BAD_GATEWAY, e.to_string()),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+    }
+}
+
+async fn delete_quarantine(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let who = match authorise(&app, &headers, Role::Admin) {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let a = Arc::clone(&app);
+    let id2 = id.clone();
+    match tokio::task::spawn_blocking(move || a.quarantine.delete(&id2)).await {
+        Ok(Ok(e)) => {
+            eprintln!("spearwatch: quarantine {id} deleted by token {who}");
+            Json(e).into_response()
+        }
+        Ok(Err(e)) => error(StatusCode::NOT_FOUND, e.to_string()),
+        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_shape() {
+        assert!(looks_like_message(b"From: a@b.c\r\n\r\nx"));
+        assert!(looks_like_message(b"Received: from x\r\n"));
+        assert!(looks_like_message(b"From x@y Mon Jan 1 00:00:00 2024\n"));
+        assert!(!looks_like_message(b"\x00\x01\x02binary"));
+        assert!(!looks_like_message(b"{\"json\": 1}"));
+        assert!(!looks_like_message(b"hello world"));
+        assert!(!looks_like_message(b": empty name"));
+    }
+}
