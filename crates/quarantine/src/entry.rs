@@ -217,9 +217,9 @@ pub(crate) fn header_fields(raw: &[u8]) -> (Option<String>, Option<String>, Opti
     // Each logical field: a name line plus its continuation lines (RFC 5322 §2.2.3 folding).
     let mut current: Option<(usize, Vec<u8>)> = None;
     let store = |field: Option<(usize, Vec<u8>)>,
-                     mid: &mut Option<String>,
-                     from: &mut Option<String>,
-                     subject: &mut Option<String>| {
+                 mid: &mut Option<String>,
+                 from: &mut Option<String>,
+                 subject: &mut Option<String>| {
         let Some((colon, bytes)) = field else { return };
         let name = bytes[..colon].trim_ascii();
         let slot = if name.eq_ignore_ascii_case(b"message-id") {

@@ -202,11 +202,14 @@ impl Quarantine {
         let result = (|| {
             // 2. The sidecar's contents, fsynced before the .eml gets its name: recovery relies on
             //    a complete sidecar beside every .eml.
-            let json = serde_json::to_vec(&sidecar).map_err(|e| QuarantineError::InvalidMeta(e.to_string()))?;
+            let json = serde_json::to_vec(&sidecar)
+                .map_err(|e| QuarantineError::InvalidMeta(e.to_string()))?;
             json_file
                 .write_all(&json)
                 .map_err(io("cannot write", &json_path))?;
-            json_file.sync_all().map_err(io("cannot fsync", &json_path))?;
+            json_file
+                .sync_all()
+                .map_err(io("cannot fsync", &json_path))?;
             // 3. The raw bytes in a temp file, fsynced, then renamed (atomic within a directory).
             let mut tmp = OpenOptions::new()
                 .write(true)
@@ -331,12 +334,16 @@ impl Quarantine {
         }
         let raw = self.read_verified(&entry)?;
         // The index lock is not held during the SMTP session: puts continue meanwhile.
-        smtp::send(relay, &entry.envelope.mail_from, &entry.envelope.rcpts, &raw).map_err(
-            |source| QuarantineError::Release {
-                id: entry.id.clone(),
-                source,
-            },
-        )?;
+        smtp::send(
+            relay,
+            &entry.envelope.mail_from,
+            &entry.envelope.rcpts,
+            &raw,
+        )
+        .map_err(|source| QuarantineError::Release {
+            id: entry.id.clone(),
+            source,
+        })?;
         let now = now_unix();
         let conn = self.conn();
         conn.execute(
@@ -599,11 +606,7 @@ fn entry_from_row(r: &Row<'_>) -> rusqlite::Result<Entry> {
     let rcpts: String = r.get(11)?;
     let state: String = r.get(15)?;
     let bad = |col: usize, what: String| {
-        rusqlite::Error::FromSqlConversionFailure(
-            col,
-            rusqlite::types::Type::Text,
-            what.into(),
-        )
+        rusqlite::Error::FromSqlConversionFailure(col, rusqlite::types::Type::Text, what.into())
     };
     Ok(Entry {
         id: r.get(0)?,

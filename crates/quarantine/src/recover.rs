@@ -100,7 +100,9 @@ pub(crate) fn recover(q: &Quarantine) -> Result<RecoveryReport, QuarantineError>
     // Rows whose file should exist, and lost rows whose file may be back.
     let rows: Vec<(String, State, Option<i64>, i64, String)> = {
         let mut stmt = tx
-            .prepare("SELECT id, state, released_at, size, sha256 FROM entries WHERE state != 'deleted'")
+            .prepare(
+                "SELECT id, state, released_at, size, sha256 FROM entries WHERE state != 'deleted'",
+            )
             .map_err(q.sql("recovering"))?;
         let rows = stmt
             .query_map([], |r| {
@@ -114,7 +116,8 @@ pub(crate) fn recover(q: &Quarantine) -> Result<RecoveryReport, QuarantineError>
                 ))
             })
             .map_err(q.sql("recovering"))?;
-        rows.collect::<Result<_, _>>().map_err(q.sql("recovering"))?
+        rows.collect::<Result<_, _>>()
+            .map_err(q.sql("recovering"))?
     };
     for (id, state, released_at, size, sha) in rows {
         let present = emls.contains(&id);

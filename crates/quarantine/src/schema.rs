@@ -88,7 +88,8 @@ pub fn prepare(conn: &mut Connection, path: &Path) -> Result<(), QuarantineError
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql("starting a migration"))?;
-        tx.execute_batch(script).map_err(sql("migrating the schema"))?;
+        tx.execute_batch(script)
+            .map_err(sql("migrating the schema"))?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)
             .map_err(sql("setting the schema version"))?;
         tx.commit().map_err(sql("committing a migration"))?;

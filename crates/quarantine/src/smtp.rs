@@ -132,10 +132,11 @@ pub fn send(
         check_address(rcpt, false)?;
     }
     let timeout = relay.timeout.max(Duration::from_millis(1));
-    let stream = TcpStream::connect_timeout(&relay.addr, timeout).map_err(|source| SmtpError::Io {
-        step: SmtpStep::Connect,
-        source,
-    })?;
+    let stream =
+        TcpStream::connect_timeout(&relay.addr, timeout).map_err(|source| SmtpError::Io {
+            step: SmtpStep::Connect,
+            source,
+        })?;
     let set = |r: io::Result<()>| {
         r.map_err(|source| SmtpError::Io {
             step: SmtpStep::Connect,
@@ -181,7 +182,12 @@ fn transaction(
             .lines
             .iter()
             .skip(1)
-            .map(|l| l.split_ascii_whitespace().next().unwrap_or("").to_ascii_uppercase())
+            .map(|l| {
+                l.split_ascii_whitespace()
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_uppercase()
+            })
             .collect(),
         // §4.1.4: a server that does not know EHLO answers 500/502; fall back to HELO (§3.2).
         5 => {
@@ -357,7 +363,10 @@ impl Conn {
                 });
             }
             if buf.last() != Some(&b'\n') {
-                return Err(protocol(step, format!("reply line longer than {MAX_REPLY_LINE} bytes")));
+                return Err(protocol(
+                    step,
+                    format!("reply line longer than {MAX_REPLY_LINE} bytes"),
+                ));
             }
             let line = buf
                 .strip_suffix(b"\n")
@@ -375,13 +384,19 @@ impl Conn {
                 return Err(protocol(step, format!("reply code {this} out of range")));
             }
             if *code.get_or_insert(this) != this {
-                return Err(protocol(step, format!("reply code changed within a reply: {text:?}")));
+                return Err(protocol(
+                    step,
+                    format!("reply code changed within a reply: {text:?}"),
+                ));
             }
             lines.push(text.get(4..).unwrap_or("").to_string());
             match sep {
                 Some(b'-') => {
                     if lines.len() >= MAX_REPLY_LINES {
-                        return Err(protocol(step, format!("more than {MAX_REPLY_LINES} reply lines")));
+                        return Err(protocol(
+                            step,
+                            format!("more than {MAX_REPLY_LINES} reply lines"),
+                        ));
                     }
                 }
                 None | Some(b' ') => return Ok(Reply { code: this, lines }),
