@@ -373,18 +373,40 @@ impl Quarantine {
     /// released at that moment are skipped (the next run takes them).
     pub fn expire(&self, retention: Duration, now: i64) -> Result<usize, QuarantineError> {
         let cutoff = now.saturating_sub(i64::try_from(retention.as_secs()).unwrap_or(i64::MAX));
+        self.delete_where(
+            "SELECT id FROM entries WHERE state = 'held' AND received_at < ?1 ORDER BY received_at",
+            cutoff,
+            now,
+        )
+    }
+
+    /// Removes the files of entries released before `now - retention` (they were delivered; the
+    /// copy was kept for a second release). Their rows become [`State::Deleted`] and keep
+    /// `released_at`. Returns how many. [`expire`](Self::expire) does not touch released entries.
+    pub fn purge_released(&self, retention: Duration, now: i64) -> Result<usize, QuarantineError> {
+        let cutoff = now.saturating_sub(i64::try_from(retention.as_secs()).unwrap_or(i64::MAX));
+        self.delete_where(
+            "SELECT id FROM entries WHERE state = 'released' AND released_at < ?1 ORDER BY released_at",
+            cutoff,
+            now,
+        )
+    }
+
+    // --- internals ---
+
+    /// Deletes the entries `select` (one parameter, `cutoff`) returns, skipping those another
+    /// request is releasing or deleting.
+    fn delete_where(&self, select: &str, cutoff: i64, now: i64) -> Result<usize, QuarantineError> {
         let ids: Vec<String> = {
             let conn = self.conn();
             let mut stmt = conn
-                .prepare_cached(
-                    "SELECT id FROM entries WHERE state = 'held' AND received_at < ?1 ORDER BY received_at",
-                )
-                .map_err(self.sql("finding expired entries"))?;
+                .prepare_cached(select)
+                .map_err(self.sql("finding entries to delete"))?;
             let rows = stmt
                 .query_map([cutoff], |r| r.get::<_, String>(0))
-                .map_err(self.sql("finding expired entries"))?;
+                .map_err(self.sql("finding entries to delete"))?;
             rows.collect::<Result<_, _>>()
-                .map_err(self.sql("finding expired entries"))?
+                .map_err(self.sql("finding entries to delete"))?
         };
         let mut claimed = Vec::with_capacity(ids.len());
         for id in ids {
@@ -402,8 +424,6 @@ impl Quarantine {
         self.remove_files(&ids)?;
         Ok(n)
     }
-
-    // --- internals ---
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while the lock was held cannot leave a half-done transaction behind (rusqlite

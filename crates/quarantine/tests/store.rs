@@ -428,16 +428,61 @@ fn expire_deletes_held_entries_older_than_the_retention() {
     assert_eq!(q.expire(month, now).unwrap(), 0, "idempotent");
     assert_eq!(q.expire(Duration::ZERO, now + 1).unwrap(), 1);
     assert_eq!(q.get(&young.id).unwrap().unwrap().state, State::Deleted);
+    // Released copies go with purge_released, by release time.
+    assert_eq!(q.purge_released(month, now).unwrap(), 1);
+    let purged = q.get(&released_like.id).unwrap().unwrap();
+    assert_eq!(
+        (purged.state, purged.released_at),
+        (State::Deleted, Some(1))
+    );
+    assert!(!tmp
+        .path()
+        .join(format!("{}.eml", released_like.id))
+        .exists());
     let counts = q.counts().unwrap();
     assert_eq!(
         counts,
         [
             (State::Held, 0),
-            (State::Released, 1),
-            (State::Deleted, 2),
+            (State::Released, 0),
+            (State::Deleted, 3),
             (State::Lost, 0)
         ]
     );
+}
+
+#[test]
+fn puts_from_many_threads_all_land_with_distinct_ids() {
+    fn shared<T: Send + Sync>(_: &T) {}
+    let tmp = tempfile::tempdir().unwrap();
+    let q = open(tmp.path());
+    shared(&q);
+    let ids: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|t| {
+                let q = &q;
+                s.spawn(move || {
+                    (0..25)
+                        .map(|i| {
+                            q.put(&sized_message(t * 100 + i, 2000), meta(&["a@example.org"]))
+                                .unwrap()
+                                .id
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    });
+    let distinct: std::collections::HashSet<_> = ids.iter().collect();
+    assert_eq!(distinct.len(), 100);
+    assert_eq!(q.counts().unwrap()[0], (State::Held, 100));
+    drop(q);
+    let (_q, report) = Quarantine::open(tmp.path()).unwrap();
+    assert!(report.is_clean(), "{report:?}");
 }
 
 #[test]
