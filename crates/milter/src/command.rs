@@ -48,7 +48,7 @@ pub enum Command {
     /// `T`: DATA.
     Data,
     /// `L`: one header field. The value is as sent: without the space after the colon unless
-    /// `SMFIP_HDR_LEADSPC` was negotiated, continuation lines separated by `\n` (Postfix) .
+    /// `SMFIP_HDR_LEADSPC` was negotiated, continuation lines separated by `\n` (Postfix).
     Header {
         /// Field name, without the colon.
         name: Vec<u8>,
@@ -410,7 +410,8 @@ pub(crate) fn put_packet(out: &mut Vec<u8>, code: u8, data: &[u8]) {
 }
 
 /// Encode `command` as the MTA would send it (strings NUL-terminated, NULs inside them left out).
-/// Decoding the output gives `command` back.
+/// Decoding the output gives back any command the [`Decoder`] can produce (not, say, a `Mail`
+/// without arguments, which it refuses).
 pub fn encode_command(command: &Command, out: &mut Vec<u8>) {
     let mut d = Vec::new();
     match command {

@@ -237,9 +237,7 @@ impl Session {
         let actions = self.negotiated.map_or(0, |n| n.actions);
         match action {
             Action::AddHeader { .. } => actions & SMFIF_ADDHDRS != 0,
-            Action::PrefixSubject(_) if self.msg.subject.is_some() => {
-                actions & SMFIF_CHGHDRS != 0
-            }
+            Action::PrefixSubject(_) if self.msg.subject.is_some() => actions & SMFIF_CHGHDRS != 0,
             Action::PrefixSubject(_) => actions & SMFIF_ADDHDRS != 0,
             Action::Quarantine(_) => actions & SMFIF_QUARANTINE != 0,
             Action::Reject { .. } | Action::Tempfail { .. } | Action::Accept => true,
@@ -310,7 +308,10 @@ impl Session {
                     (&mut self.conn.macros, self.config.max_envelope_bytes)
                 } else {
                     let budget = self.config.max_envelope_bytes;
-                    (&mut self.msg.macros, budget.saturating_sub(self.msg.list_bytes))
+                    (
+                        &mut self.msg.macros,
+                        budget.saturating_sub(self.msg.list_bytes),
+                    )
                 };
                 for (name, value) in pairs {
                     macros.set(name, value, budget);
@@ -521,13 +522,9 @@ impl Session {
         }
         self.awaiting_finish = false;
         let reject = actions.iter().find_map(|a| match a {
-            Action::Reject { code, xcode, text } => Some(reply_line(
-                b'5',
-                code,
-                xcode,
-                text,
-                ("550", "5.7.1"),
-            )),
+            Action::Reject { code, xcode, text } => {
+                Some(reply_line(b'5', code, xcode, text, ("550", "5.7.1")))
+            }
             _ => None,
         });
         let tempfail = actions.iter().find_map(|a| match a {
@@ -537,8 +534,10 @@ impl Session {
         let out = match reject.or(tempfail) {
             Some(line) => vec![Response::ReplyCode(line)],
             None => {
-                let mut out: Vec<Response> =
-                    actions.iter().filter_map(|a| self.modification(a)).collect();
+                let mut out: Vec<Response> = actions
+                    .iter()
+                    .filter_map(|a| self.modification(a))
+                    .collect();
                 out.push(Response::Continue);
                 out
             }
@@ -627,7 +626,10 @@ fn strip_angle(s: &str) -> &str {
 /// sends it, brackets tolerated.
 fn parse_ip(s: &str) -> Option<IpAddr> {
     let s = s.trim();
-    let s = s.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(s);
+    let s = s
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(s);
     let s = match s.get(..5) {
         Some(p) if p.eq_ignore_ascii_case("ipv6:") => &s[5..],
         _ => s,
@@ -638,7 +640,13 @@ fn parse_ip(s: &str) -> Option<IpAddr> {
 /// CR, LF and NUL would break a header or a reply; they become spaces.
 fn clean(s: &str) -> String {
     s.chars()
-        .map(|c| if matches!(c, '\r' | '\n' | '\0') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '\r' | '\n' | '\0') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -667,9 +675,8 @@ fn reply_line(
     text: &str,
     (default_code, default_xcode): (&str, &str),
 ) -> String {
-    let code_ok = code.len() == 3
-        && code.bytes().all(|b| b.is_ascii_digit())
-        && code.as_bytes()[0] == class;
+    let code_ok =
+        code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit()) && code.as_bytes()[0] == class;
     let parts: Vec<&str> = xcode.split('.').collect();
     let xcode_ok = parts.len() == 3
         && parts[0].as_bytes() == [class]
