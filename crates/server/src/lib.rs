@@ -375,13 +375,14 @@ pub async fn serve(app: Arc<App>) -> anyhow::Result<()> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let milter_task = tokio::spawn(milter::run(Arc::clone(&app), milter, stop_rx.clone()));
     let mut http_stop = stop_rx.clone();
-    let http_task = tokio::spawn(
-        axum::serve(http, http::router(Arc::clone(&app)))
+    let router = http::router(Arc::clone(&app));
+    let http_task = tokio::spawn(async move {
+        axum::serve(http, router)
             .with_graceful_shutdown(async move {
-                let _ = http_stop.wait_for(|s| *s).await;
+                stopped(&mut http_stop).await;
             })
-            .into_future(),
-    );
+            .await
+    });
     let retention = app.config.quarantine_retention_days;
     let expiry_app = Arc::clone(&app);
     let mut expiry_stop = stop_rx.clone();
@@ -398,7 +399,7 @@ pub async fn serve(app: Arc<App>) -> anyhow::Result<()> {
             .await;
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(3_600)) => {}
-                _ = expiry_stop.wait_for(|s| *s) => return,
+                _ = stopped(&mut expiry_stop) => return,
             }
         }
     });
@@ -449,4 +450,10 @@ async fn signals(_app: &Arc<App>) {
 /// `Verdict` names for the API.
 pub fn verdict_name(v: Verdict) -> &'static str {
     v.as_str()
+}
+
+/// Resolves when shutdown is signalled (or the sender is gone). The watch guard is dropped inside,
+/// so the future stays `Send` across `select!`.
+pub(crate) async fn stopped(rx: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await.map(|_| ());
 }

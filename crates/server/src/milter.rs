@@ -23,13 +23,14 @@ const IDLE: Duration = Duration::from_secs(600);
 
 pub async fn run(app: Arc<App>, listener: TcpListener, mut stop: watch::Receiver<bool>) {
     let mut conns = JoinSet::new();
+    let conn_stop = stop.clone();
     loop {
         tokio::select! {
             r = listener.accept() => match r {
                 Ok((sock, _peer)) => {
                     app.metrics.milter_connections.fetch_add(1, Relaxed);
                     let _ = sock.set_nodelay(true);
-                    conns.spawn(connection(Arc::clone(&app), sock, stop.clone()));
+                    conns.spawn(connection(Arc::clone(&app), sock, conn_stop.clone()));
                 }
                 Err(e) => {
                     app.metrics.error("io");
@@ -38,7 +39,7 @@ pub async fn run(app: Arc<App>, listener: TcpListener, mut stop: watch::Receiver
                 }
             },
             Some(_) = conns.join_next(), if !conns.is_empty() => {}
-            _ = stop.wait_for(|s| *s) => break,
+            _ = crate::stopped(&mut stop) => break,
         }
     }
     // Messages in progress finish; their connections close when the MTA quits or at shutdown's deadline.
@@ -63,7 +64,7 @@ async fn connection(app: Arc<App>, mut sock: TcpStream, mut stop: watch::Receive
             },
             // At shutdown an idle connection (between messages) is closed; the MTA reconnects to
             // the next spearwatch. A message in progress is in `decide` below and finishes first.
-            _ = stop.wait_for(|s| *s) => return,
+            _ = crate::stopped(&mut stop) => return,
         };
         dec.feed(&buf[..n]);
         loop {
