@@ -28,6 +28,7 @@ use cache::{Caches, TtlCache, MAX_ENTRIES};
 use mail_auth::common::parse::TxtRecordParser;
 use mail_auth::common::resolver::ToFqdn;
 use mail_auth::common::verify::DomainKey;
+use mail_auth::dkim::DkimError;
 use mail_auth::dmarc::{Dmarc, Policy};
 use mail_auth::hickory_resolver::config::{
     ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
@@ -206,10 +207,8 @@ impl Authenticator {
             return Err(AuthError::InvalidAuthservId(cfg.authserv_id.clone()));
         }
         let (config, mut opts) = match &cfg.resolver {
-            ResolverChoice::System => {
-                mail_auth::hickory_resolver::system_conf::read_system_conf()
-                    .map_err(|e| AuthError::Resolver(e.to_string()))?
-            }
+            ResolverChoice::System => mail_auth::hickory_resolver::system_conf::read_system_conf()
+                .map_err(|e| AuthError::Resolver(e.to_string()))?,
             ResolverChoice::Nameservers(addrs) => {
                 if addrs.is_empty() {
                     return Err(AuthError::NoNameservers);
@@ -518,8 +517,11 @@ impl Authenticator {
                     let p = mail_auth::dmarc::verify::DmarcParameters::new(
                         m, dkim_ref, spf_domain, spf_ref,
                     );
-                    match tokio::time::timeout_at(deadline, self.resolver.verify_dmarc(self.params(p)))
-                        .await
+                    match tokio::time::timeout_at(
+                        deadline,
+                        self.resolver.verify_dmarc(self.params(p)),
+                    )
+                    .await
                     {
                         Ok(out) => {
                             let incomplete = spf_out.is_none() || dkim_out.is_none();
@@ -536,13 +538,8 @@ impl Authenticator {
         methods.push(("arc", &arc));
         methods.push(("dmarc", &dmarc));
         let header = results::header(&self.authserv_id, &methods);
-        let findings = results::findings(
-            &spf,
-            &dkim,
-            &arc,
-            &dmarc,
-            &results::unfolded_value(&header),
-        );
+        let findings =
+            results::findings(&spf, &dkim, &arc, &dmarc, &results::unfolded_value(&header));
         AuthOutcome {
             spf,
             dkim,
@@ -589,7 +586,10 @@ fn spf_outcome(o: &SpfOutput, ip: IpAddr, helo: &str, mail_from: &str) -> Method
     let d = o.domain();
     let (result, detail) = match o.result() {
         SpfResult::Pass => ("pass", format!("{d} designates {ip} as permitted sender")),
-        SpfResult::Fail => ("fail", format!("{d} does not designate {ip} as permitted sender")),
+        SpfResult::Fail => (
+            "fail",
+            format!("{d} does not designate {ip} as permitted sender"),
+        ),
         SpfResult::SoftFail => ("softfail", format!("{d} reports soft fail for {ip}")),
         SpfResult::Neutral => ("neutral", format!("{d} reports neutral for {ip}")),
         SpfResult::None => ("none", format!("no SPF record for {d}")),
@@ -605,6 +605,9 @@ fn spf_outcome(o: &SpfOutput, ip: IpAddr, helo: &str, mail_from: &str) -> Method
 fn dkim_outcome(o: &DkimOutput<'_>) -> MethodOutcome {
     let (result, err) = match o.result() {
         DkimResult::Pass => ("pass", None),
+        // mail-auth reports a body hash mismatch as neutral; RFC 6376 §6.1.3 makes it PERMFAIL ("body
+        // hash did not verify"), which RFC 8601 §2.7.1 writes as fail: the message was altered.
+        DkimResult::Neutral(e @ Error::Dkim(DkimError::FailedBodyHashMatch)) => ("fail", Some(e)),
         DkimResult::Neutral(e) => ("neutral", Some(e)),
         DkimResult::Fail(e) => ("fail", Some(e)),
         DkimResult::PermError(e) => ("permerror", Some(e)),

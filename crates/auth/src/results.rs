@@ -20,27 +20,26 @@ fn is_plain(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+' | '@')
 }
 
-/// A property value (RFC 8601 §2.2 `pvalue`): whitespace and control characters removed (they would
-/// split the value for every lenient reader, ours included), quoted when not a plain token, bounded.
+/// A property value (RFC 8601 §2.2 `pvalue`), bounded, and safe for every lenient reader, the
+/// engine's own included: whitespace and control characters are removed (they would split the value
+/// or fold the header), and so are `"`, `\`, `;`, `(` and `)`, which an escaped quoted-string would
+/// need but which readers that do not honour escapes (or quotes) take as the end of the value, the
+/// result or a comment. An envelope address is attacker-chosen: with them a MAIL FROM like
+/// `a\";dmarc=pass"@x` could hide or forge the results after it. What remains is quoted when it is
+/// not a plain token. The value is for reading, not an exact copy of the envelope.
 pub(crate) fn pvalue(raw: &str) -> String {
     let clean: String = raw
         .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .filter(|c| {
+            !c.is_whitespace() && !c.is_control() && !matches!(c, '"' | '\\' | ';' | '(' | ')')
+        })
         .take(MAX_PVALUE)
         .collect();
     if !clean.is_empty() && clean.chars().all(is_plain) {
-        return clean;
+        clean
+    } else {
+        format!("\"{clean}\"")
     }
-    let mut q = String::with_capacity(clean.len() + 2);
-    q.push('"');
-    for c in clean.chars() {
-        if matches!(c, '"' | '\\') {
-            q.push('\\');
-        }
-        q.push(c);
-    }
-    q.push('"');
-    q
 }
 
 /// The value a reader gets back from [`pvalue`] after removing the quotes, as the detector's parser
@@ -49,12 +48,14 @@ fn unquoted(p: &str) -> &str {
     p.trim_matches('"')
 }
 
-/// A comment's text (RFC 5322 §3.2.2 `ccontent`): printable, no parentheses or backslashes, bounded.
+/// A comment's text (RFC 5322 §3.2.2 `ccontent`): printable, bounded, without parentheses or
+/// backslashes (which would end or escape the comment) or quotes (which a lenient reader may pair
+/// with one outside).
 fn comment(raw: &str) -> String {
     let mut s: String = raw
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '(' | ')' | '\\') {
+            if c.is_control() || matches!(c, '(' | ')' | '\\' | '"') {
                 ' '
             } else {
                 c
@@ -132,7 +133,9 @@ pub(crate) fn findings(
             )
             .technique(t::EMAIL_SPOOFING)
             .evidence(ev().with_note(match &policy {
-                Some(p) => format!("the domain's policy is {p}: it asks receivers to refuse such mail"),
+                Some(p) => {
+                    format!("the domain's policy is {p}: it asks receivers to refuse such mail")
+                }
                 None => "neither SPF nor DKIM is aligned with the From domain".to_string(),
             })),
         ),
@@ -167,11 +170,13 @@ pub(crate) fn findings(
     if let Some((id, sev)) = spf_id {
         let mf = prop(spf, "smtp.mailfrom").unwrap_or("?");
         out.push(
-            Finding::new(id, sev, format!("SPF {} for envelope sender {mf}", spf.result))
-                .technique(t::EMAIL_SPOOFING)
-                .evidence(
-                    ev().with_note("the sending host is not authorised by the envelope domain"),
-                ),
+            Finding::new(
+                id,
+                sev,
+                format!("SPF {} for envelope sender {mf}", spf.result),
+            )
+            .technique(t::EMAIL_SPOOFING)
+            .evidence(ev().with_note("the sending host is not authorised by the envelope domain")),
         );
     }
 
@@ -196,9 +201,13 @@ pub(crate) fn findings(
 
     if arc.result == "fail" {
         out.push(
-            Finding::new("auth.arc_fail", Severity::Low, "ARC chain does not validate")
-                .technique(t::EMAIL_SPOOFING)
-                .evidence(ev()),
+            Finding::new(
+                "auth.arc_fail",
+                Severity::Low,
+                "ARC chain does not validate",
+            )
+            .technique(t::EMAIL_SPOOFING)
+            .evidence(ev()),
         );
     }
     out
@@ -234,8 +243,12 @@ mod tests {
     #[test]
     fn pvalues_are_tokens_or_quoted() {
         assert_eq!(pvalue("bounce+x@example.com"), "bounce+x@example.com");
-        assert_eq!(pvalue("a;b@x.example"), "\"a;b@x.example\"");
-        assert_eq!(pvalue("\"evil\\\"@x\r\n\tspf=pass"), "\"\\\"evil\\\\\\\"@xspf=pass\"");
+        assert_eq!(pvalue("a;b<c>@x.example"), "\"ab<c>@x.example\"");
+        assert_eq!(
+            pvalue("\"evil\\\";dmarc=pass\r\n\t(x)@y"),
+            "\"evildmarc=passx@y\""
+        );
+        assert_eq!(pvalue("<>"), "\"<>\"");
         assert_eq!(pvalue(""), "\"\"");
         assert_eq!(pvalue(&"a".repeat(10_000)).len(), MAX_PVALUE);
     }
