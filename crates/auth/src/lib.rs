@@ -249,6 +249,11 @@ impl Authenticator {
     /// [`add_txt`](Self::add_txt) and friends. Its resolver has no name server, so any other name
     /// fails at once as a DNS error (`temperror`); no query ever leaves the process. An invalid
     /// `authserv_id` has its invalid characters removed.
+    ///
+    /// # Panics
+    ///
+    /// Only if hickory cannot build a resolver with no name server nor with one loopback server
+    /// (no configuration is read; it does not happen). Test use only.
     pub fn offline(authserv_id: &str) -> Self {
         let mut id: String = authserv_id
             .chars()
