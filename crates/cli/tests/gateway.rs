@@ -60,6 +60,8 @@ fn sha256_hex(s: &str) -> String {
 
 #[derive(Debug, Clone)]
 struct Delivered {
+    /// RCPT TO lines as received (kept for debugging failures).
+    #[allow(dead_code)]
     rcpts: Vec<String>,
     data: Vec<u8>,
 }
@@ -152,6 +154,37 @@ fn sink_session(conn: TcpStream, got: &Mutex<Vec<Delivered>>) -> std::io::Result
             w.write_all(b"250 ok\r\n")?;
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// A local DNS responder (hermetic live authentication): answers every query with NXDOMAIN at once,
+// so SPF and DMARC find no records ("none") without the network. Returns its UDP port.
+
+fn dns_responder() -> u16 {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("dns binds");
+    let port = sock.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 1500];
+        while let Ok((n, peer)) = sock.recv_from(&mut buf) {
+            let q = &buf[..n];
+            if n < 12 {
+                continue;
+            }
+            // RFC 1035 §4.1: header, then QDCOUNT questions (name labels, type, class).
+            let mut i = 12;
+            while i < n && q[i] != 0 {
+                i += 1 + q[i] as usize;
+            }
+            let end = (i + 5).min(n);
+            let mut r = Vec::with_capacity(end);
+            r.extend_from_slice(&q[..2]); // id
+            r.extend_from_slice(&[0x81, 0x83]); // QR, RD, RA, RCODE 3 (NXDOMAIN)
+            r.extend_from_slice(&[0, 1, 0, 0, 0, 0, 0, 0]); // one question, no records
+            r.extend_from_slice(&q[12..end]);
+            let _ = sock.send_to(&r, peer);
+        }
+    });
+    port
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -269,8 +302,10 @@ struct Gateway {
 
 impl Gateway {
     fn configure(dir: &Path, release_port: u16) -> Gateway {
+        let _ = std::fs::remove_dir_all(dir);
         std::fs::create_dir_all(dir).expect("gateway dir");
         let (milter, http) = (free_port(), free_port());
+        let dns = dns_responder();
         let config = dir.join("serve.toml");
         std::fs::write(
             &config,
@@ -278,6 +313,7 @@ impl Gateway {
                 "milter_listen = \"127.0.0.1:{milter}\"\nhttp_listen = \"127.0.0.1:{http}\"\n\
                  store = \"spearwatch.db\"\nquarantine_dir = \"quarantine\"\nscan_timeout_ms = 20000\n\
                  [actions]\nreject_reply = \"550 5.7.1 Refused by the spearwatch test\"\n\
+                 [auth]\nnameservers = [\"127.0.0.1:{dns}\"]\ntimeout_ms = 1000\n\
                  [release]\nrelay = \"127.0.0.1:{release_port}\"\n\
                  [[token]]\nname = \"analyst\"\nrole = \"analyst\"\nsha256 = \"{}\"\n\
                  [[token]]\nname = \"admin\"\nrole = \"admin\"\nsha256 = \"{}\"\n",
@@ -341,7 +377,6 @@ struct Postfix {
     dir: PathBuf,
     inbound: u16,
     filter: u16,
-    release: u16,
 }
 
 impl Postfix {
@@ -415,7 +450,6 @@ impl Postfix {
             dir: dir.to_path_buf(),
             inbound,
             filter,
-            release,
         }
     }
 
@@ -525,6 +559,10 @@ fn postfix_delivers_tags_quarantines_rejects_and_releases() {
     assert_eq!(got.len(), 1, "maillog:\n{}", pf.log());
     assert_eq!(header_value(&got[0].data, "X-Spearwatch-Verdict").as_deref(), Some("clean"));
     assert!(header_value(&got[0].data, "X-Spearwatch-Score").is_some());
+    // Live authentication ran (hermetic: the test's name server answers NXDOMAIN to everything, so
+    // the sender domain has no SPF record) and spearwatch's own Authentication-Results says so.
+    let ar = header_value(&got[0].data, "Authentication-Results").unwrap_or_default();
+    assert!(ar.starts_with("spearwatch.localhost;") && ar.contains("spf=none"), "{ar}");
 
     // Phishing: accepted from the client, quarantined, not delivered.
     let rep = smtp_send(pf.filter, "service@secure-notice-center.com", "bob@example.org", PHISH.as_bytes());

@@ -139,6 +139,37 @@ fn default_helo() -> String {
     "spearwatch.localhost".into()
 }
 
+/// Live sender authentication of milter mail (SPF, DKIM, ARC, DMARC with mail-auth).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveAuth {
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// DNS servers to ask (`"192.0.2.53:53"`); empty: the system's (/etc/resolv.conf).
+    #[serde(default)]
+    pub nameservers: Vec<SocketAddr>,
+    /// Budget for authenticating one message, DNS included; what is unfinished is a temperror.
+    #[serde(default = "default_auth_timeout")]
+    pub timeout_ms: u64,
+}
+
+fn yes() -> bool {
+    true
+}
+fn default_auth_timeout() -> u64 {
+    3_000
+}
+
+impl Default for LiveAuth {
+    fn default() -> Self {
+        LiveAuth {
+            enabled: true,
+            nameservers: Vec::new(),
+            timeout_ms: default_auth_timeout(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServeConfig {
@@ -183,6 +214,8 @@ pub struct ServeConfig {
     pub actions: Actions,
     #[serde(default)]
     pub release: Option<Release>,
+    #[serde(default)]
+    pub auth: LiveAuth,
     #[serde(default, rename = "token")]
     pub tokens: Vec<Token>,
 }

@@ -36,6 +36,8 @@ use std::time::{Duration, Instant};
 /// Everything the listeners share.
 pub struct App {
     pub config: ServeConfig,
+    /// Live SPF/DKIM/ARC/DMARC for milter mail (`[auth] enabled`).
+    pub auth: Option<spearwatch_auth::Authenticator>,
     engine: RwLock<Arc<Engine>>,
     pub store: Mutex<Store>,
     pub quarantine: Quarantine,
@@ -105,6 +107,23 @@ impl App {
             .with_context(|| format!("quarantine {}", config.quarantine_dir.display()))?;
         eprintln!("spearwatch: quarantine {}: {recovery:?}", config.quarantine_dir.display());
         let engine = build_engine(&config, &store)?;
+        let auth = if config.auth.enabled {
+            let choice = if config.auth.nameservers.is_empty() {
+                spearwatch_auth::ResolverChoice::System
+            } else {
+                spearwatch_auth::ResolverChoice::Nameservers(config.auth.nameservers.clone())
+            };
+            Some(
+                spearwatch_auth::Authenticator::new(&spearwatch_auth::AuthConfig {
+                    authserv_id: config.authserv_id.clone(),
+                    resolver: choice,
+                    timeout: Duration::from_millis(config.auth.timeout_ms),
+                })
+                .map_err(|e| anyhow::anyhow!("live authentication: {e}"))?,
+            )
+        } else {
+            None
+        };
         let tokens = config
             .tokens
             .iter()
@@ -116,6 +135,7 @@ impl App {
             .collect();
         Ok(App {
             config,
+            auth,
             engine: RwLock::new(Arc::new(engine)),
             store: Mutex::new(store),
             quarantine,
@@ -159,19 +179,58 @@ impl App {
         found
     }
 
+    /// Live authentication of a milter message: spearwatch's own Authentication-Results header
+    /// (`None` when switched off or the client address is unknown). mail-auth runs in its own task,
+    /// so a panic in it is a missing result, not a lost connection.
+    pub async fn authenticate(
+        &self,
+        raw: &Arc<Vec<u8>>,
+        ip: Option<std::net::IpAddr>,
+        helo: &str,
+        mail_from: &str,
+    ) -> Option<String> {
+        let auth = self.auth.as_ref()?;
+        let ip = ip?;
+        let outcome = auth.authenticate(raw, ip, helo, mail_from).await;
+        Some(outcome.header.trim_end().to_string())
+    }
+
     /// Scans `raw` within the time limit on a blocking thread. `Err` says why there is no report.
+    /// Clean mail is learned into the relationship store when a profile is configured (outbound
+    /// mail is how the organisation says whom it knows).
     pub async fn scan(&self, raw: Arc<Vec<u8>>, path: String) -> Result<Report, &'static str> {
         let engine = self.engine();
         self.metrics
             .in_flight
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let job = tokio::task::spawn_blocking(move || engine.scan(&raw, &path));
+        let job = tokio::task::spawn_blocking(move || {
+            let (report, mail) = engine.scan_keep(&raw, &path);
+            let obs = match engine.org() {
+                Some(org) if report.verdict == Verdict::Clean => {
+                    spearwatch_org::observe::Observation::of(&mail, &raw, &org.profile, now())
+                }
+                _ => None,
+            };
+            (report, obs)
+        });
         let res = tokio::time::timeout(self.config.scan_timeout(), job).await;
         self.metrics
             .in_flight
             .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         match res {
-            Ok(Ok(report)) => Ok(report),
+            Ok(Ok((report, obs))) => {
+                if let Some(o) = obs {
+                    let learned = match self.store.lock() {
+                        Ok(mut s) => s.learn(std::slice::from_ref(&o)).map(|_| ()).map_err(|e| e.to_string()),
+                        Err(_) => Err("store lock poisoned".into()),
+                    };
+                    if let Err(e) = learned {
+                        self.metrics.error("store");
+                        eprintln!("spearwatch: learning a clean message failed: {e}");
+                    }
+                }
+                Ok(report)
+            }
             Ok(Err(_)) => {
                 self.metrics.error("scan_failed");
                 Err("internal error while scanning")
