@@ -84,7 +84,7 @@ fuzz_target!(|data: &[u8]| {
             Step::Scan(env) => {
                 assert!(env.raw.len() <= MAX_MESSAGE);
                 let tag = String::from_utf8_lossy(&env.raw[..env.raw.len().min(12)]).into_owned();
-                let actions = [
+                let mut actions = vec![
                     Action::AddHeader {
                         name: tag.clone(),
                         value: tag.clone(),
@@ -97,7 +97,8 @@ fuzz_target!(|data: &[u8]| {
                     1 => Action::reject(tag),
                     _ => Action::Tempfail { text: tag },
                 };
-                let r = session.finish(&[actions[0].clone(), actions[1].clone(), actions[2].clone(), verdict]);
+                actions.push(verdict);
+                let r = session.finish(&actions);
                 assert!(matches!(
                     r.last(),
                     Some(Response::Continue | Response::ReplyCode(_))
