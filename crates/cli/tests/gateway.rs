@@ -139,7 +139,11 @@ fn sink_session(conn: TcpStream, got: &Mutex<Vec<Delivered>>) -> std::io::Result
                     break;
                 }
                 // RFC 5321 §4.5.2: a leading dot was doubled by the sender.
-                let l = if line.starts_with(b"..") { &line[1..] } else { &line[..] };
+                let l = if line.starts_with(b"..") {
+                    &line[1..]
+                } else {
+                    &line[..]
+                };
                 data.extend_from_slice(l);
             }
             got.lock().expect("sink lock").push(Delivered {
@@ -264,7 +268,10 @@ fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &[u8]) -
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     let mut body = resp.get(split + 4..).unwrap_or_default().to_vec();
-    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+    if head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
         body = dechunk(&body);
     }
     (status, body)
@@ -443,7 +450,10 @@ impl Postfix {
         );
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", filter)).is_err() {
-            assert!(start.elapsed() < Duration::from_secs(20), "postfix did not listen");
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "postfix did not listen"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         Postfix {
@@ -553,43 +563,105 @@ fn postfix_delivers_tags_quarantines_rejects_and_releases() {
     let pf = Postfix::start(&root.join("pf"), sink.port, gw.milter, release);
 
     // Clean: delivered with spearwatch's headers.
-    let rep = smtp_send(pf.filter, "alice@example.com", "bob@example.org", &clean_msg(1));
+    let rep = smtp_send(
+        pf.filter,
+        "alice@example.com",
+        "bob@example.org",
+        &clean_msg(1),
+    );
     assert!(rep.starts_with("250"), "{rep}\n{}", gw.log());
     let got = sink.wait_for(1, Duration::from_secs(30));
     assert_eq!(got.len(), 1, "maillog:\n{}", pf.log());
-    assert_eq!(header_value(&got[0].data, "X-Spearwatch-Verdict").as_deref(), Some("clean"));
+    assert_eq!(
+        header_value(&got[0].data, "X-Spearwatch-Verdict").as_deref(),
+        Some("clean")
+    );
     assert!(header_value(&got[0].data, "X-Spearwatch-Score").is_some());
     // Live authentication ran (hermetic: the test's name server answers NXDOMAIN to everything, so
     // the sender domain has no SPF record) and spearwatch's own Authentication-Results says so.
     let ar = header_value(&got[0].data, "Authentication-Results").unwrap_or_default();
-    assert!(ar.starts_with("spearwatch.localhost;") && ar.contains("spf=none"), "{ar}");
+    assert!(
+        ar.starts_with("spearwatch.localhost;") && ar.contains("spf=none"),
+        "{ar}"
+    );
 
     // Phishing: accepted from the client, quarantined, not delivered.
-    let rep = smtp_send(pf.filter, "service@secure-notice-center.com", "bob@example.org", PHISH.as_bytes());
+    let rep = smtp_send(
+        pf.filter,
+        "service@secure-notice-center.com",
+        "bob@example.org",
+        PHISH.as_bytes(),
+    );
     assert!(rep.starts_with("250"), "{rep}");
-    let (status, body) = http(gw.http, "GET", "/v1/quarantine?state=held", Some(ANALYST), b"");
+    let (status, body) = http(
+        gw.http,
+        "GET",
+        "/v1/quarantine?state=held",
+        Some(ANALYST),
+        b"",
+    );
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-    let entries = json(&body)["entries"].as_array().cloned().unwrap_or_default();
+    let entries = json(&body)["entries"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(entries.len(), 1, "{entries:?}\n{}", gw.log());
     assert_eq!(entries[0]["verdict"], "phishing");
     let id = entries[0]["id"].as_str().expect("id").to_string();
 
     // Malicious: refused in the SMTP dialogue with the configured reply.
-    let rep = smtp_send(pf.filter, "billing@invoices.example.net", "bob@example.org", &malicious_msg());
-    assert!(rep.starts_with("550") && rep.contains("Refused by the spearwatch test"), "{rep}");
+    let rep = smtp_send(
+        pf.filter,
+        "billing@invoices.example.net",
+        "bob@example.org",
+        &malicious_msg(),
+    );
+    assert!(
+        rep.starts_with("550") && rep.contains("Refused by the spearwatch test"),
+        "{rep}"
+    );
 
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(sink.messages().len(), 1, "only the clean message was delivered");
+    assert_eq!(
+        sink.messages().len(),
+        1,
+        "only the clean message was delivered"
+    );
 
     // The API: roles.
     assert_eq!(http(gw.http, "GET", "/v1/quarantine", None, b"").0, 401);
-    assert_eq!(http(gw.http, "GET", "/v1/quarantine", Some("wrong"), b"").0, 401);
-    assert_eq!(http(gw.http, "DELETE", &format!("/v1/quarantine/{id}"), Some(ANALYST), b"").0, 403);
+    assert_eq!(
+        http(gw.http, "GET", "/v1/quarantine", Some("wrong"), b"").0,
+        401
+    );
+    assert_eq!(
+        http(
+            gw.http,
+            "DELETE",
+            &format!("/v1/quarantine/{id}"),
+            Some(ANALYST),
+            b""
+        )
+        .0,
+        403
+    );
 
     // Release: the original bytes reach the sink (after the Received lines the release relay adds).
-    let (status, raw) = http(gw.http, "GET", &format!("/v1/quarantine/{id}/raw"), Some(ANALYST), b"");
+    let (status, raw) = http(
+        gw.http,
+        "GET",
+        &format!("/v1/quarantine/{id}/raw"),
+        Some(ANALYST),
+        b"",
+    );
     assert_eq!(status, 200);
-    let (status, body) = http(gw.http, "POST", &format!("/v1/quarantine/{id}/release"), Some(ANALYST), b"");
+    let (status, body) = http(
+        gw.http,
+        "POST",
+        &format!("/v1/quarantine/{id}/release"),
+        Some(ANALYST),
+        b"",
+    );
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
     let got = sink.wait_for(2, Duration::from_secs(30));
     assert_eq!(got.len(), 2, "maillog:\n{}", pf.log());
@@ -634,14 +706,27 @@ fn postfix_load_with_kill9_loses_nothing() {
     // Five phishing messages go to the quarantine before the crash; they must survive it intact.
     for i in 0..5 {
         let msg = PHISH.replace("notice-7731", &format!("notice-crash-{i}"));
-        let rep = smtp_send(pf.filter, "service@secure-notice-center.com", "bob@example.org", msg.as_bytes());
+        let rep = smtp_send(
+            pf.filter,
+            "service@secure-notice-center.com",
+            "bob@example.org",
+            msg.as_bytes(),
+        );
         assert!(rep.starts_with("250"), "{rep}");
     }
 
     let started = Instant::now();
     let source = Command::new("smtp-source")
         .args([
-            "-s", "20", "-m", &n.to_string(), "-f", "load@example.com", "-t", "bob@example.org", "-c",
+            "-s",
+            "20",
+            "-m",
+            &n.to_string(),
+            "-f",
+            "load@example.com",
+            "-t",
+            "bob@example.org",
+            "-c",
         ])
         .arg(format!("127.0.0.1:{}", pf.inbound))
         .stdout(Stdio::null())
@@ -690,11 +775,20 @@ fn postfix_load_with_kill9_loses_nothing() {
     }
     let duplicates: usize = ids.values().filter(|&&c| c > 1).map(|c| c - 1).sum();
     let (_, body) = http(gw.http, "GET", "/v1/quarantine", Some(ANALYST), b"");
-    let entries = json(&body)["entries"].as_array().cloned().unwrap_or_default();
+    let entries = json(&body)["entries"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let quarantined = entries.len();
     for e in &entries {
         let id = e["id"].as_str().unwrap_or("");
-        let (status, raw) = http(gw.http, "GET", &format!("/v1/quarantine/{id}/raw"), Some(ANALYST), b"");
+        let (status, raw) = http(
+            gw.http,
+            "GET",
+            &format!("/v1/quarantine/{id}/raw"),
+            Some(ANALYST),
+            b"",
+        );
         assert_eq!(status, 200, "quarantined {id} unreadable after the crash");
         assert!(String::from_utf8_lossy(&raw).contains("notice-crash-"));
     }
@@ -711,7 +805,12 @@ fn postfix_load_with_kill9_loses_nothing() {
     );
     println!("{}", latency_summary(&metrics));
     assert_eq!(quarantined, 5, "the quarantine survived the crash");
-    assert_eq!(ids.len(), n, "every load message delivered exactly once or more\nmaillog tail:\n{}", tail(&pf.log(), 30));
+    assert_eq!(
+        ids.len(),
+        n,
+        "every load message delivered exactly once or more\nmaillog tail:\n{}",
+        tail(&pf.log(), 30)
+    );
     assert_eq!(queued, 0);
     assert!(killed);
 }
@@ -736,9 +835,14 @@ fn tail(s: &str, n: usize) -> String {
 fn latency_summary(metrics: &str) -> String {
     let mut buckets: Vec<(f64, f64)> = Vec::new();
     for l in metrics.lines() {
-        if let Some(rest) = l.strip_prefix("spearwatch_scan_seconds_bucket{source=\"milter\",le=\"") {
+        if let Some(rest) = l.strip_prefix("spearwatch_scan_seconds_bucket{source=\"milter\",le=\"")
+        {
             let (le, count) = rest.split_once("\"} ").unwrap_or(("", "0"));
-            let le = if le == "+Inf" { f64::INFINITY } else { le.parse().unwrap_or(0.0) };
+            let le = if le == "+Inf" {
+                f64::INFINITY
+            } else {
+                le.parse().unwrap_or(0.0)
+            };
             buckets.push((le, count.trim().parse().unwrap_or(0.0)));
         }
     }

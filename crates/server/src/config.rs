@@ -354,8 +354,12 @@ mod tests {
 
     #[test]
     fn example_config_parses_with_paths_resolved() {
-        let c = ServeConfig::parse(EXAMPLE, Path::new("/etc/sw/serve.toml"), Path::new("/etc/sw"))
-            .unwrap();
+        let c = ServeConfig::parse(
+            EXAMPLE,
+            Path::new("/etc/sw/serve.toml"),
+            Path::new("/etc/sw"),
+        )
+        .unwrap();
         assert_eq!(c.milter_listen.to_string(), "127.0.0.1:7357");
         assert_eq!(c.store, Path::new("/etc/sw/spearwatch.db"));
         assert_eq!(c.actions.phishing, Action::Quarantine);

@@ -31,7 +31,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/messages", get(list_messages))
         .route("/v1/messages/{id}", get(get_message))
         .route("/v1/quarantine", get(list_quarantine))
-        .route("/v1/quarantine/{id}", get(get_quarantine).delete(delete_quarantine))
+        .route(
+            "/v1/quarantine/{id}",
+            get(get_quarantine).delete(delete_quarantine),
+        )
         .route("/v1/quarantine/{id}/raw", get(raw_quarantine))
         .route("/v1/quarantine/{id}/release", post(release_quarantine))
         .layer(DefaultBodyLimit::max(limit))
@@ -42,10 +45,22 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
-/// The caller's role, or the 401/403 response.
-fn authorise(app: &App, headers: &HeaderMap, need: Role) -> Result<String, Response> {
+/// A refusal (status and message), answered as a JSON error.
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        error(self.0, self.1)
+    }
+}
+
+/// The caller's token name, or the 401/403 refusal.
+fn authorise(app: &App, headers: &HeaderMap, need: Role) -> Result<String, Refusal> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Err(error(StatusCode::UNAUTHORIZED, "missing bearer token"));
+        return Err(Refusal(
+            StatusCode::UNAUTHORIZED,
+            "missing bearer token".into(),
+        ));
     };
     let token = value
         .to_str()
@@ -54,8 +69,8 @@ fn authorise(app: &App, headers: &HeaderMap, need: Role) -> Result<String, Respo
         .map(str::trim)
         .unwrap_or("");
     match app.role_of(token) {
-        None => Err(error(StatusCode::UNAUTHORIZED, "unknown token")),
-        Some((role, _)) if role < need => Err(error(
+        None => Err(Refusal(StatusCode::UNAUTHORIZED, "unknown token".into())),
+        Some((role, _)) if role < need => Err(Refusal(
             StatusCode::FORBIDDEN,
             format!("this token's role cannot do this (needs {need:?})"),
         )),
@@ -99,21 +114,34 @@ fn looks_like_message(b: &[u8]) -> bool {
     if b.starts_with(b"From ") {
         return true;
     }
-    let line_end = b.iter().position(|&c| c == b'\n').unwrap_or(b.len()).min(1000);
+    let line_end = b
+        .iter()
+        .position(|&c| c == b'\n')
+        .unwrap_or(b.len())
+        .min(1000);
     let first = &b[..line_end];
     match first.iter().position(|&c| c == b':') {
         Some(0) | None => false,
-        // RFC 5322 §3.6.8: field names are printable ASCII except ':' and space.
-        Some(i) => first[..i].iter().all(|&c| (33..=126).contains(&c)),
+        // RFC 5322 §3.6.8 allows any printable ASCII in a field name; names in real mail are
+        // letters, digits and hyphens, which keeps JSON or text sent by mistake out.
+        Some(i) => {
+            first[0].is_ascii_alphabetic()
+                && first[..i]
+                    .iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+        }
     }
 }
 
 async fn scan(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorise(&app, &headers, Role::Scanner) {
-        return r;
+        return r.into_response();
     }
     if body.is_empty() {
-        return error(StatusCode::BAD_REQUEST, "empty body: send the raw message (RFC 5322) as the request body");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "empty body: send the raw message (RFC 5322) as the request body",
+        );
     }
     if !looks_like_message(&body) {
         return error(
@@ -153,7 +181,7 @@ async fn list_messages(
     Query(q): Query<ListQuery>,
 ) -> Response {
     if let Err(r) = authorise(&app, &headers, Role::Analyst) {
-        return r;
+        return r.into_response();
     }
     let filter = ScanFilter {
         verdict: q.verdict,
@@ -192,7 +220,7 @@ async fn get_message(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(r) = authorise(&app, &headers, Role::Analyst) {
-        return r;
+        return r.into_response();
     }
     let Ok(id) = id.parse::<i64>() else {
         return error(StatusCode::BAD_REQUEST, "message ids are numbers");
@@ -218,14 +246,14 @@ async fn get_message(
     }
 }
 
-fn parse_state(s: Option<&str>) -> Result<Option<QState>, Response> {
+fn parse_state(s: Option<&str>) -> Result<Option<QState>, Refusal> {
     match s {
         None => Ok(None),
         Some("held") => Ok(Some(QState::Held)),
         Some("released") => Ok(Some(QState::Released)),
         Some("deleted") => Ok(Some(QState::Deleted)),
         Some("lost") => Ok(Some(QState::Lost)),
-        Some(other) => Err(error(
+        Some(other) => Err(Refusal(
             StatusCode::BAD_REQUEST,
             format!("state \"{other}\" is not held, released, deleted or lost"),
         )),
@@ -238,11 +266,11 @@ async fn list_quarantine(
     Query(q): Query<ListQuery>,
 ) -> Response {
     if let Err(r) = authorise(&app, &headers, Role::Analyst) {
-        return r;
+        return r.into_response();
     }
     let state = match parse_state(q.state.as_deref()) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let filter = ListFilter {
         state,
@@ -264,7 +292,7 @@ async fn get_quarantine(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(r) = authorise(&app, &headers, Role::Analyst) {
-        return r;
+        return r.into_response();
     }
     let a = Arc::clone(&app);
     match tokio::task::spawn_blocking(move || a.quarantine.get(&id)).await {
@@ -281,7 +309,7 @@ async fn raw_quarantine(
     Path(id): Path<String>,
 ) -> Response {
     if let Err(r) = authorise(&app, &headers, Role::Analyst) {
-        return r;
+        return r.into_response();
     }
     let a = Arc::clone(&app);
     match tokio::task::spawn_blocking(move || a.quarantine.raw(&id)).await {
@@ -298,7 +326,7 @@ async fn release_quarantine(
 ) -> Response {
     let who = match authorise(&app, &headers, Role::Analyst) {
         Ok(w) => w,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let Some(release) = app.config.release.clone() else {
         return error(StatusCode::CONFLICT, "no [release] relay configured");
@@ -327,7 +355,7 @@ async fn delete_quarantine(
 ) -> Response {
     let who = match authorise(&app, &headers, Role::Admin) {
         Ok(w) => w,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let a = Arc::clone(&app);
     let id2 = id.clone();

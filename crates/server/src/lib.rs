@@ -92,7 +92,9 @@ pub fn build_engine(config: &ServeConfig, store: &Store) -> anyhow::Result<Engin
             .with_context(|| format!("cannot read profile {}", org.display()))?;
         let profile = spearwatch_org::Profile::from_toml(&text)
             .map_err(|e| anyhow::anyhow!("profile {}: {e}", org.display()))?;
-        let knowledge = store.knowledge().context("loading the relationship store")?;
+        let knowledge = store
+            .knowledge()
+            .context("loading the relationship store")?;
         engine = engine.with_org(Arc::new(OrgContext::new(profile, knowledge)));
     }
     Ok(engine)
@@ -105,7 +107,10 @@ impl App {
             .with_context(|| format!("store {}", config.store.display()))?;
         let (quarantine, recovery) = Quarantine::open(&config.quarantine_dir)
             .with_context(|| format!("quarantine {}", config.quarantine_dir.display()))?;
-        eprintln!("spearwatch: quarantine {}: {recovery:?}", config.quarantine_dir.display());
+        eprintln!(
+            "spearwatch: quarantine {}: {recovery:?}",
+            config.quarantine_dir.display()
+        );
         let engine = build_engine(&config, &store)?;
         let auth = if config.auth.enabled {
             let choice = if config.auth.nameservers.is_empty() {
@@ -155,7 +160,10 @@ impl App {
     /// running engine stays.
     pub fn reload(&self) -> anyhow::Result<()> {
         let engine = {
-            let store = self.store.lock().map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
+            let store = self
+                .store
+                .lock()
+                .map_err(|_| anyhow::anyhow!("store lock poisoned"))?;
             build_engine(&self.config, &store)?
         };
         if let Ok(mut e) = self.engine.write() {
@@ -221,7 +229,10 @@ impl App {
             Ok(Ok((report, obs))) => {
                 if let Some(o) = obs {
                     let learned = match self.store.lock() {
-                        Ok(mut s) => s.learn(std::slice::from_ref(&o)).map(|_| ()).map_err(|e| e.to_string()),
+                        Ok(mut s) => s
+                            .learn(std::slice::from_ref(&o))
+                            .map(|_| ())
+                            .map_err(|e| e.to_string()),
                         Err(_) => Err("store lock poisoned".into()),
                     };
                     if let Err(e) = learned {
@@ -255,8 +266,15 @@ impl App {
         let started = Instant::now();
         let cfg = &self.config;
         if truncated {
-            let d = self.fail(cfg.oversize, format!("message larger than {} bytes: not scanned", cfg.max_message_bytes));
-            self.metrics.message(origin.source, "unscanned", started.elapsed());
+            let d = self.fail(
+                cfg.oversize,
+                format!(
+                    "message larger than {} bytes: not scanned",
+                    cfg.max_message_bytes
+                ),
+            );
+            self.metrics
+                .message(origin.source, "unscanned", started.elapsed());
             self.metrics.action(d.action.as_str());
             return d;
         }
@@ -280,7 +298,8 @@ impl App {
             Ok(r) => r,
             Err(why) => {
                 let d = self.fail(cfg.fail_mode, why.to_string());
-                self.metrics.message(origin.source, "unscanned", started.elapsed());
+                self.metrics
+                    .message(origin.source, "unscanned", started.elapsed());
                 self.metrics.action(d.action.as_str());
                 return d;
             }
@@ -305,7 +324,8 @@ impl App {
                 Ok(Err(e)) => {
                     self.metrics.error("quarantine");
                     let d = self.fail(FailMode::Tempfail, format!("quarantine write failed: {e}"));
-                    self.metrics.message(origin.source, report.verdict.as_str(), started.elapsed());
+                    self.metrics
+                        .message(origin.source, report.verdict.as_str(), started.elapsed());
                     self.metrics.action(d.action.as_str());
                     return d;
                 }
@@ -317,8 +337,14 @@ impl App {
             }
         }
         let mut headers = vec![
-            ("X-Spearwatch-Verdict".to_string(), report.verdict.as_str().to_string()),
-            ("X-Spearwatch-Score".to_string(), format!("{:.1}", report.score)),
+            (
+                "X-Spearwatch-Verdict".to_string(),
+                report.verdict.as_str().to_string(),
+            ),
+            (
+                "X-Spearwatch-Score".to_string(),
+                format!("{:.1}", report.score),
+            ),
         ];
         let ids = finding_ids(&report);
         if !ids.is_empty() {
@@ -338,7 +364,8 @@ impl App {
         self.metrics
             .message(origin.source, report.verdict.as_str(), started.elapsed());
         self.metrics.action(action.as_str());
-        self.record(&report, &origin, action, quarantine_id.clone()).await;
+        self.record(&report, &origin, action, quarantine_id.clone())
+            .await;
         Decision {
             action,
             report: Some(report),
@@ -354,7 +381,10 @@ impl App {
     fn fail(&self, mode: FailMode, reason: String) -> Decision {
         let (action, reply) = match mode {
             FailMode::Accept => (Action::Accept, None),
-            FailMode::Tempfail => (Action::Tempfail, Some(self.config.actions.tempfail_reply.clone())),
+            FailMode::Tempfail => (
+                Action::Tempfail,
+                Some(self.config.actions.tempfail_reply.clone()),
+            ),
         };
         eprintln!("spearwatch: {}: {reason}", action.as_str());
         Decision {
@@ -369,7 +399,13 @@ impl App {
     }
 
     /// Records the scan in the store (and learns clean mail when a profile is configured).
-    pub async fn record(&self, report: &Report, origin: &Origin, action: Action, quarantine: Option<String>) {
+    pub async fn record(
+        &self,
+        report: &Report,
+        origin: &Origin,
+        action: Action,
+        quarantine: Option<String>,
+    ) {
         let rec = ScanRecord {
             id: 0,
             received_at: now(),

@@ -12,7 +12,14 @@ const BUCKETS: &[f64] = &[
 const VERDICTS: &[&str] = &["clean", "suspicious", "phishing", "malicious", "unscanned"];
 const ACTIONS: &[&str] = &["accept", "tag", "quarantine", "reject", "tempfail"];
 const SOURCES: &[&str] = &["milter", "api"];
-const ERRORS: &[&str] = &["scan_timeout", "scan_failed", "quarantine", "store", "protocol", "io"];
+const ERRORS: &[&str] = &[
+    "scan_timeout",
+    "scan_failed",
+    "quarantine",
+    "store",
+    "protocol",
+    "io",
+];
 
 #[derive(Default)]
 struct Histogram {
@@ -148,7 +155,10 @@ impl Metrics {
                 "spearwatch_scan_seconds_sum{{source=\"{src}\"}} {}",
                 h.sum_us.load(Relaxed) as f64 / 1e6
             );
-            let _ = writeln!(o, "spearwatch_scan_seconds_count{{source=\"{src}\"}} {count}");
+            let _ = writeln!(
+                o,
+                "spearwatch_scan_seconds_count{{source=\"{src}\"}} {count}"
+            );
         }
         o.push_str("# HELP spearwatch_in_flight Messages being scanned now (queue size).\n# TYPE spearwatch_in_flight gauge\n");
         let _ = writeln!(o, "spearwatch_in_flight {}", self.in_flight.load(Relaxed));
