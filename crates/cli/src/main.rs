@@ -5,6 +5,7 @@ mod eval;
 mod inspect;
 mod org;
 mod pipeline;
+mod quarantine;
 mod scan;
 mod tree;
 
@@ -46,6 +47,15 @@ enum Command {
         /// The gateway's config (TOML).
         #[arg(long, value_name = "FILE")]
         config: PathBuf,
+    },
+    /// The gateway's quarantine: list, show, raw, release, delete (opens the folder directly; while
+    /// `spearwatch serve` runs, use the API).
+    Quarantine {
+        /// The gateway's config (TOML): where the quarantine is, the release relay.
+        #[arg(long, value_name = "FILE")]
+        config: PathBuf,
+        #[command(subcommand)]
+        cmd: QuarantineCmd,
     },
     /// Check an organisation profile, a gateway config and/or a policy file: errors point at the line.
     CheckConfig {
@@ -119,6 +129,29 @@ pub struct ScanArgs {
     org: org::OrgArgs,
     #[command(flatten)]
     common: CommonArgs,
+}
+
+#[derive(Subcommand)]
+pub enum QuarantineCmd {
+    /// Entries, newest first.
+    List {
+        /// held, released, deleted or lost.
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        /// One JSON object per entry.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One entry's record (JSON).
+    Show { id: String },
+    /// The quarantined message, byte for byte, on standard output.
+    Raw { id: String },
+    /// Re-inject the original message through the config's [release] relay.
+    Release { id: String },
+    /// Remove the message (the record stays, state deleted).
+    Delete { id: String },
 }
 
 #[derive(clap::Args)]
@@ -278,6 +311,7 @@ fn main() -> ExitCode {
         Command::Inspect(a) => inspect::run(a),
         Command::Learn(a) => org::learn(a),
         Command::Serve { config } => serve(&config),
+        Command::Quarantine { config, cmd } => quarantine::run(&config, cmd),
         Command::CheckConfig { org, serve, policy } => {
             org::check_config(org.as_deref(), serve.as_deref(), policy.as_deref())
         }

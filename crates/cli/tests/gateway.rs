@@ -682,6 +682,24 @@ fn postfix_delivers_tags_quarantines_rejects_and_releases() {
         .map(|m| m["verdict"].as_str().unwrap_or("").to_string())
         .collect();
     assert_eq!(verdicts, ["malicious", "phishing", "clean"]);
+
+    // The CLI sees the same quarantine once the gateway has stopped (it holds the folder's lock).
+    gw.kill9();
+    let cli = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_spearwatch"))
+            .arg("quarantine")
+            .arg("--config")
+            .arg(&gw.config)
+            .args(args)
+            .output()
+            .expect("spearwatch quarantine runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let listed = cli(&["list", "--json"]);
+    assert!(listed.contains(&id) && listed.contains("\"state\":\"released\""), "{listed}");
+    assert_eq!(cli(&["raw", &id]).as_bytes(), &raw[..]);
+    assert!(cli(&["delete", &id]).contains("deleted"));
 }
 
 /// Load and crash: N messages (SPEARWATCH_LOAD, default 2000; the closing note's figures use 10000)
