@@ -697,7 +697,10 @@ fn postfix_delivers_tags_quarantines_rejects_and_releases() {
         String::from_utf8_lossy(&o.stdout).to_string()
     };
     let listed = cli(&["list", "--json"]);
-    assert!(listed.contains(&id) && listed.contains("\"state\":\"released\""), "{listed}");
+    assert!(
+        listed.contains(&id) && listed.contains("\"state\":\"released\""),
+        "{listed}"
+    );
     assert_eq!(cli(&["raw", &id]).as_bytes(), &raw[..]);
     assert!(cli(&["delete", &id]).contains("deleted"));
 }
@@ -876,4 +879,45 @@ fn latency_summary(metrics: &str) -> String {
         q(0.5),
         q(0.99)
     )
+}
+
+/// Needs no Postfix: SIGHUP reloads, SIGTERM stops gracefully with status 0.
+#[test]
+fn serve_reloads_on_sighup_and_stops_on_sigterm() {
+    let dir = std::env::temp_dir().join(format!("spearwatch-serve-signals-{}", std::process::id()));
+    let mut gw = Gateway::configure(&dir, free_port());
+    gw.start();
+    let pid = gw.pid().expect("running").to_string();
+    let signal = |sig: &str| {
+        Command::new("kill")
+            .args([sig, &pid])
+            .status()
+            .expect("kill runs")
+    };
+    signal("-HUP");
+    let start = Instant::now();
+    while !gw.log().contains("reloaded") {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no reload: {}",
+            gw.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Still serving after the reload.
+    let (status, _) = http(gw.http, "GET", "/health", None, b"");
+    assert_eq!(status, 200);
+    signal("-TERM");
+    let mut child = gw.child.take().expect("child");
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}: {}", gw.log());
+    assert!(gw.log().contains("shutting down"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
