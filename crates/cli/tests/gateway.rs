@@ -585,6 +585,28 @@ fn postfix_delivers_tags_quarantines_rejects_and_releases() {
         "{ar}"
     );
 
+    // Suspicious: delivered with the subject tag.
+    let susp = "From: \"IT Support\" <it.helpdesk.team@gmail.com>\r\nTo: bob@example.org\r\nSubject: Mailbox notice\r\n\
+                Message-ID: <it-1@mail.gmail.com>\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\r\n\
+                Your mailbox is almost full. Reply to this mail if you need more space.\r\n";
+    let rep = smtp_send(
+        pf.filter,
+        "it.helpdesk.team@gmail.com",
+        "bob@example.org",
+        susp.as_bytes(),
+    );
+    assert!(rep.starts_with("250"), "{rep}");
+    let got = sink.wait_for(2, Duration::from_secs(30));
+    assert_eq!(got.len(), 2, "maillog:\n{}", pf.log());
+    assert_eq!(
+        header_value(&got[1].data, "X-Spearwatch-Verdict").as_deref(),
+        Some("suspicious")
+    );
+    assert_eq!(
+        header_value(&got[1].data, "Subject").as_deref(),
+        Some("[SUSPICIOUS] Mailbox notice")
+    );
+
     // Phishing: accepted from the client, quarantined, not delivered.
     let rep = smtp_send(
         pf.filter,
@@ -624,8 +646,8 @@ fn postfix_delivers_tags_quarantines_rejects_and_releases() {
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(
         sink.messages().len(),
-        1,
-        "only the clean message was delivered"
+        2,
+        "only the clean and the suspicious message were delivered"
     );
 
     // The API: roles.
@@ -663,9 +685,9 @@ fn postfix_delivers_tags_quarantines_rejects_and_releases() {
         b"",
     );
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
-    let got = sink.wait_for(2, Duration::from_secs(30));
-    assert_eq!(got.len(), 2, "maillog:\n{}", pf.log());
-    let released = &got[1].data;
+    let got = sink.wait_for(3, Duration::from_secs(30));
+    assert_eq!(got.len(), 3, "maillog:\n{}", pf.log());
+    let released = &got[2].data;
     assert!(
         released.ends_with(&raw),
         "released message does not end with the quarantined bytes"
@@ -681,7 +703,7 @@ fn postfix_delivers_tags_quarantines_rejects_and_releases() {
         .iter()
         .map(|m| m["verdict"].as_str().unwrap_or("").to_string())
         .collect();
-    assert_eq!(verdicts, ["malicious", "phishing", "clean"]);
+    assert_eq!(verdicts, ["malicious", "phishing", "suspicious", "clean"]);
 
     // The CLI sees the same quarantine once the gateway has stopped (it holds the folder's lock).
     gw.kill9();
