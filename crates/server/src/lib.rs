@@ -206,7 +206,11 @@ impl App {
     /// Scans `raw` within the time limit on a blocking thread. `Err` says why there is no report.
     /// Clean mail is learned into the relationship store when a profile is configured (outbound
     /// mail is how the organisation says whom it knows).
-    pub async fn scan(&self, raw: Arc<Vec<u8>>, path: String) -> Result<Report, &'static str> {
+    pub async fn scan(
+        self: &Arc<Self>,
+        raw: Arc<Vec<u8>>,
+        path: String,
+    ) -> Result<Report, &'static str> {
         let engine = self.engine();
         self.metrics
             .in_flight
@@ -228,13 +232,17 @@ impl App {
         match res {
             Ok(Ok((report, obs))) => {
                 if let Some(o) = obs {
-                    let learned = match self.store.lock() {
+                    // SQLite writes run on the blocking pool, off the runtime's threads.
+                    let app = Arc::clone(self);
+                    let learned = tokio::task::spawn_blocking(move || match app.store.lock() {
                         Ok(mut s) => s
                             .learn(std::slice::from_ref(&o))
                             .map(|_| ())
                             .map_err(|e| e.to_string()),
-                        Err(_) => Err("store lock poisoned".into()),
-                    };
+                        Err(_) => Err("store lock poisoned".to_string()),
+                    })
+                    .await
+                    .unwrap_or_else(|_| Err("learning task failed".to_string()));
                     if let Err(e) = learned {
                         self.metrics.error("store");
                         eprintln!("spearwatch: learning a clean message failed: {e}");
@@ -400,7 +408,7 @@ impl App {
 
     /// Records the scan in the store (and learns clean mail when a profile is configured).
     pub async fn record(
-        &self,
+        self: &Arc<Self>,
         report: &Report,
         origin: &Origin,
         action: Action,
@@ -420,10 +428,13 @@ impl App {
             quarantine,
             report: serde_json::to_string(report).unwrap_or_default(),
         };
-        let res = match self.store.lock() {
+        let app = Arc::clone(self);
+        let res = tokio::task::spawn_blocking(move || match app.store.lock() {
             Ok(s) => s.record_scan(&rec).map(|_| ()).map_err(|e| e.to_string()),
-            Err(_) => Err("store lock poisoned".into()),
-        };
+            Err(_) => Err("store lock poisoned".to_string()),
+        })
+        .await
+        .unwrap_or_else(|_| Err("recording task failed".to_string()));
         if let Err(e) = res {
             self.metrics.error("store");
             eprintln!("spearwatch: recording the scan failed: {e}");
