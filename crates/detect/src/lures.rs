@@ -534,7 +534,8 @@ mod tests {
         let f = run(&Lures, "From: a@b.example\r\nTo: kim@exchange.example\r\nSubject: Mailbox KIM@exchange.example is almost full\r\n\r\nx");
         assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
         let f = run(&Lures, "From: a@b.example\r\nTo: Undisclosed recipients:;\r\nDelivered-To: kim@exchange.example\r\nSubject: kim@exchange.example, claim now\r\n\r\nx");
-        assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
+        // "claim now" in a subject is a reward lure as well.
+        assert_eq!(ids(&f), ["lure.reward", "lure.recipient_in_subject"]);
         let f = run(
             &Lures,
             "From: a@b.example\r\nTo: team@b.example\r\nSubject: Meeting with Lee\r\n\r\nx",
@@ -544,6 +545,45 @@ mod tests {
         assert!(f.is_empty());
         let f = run(&Lures, "From: a@b.example\r\nTo: Undisclosed recipients:;\r\nSubject: lee@corp.co.kr, your reward\r\n\r\nx");
         assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
+    }
+
+    #[test]
+    fn themes_in_several_languages() {
+        let cases = [
+            (
+                "lure.advance_fee",
+                "I am a widow diagnosed with cancer and I await your response.",
+            ),
+            (
+                "lure.advance_fee",
+                "Sou viúva e quero fazer uma doação para caridade. Responda-me.",
+            ),
+            (
+                "lure.reward",
+                "Ihr Gutschein wartet: nehmen Sie an unserer Umfrage teil.",
+            ),
+            (
+                "lure.reward",
+                "Vous pouvez gagner un bon d'achat en répondant au sondage.",
+            ),
+            (
+                "lure.account_security",
+                "Detectamos um novo acesso. Não reconheço este acesso?",
+            ),
+            ("lure.adult", "Heiße Frauen suchen Sexkontakte."),
+            ("lure.crypto", "Staking is live: earn 25% APY."),
+        ];
+        for (want, body) in cases {
+            let f = run(&Lures, &format!("From: a@b.example\r\nSubject: hello\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"));
+            assert!(
+                ids(&f).contains(&want),
+                "{want} not in {:?} for {body}",
+                ids(&f)
+            );
+        }
+        // One theme word alone is not a lure.
+        let f = run(&Lures, "From: a@b.example\r\nSubject: Protokoll\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nDer Gutschein liegt bei.");
+        assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
     #[test]
