@@ -600,6 +600,7 @@ mod tests {
             <a href="https://binancesupport.example.com/">help</a>
             <a href="data:text/html;base64,PHNjcmlwdD4=">open</a>
             <a href="https://login-portal.web.app/">portal</a>
+            <a href="https://secure-x7k2-uc.a.run.app/">run</a>
             <form action="https://collect.example/p"><input name=email><input type=password name=pass></form>"#,
             ),
         );
@@ -617,6 +618,8 @@ mod tests {
         ] {
             assert!(got.contains(&want), "missing {want} in {got:?}");
         }
+        let fh = f.iter().find(|f| f.id == "links.free_hosting").unwrap();
+        assert!(fh.evidence.iter().any(|e| e.value.contains("a.run.app")));
         let mm = f.iter().find(|f| f.id == "links.anchor_mismatch").unwrap();
         assert!(mm.evidence[0]
             .note
