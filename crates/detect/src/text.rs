@@ -135,6 +135,13 @@ impl Detector for Text {
                         Evidence::new(src.clone(), word.replace(is_invisible, "\u{2423}"))
                             .with_note("invisible characters (shown as ␣) split the word"),
                     );
+                } else if hidden.len() < 5 && has_foreign_mark_on_latin(word) {
+                    hidden_in_header |= in_header;
+                    hidden_words += 1;
+                    let plain: String = word.chars().filter(|c| !is_foreign_mark(*c)).collect();
+                    hidden.push(Evidence::new(src.clone(), word).with_note(format!(
+                        "reads as \"{plain}\"; combining marks of another script (Hebrew, Arabic, Syriac) sit on its Latin letters"
+                    )));
                 }
             }
         }
@@ -249,7 +256,30 @@ fn is_stylised_letter(c: char) -> bool {
 /// Characters that render as nothing: zero-width spaces and joiners, direction marks, invisible
 /// operators, soft hyphen, word joiner, BOM.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{206A}'..='\u{206F}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
+    // U+202A..U+202E and U+2066..U+2069: bidi embeddings, overrides and isolates (Unicode UAX #9),
+    // invisible in running text.
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
+}
+
+/// Combining marks of right-to-left and other scripts (Hebrew points, Arabic harakat, Syriac and
+/// Thaana vowel marks, N'Ko tones) that render as a dot or nothing. They belong on their own script's
+/// letters; on Latin letters ("Aܿmܿaܿzܿoܿn") they only break keyword filters.
+fn is_foreign_mark(c: char) -> bool {
+    matches!(c, '\u{0591}'..='\u{05C7}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0730}'..='\u{074A}' | '\u{07A6}'..='\u{07B0}' | '\u{07EB}'..='\u{07F3}')
+}
+
+/// A Latin letter carrying a foreign script's combining mark.
+fn has_foreign_mark_on_latin(word: &str) -> bool {
+    let mut prev = ' ';
+    for c in word.chars() {
+        if is_foreign_mark(c) && prev.is_ascii_alphabetic() {
+            return true;
+        }
+        if !is_foreign_mark(c) {
+            prev = c;
+        }
+    }
+    false
 }
 
 fn has_invisible_inside(word: &str) -> bool {
@@ -295,6 +325,20 @@ mod tests {
         }
         let f = run(&Text, "From: a@b.example\r\nContent-Type: text/html\r\n\r\n<span style=\"display:none\">Your October statement is ready</span><p>Hello</p>\r\n");
         assert!(f.is_empty(), "a preheader is not salting: {:?}", ids(&f));
+    }
+
+    #[test]
+    fn marks_and_isolates_inside_latin_words() {
+        // Syriac marks on Latin letters, in the body twice.
+        let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nA\u{73F}m\u{73F}azon p\u{73F}ayment\r\n");
+        assert_eq!(ids(&f), ["text.invisible_characters"]);
+        assert!(f[0].evidence[0].note.as_deref().unwrap().contains("Amazon"));
+        // Bidi isolates splitting words.
+        let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nV\u{2069}erify yo\u{2069}ur acc\u{2069}ount\r\n");
+        assert_eq!(ids(&f), ["text.invisible_characters"]);
+        // Hebrew and Arabic with their own points are ordinary writing.
+        let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nשָׁלוֹם עֲלֵיכֶם مَرْحَبًا بِكُمْ\r\n");
+        assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
     #[test]
