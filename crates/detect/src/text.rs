@@ -74,6 +74,11 @@ impl Detector for Text {
             );
         }
 
+        // Image-only bodies: the message is a picture (and a link), so text filters read nothing.
+        if let Some(f) = image_only_body(mail) {
+            out.push(f);
+        }
+
         // Hash-busting: random tokens appended to subjects and sender names so that each copy of a
         // mass mailing looks unique ("Saldo Liberado-SvQTr6zVfm1D0").
         let tokens: Vec<(&Source, &str)> = seen[..header_count]
@@ -185,6 +190,61 @@ impl Detector for Text {
             out.push(f);
         }
     }
+}
+
+/// Words of readable text (two letters or more) below which an HTML body with pictures is "image only".
+const IMAGE_ONLY_MAX_WORDS: usize = 25;
+
+/// An HTML message whose readable text, across all its bodies, is a handful of words while it shows
+/// pictures (loaded from the web or carried as image parts) and has a link to click: the lure is
+/// drawn in the image, where keyword and language filters cannot read it (image spam, QR-code and
+/// "button picture" phishing). Newsletters that are mostly pictures still carry a text footer.
+fn image_only_body(mail: &spearwatch_message::Mail) -> Option<Finding> {
+    use spearwatch_message::UrlSource;
+    if !mail.body_texts().any(|b| b.from_html) {
+        return None;
+    }
+    let mut words = 0usize;
+    for b in mail.body_texts() {
+        words += b
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .count();
+        if words >= IMAGE_ONLY_MAX_WORDS {
+            return None;
+        }
+    }
+    let web_images = mail
+        .links
+        .iter()
+        .filter(|l| l.source == UrlSource::Resource && l.host.is_some())
+        .count();
+    let image_parts = mail
+        .attachments
+        .iter()
+        .filter(|a| a.declared_type.starts_with("image/"))
+        .count();
+    let click = mail
+        .links
+        .iter()
+        .find(|l| l.source == UrlSource::Href && l.host.is_some())?;
+    if web_images + image_parts == 0 {
+        return None;
+    }
+    Some(
+        Finding::new(
+            "text.image_only_body",
+            Severity::Low,
+            format!("The message is pictures and a link with only {words} words of text: what it says is drawn in the images, out of reach of text filters"),
+        )
+        .technique(t::OBFUSCATED_FILES)
+        .evidence(Evidence::url(&click.url, click.host.as_deref().unwrap_or_default()).with_note(format!(
+            "{} image(s), {} link(s), {words} words of readable text",
+            web_images + image_parts,
+            mail.links.iter().filter(|l| l.source == UrlSource::Href).count()
+        ))),
+    )
 }
 
 /// Hidden characters above which hidden text counts as salting.
@@ -338,6 +398,26 @@ mod tests {
         assert_eq!(ids(&f), ["text.invisible_characters"]);
         // Hebrew and Arabic with their own points are ordinary writing.
         let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nשָׁלוֹם עֲלֵיכֶם مَرْحَبًا بِكُمْ\r\n");
+        assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn image_only_bodies() {
+        let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n<a href=\"https://land.example/x\"><img src=\"https://img.example/offer.png\"></a><p>Unsubscribe here</p>\r\n");
+        assert_eq!(ids(&f), ["text.image_only_body"]);
+        // A picture with a real text, a text without pictures, and plain text are not.
+        let prose = "We moved the meeting to Thursday because half of the team is travelling this week, and the room on the third floor is booked; bring the draft of the budget and the list of open questions from last time. ";
+        for body in [
+            format!("<p>{prose}</p><img src=\"https://img.example/chart.png\"><a href=\"https://b.example/agenda\">agenda</a>"),
+            "<p>Short note</p><a href=\"https://b.example/x\">x</a>".to_string(),
+        ] {
+            let f = run(&Text, &format!("From: a@b.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n{body}\r\n"));
+            assert!(f.is_empty(), "{body}: {:?}", ids(&f));
+        }
+        let f = run(
+            &Text,
+            "From: a@b.example\r\nSubject: x\r\n\r\nsee https://b.example/x\r\n",
+        );
         assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
