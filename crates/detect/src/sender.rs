@@ -39,7 +39,7 @@ impl Detector for Sender {
                 .technique(t::EMAIL_SPOOFING)
                 .evidence(
                     Evidence::header("From", from.display()).with_note(
-                        "no public suffix: nobody can reply to or authenticate this sender",
+                        "no public suffix, or characters no host name can hold: nobody can reply to or authenticate this sender",
                     ),
                 ),
             );
@@ -310,7 +310,12 @@ fn mailing_list_sites(mail: &spearwatch_message::Mail) -> Vec<String> {
 /// A domain of two or more labels under a known public suffix (not "localhost", "pot", "correios").
 /// A domain that is itself on the list's private section (`iki.fi`) is a real domain too.
 fn is_internet_domain(domain: &str) -> bool {
-    domain.contains('.')
+    // RFC 1035 §2.3.1 letters, digits and hyphens (underscores tolerated, IDN labels as written);
+    // "%" and other punctuation ("taxa%pedidos.net") name no host on the internet.
+    domain
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') || !c.is_ascii())
+        && domain.contains('.')
         && domain.split('.').all(|l| !l.is_empty())
         && psl::suffix(domain.as_bytes()).is_some_and(|s| s.is_known())
         && tld_is_known(domain)
@@ -572,6 +577,11 @@ mod tests {
     #[test]
     fn invalid_domain_and_mailing_lists() {
         let f = run(&Sender, "From: Aviso <alerta587@correios>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.invalid_domain"]);
+        let f = run(
+            &Sender,
+            "From: Aviso <entregas@taxa19%pedidos.example.com>\r\n\r\nx",
+        );
         assert_eq!(ids(&f), ["sender.invalid_domain"]);
         assert!(run(&Sender, "From: Ville <ville@iki.fi>\r\n\r\nx").is_empty());
         assert!(run(
