@@ -317,8 +317,9 @@ fn is_stylised_letter(c: char) -> bool {
 /// operators, soft hyphen, word joiner, BOM.
 fn is_invisible(c: char) -> bool {
     // U+202A..U+202E and U+2066..U+2069: bidi embeddings, overrides and isolates (Unicode UAX #9),
-    // invisible in running text.
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
+    // invisible in running text. U+E0000..U+E007F tags and U+E0100..U+E01EF variation selectors
+    // select nothing on Latin letters and render as nothing.
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
 /// Combining marks of right-to-left and other scripts (Hebrew points, Arabic harakat, Syriac and
@@ -395,6 +396,9 @@ mod tests {
         assert!(f[0].evidence[0].note.as_deref().unwrap().contains("Amazon"));
         // Bidi isolates splitting words.
         let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nV\u{2069}erify yo\u{2069}ur acc\u{2069}ount\r\n");
+        assert_eq!(ids(&f), ["text.invisible_characters"]);
+        // Variation selectors supplement in the sender name.
+        let f = run(&Text, "From: =?UTF-8?B?TfOghLlpY/OghLlyb3NvZnQ=?= <a@b.example>\r\nSubject: x\r\n\r\nhello\r\n");
         assert_eq!(ids(&f), ["text.invisible_characters"]);
         // Hebrew and Arabic with their own points are ordinary writing.
         let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nשָׁלוֹם עֲלֵיכֶם مَرْحَبًا بِكُمْ\r\n");
