@@ -572,6 +572,9 @@ mod tests {
             ),
             ("lure.adult", "Heiße Frauen suchen Sexkontakte."),
             ("lure.crypto", "Staking is live: earn 25% APY."),
+            ("lure.reward", "Wir gratulieren! Sie sind auserwählt."),
+            ("lure.tax", "Seu CPF tem tributos em atraso."),
+            ("lure.extortion", "I gained access to your device with a trojan and recorded you. Send to my bitcoin wallet."),
         ];
         for (want, body) in cases {
             let f = run(&Lures, &format!("From: a@b.example\r\nSubject: hello\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"));
