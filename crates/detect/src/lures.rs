@@ -559,6 +559,10 @@ mod tests {
                 "Sou viúva e quero fazer uma doação para caridade. Responda-me.",
             ),
             (
+                "lure.advance_fee",
+                "I crave your indulgence in a mutually beneficial transaction.",
+            ),
+            (
                 "lure.reward",
                 "Ihr Gutschein wartet: nehmen Sie an unserer Umfrage teil.",
             ),
