@@ -77,6 +77,9 @@ impl Detector for Text {
         // Image-only bodies: the message is a picture (and a link), so text filters read nothing.
         if let Some(f) = image_only_body(mail) {
             out.push(f);
+            if let Some(f) = image_button_elsewhere(mail) {
+                out.push(f);
+            }
         }
 
         // Hash-busting: random tokens appended to subjects and sender names so that each copy of a
@@ -247,6 +250,48 @@ fn image_only_body(mail: &spearwatch_message::Mail) -> Option<Finding> {
     )
 }
 
+/// For an image-only message: every link leaves the sender's organisation (and no mailing service's
+/// click tracker stands in between). The picture is a button to someone else's site, the shape of a
+/// lure whose landing page is the point; a brand's image newsletter links home or through its
+/// mailing service.
+fn image_button_elsewhere(mail: &spearwatch_message::Mail) -> Option<Finding> {
+    use crate::domains::{is_within, same_organisation, site};
+    use spearwatch_message::UrlSource;
+    let from_site = site(mail.from()?.domain()?);
+    let hosts: Vec<&str> = mail
+        .links
+        .iter()
+        .filter(|l| l.source == UrlSource::Href)
+        .filter_map(|l| l.host.as_deref())
+        .collect();
+    if hosts.is_empty()
+        || hosts.iter().any(|h| {
+            same_organisation(h, &from_site)
+                || crate::data::DOMAINS
+                    .click_tracking
+                    .iter()
+                    .any(|d| is_within(h, d))
+        })
+    {
+        return None;
+    }
+    let mut shown: Vec<&str> = hosts.clone();
+    shown.sort_unstable();
+    shown.dedup();
+    Some(
+        Finding::new(
+            "text.image_button_elsewhere",
+            Severity::Low,
+            "The message's pictures are buttons to another organisation's site than the sender's",
+        )
+        .technique(t::PHISHING)
+        .evidence(Evidence::structure(format!(
+            "sender {from_site}; links go to {}",
+            shown.iter().take(4).copied().collect::<Vec<_>>().join(", ")
+        ))),
+    )
+}
+
 /// Hidden characters above which hidden text counts as salting.
 const HIDDEN_TEXT_MIN_CHARS: usize = 250;
 
@@ -408,7 +453,18 @@ mod tests {
     #[test]
     fn image_only_bodies() {
         let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n<a href=\"https://land.example/x\"><img src=\"https://img.example/offer.png\"></a><p>Unsubscribe here</p>\r\n");
-        assert_eq!(ids(&f), ["text.image_only_body"]);
+        assert_eq!(
+            ids(&f),
+            ["text.image_only_body", "text.image_button_elsewhere"]
+        );
+        // Linking home, or through a mailing service's tracker, is a brand's image newsletter.
+        for href in [
+            "https://www.b.example/sale",
+            "https://x.list-manage.com/track",
+        ] {
+            let f = run(&Text, &format!("From: a@b.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n<a href=\"{href}\"><img src=\"https://img.example/offer.png\"></a>\r\n"));
+            assert_eq!(ids(&f), ["text.image_only_body"], "{href}");
+        }
         // A picture with a real text, a text without pictures, and plain text are not.
         let prose = "We moved the meeting to Thursday because half of the team is travelling this week, and the room on the third floor is booked; bring the draft of the budget and the list of open questions from last time. ";
         for body in [
