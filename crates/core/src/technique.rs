@@ -18,6 +18,7 @@ pub const USER_EXECUTION: &str = "T1204";
 pub const OBFUSCATED_FILES: &str = "T1027";
 pub const HTML_SMUGGLING: &str = "T1027.006";
 pub const ACQUIRE_DOMAINS: &str = "T1583.001";
+pub const WEB_SERVICES: &str = "T1583.006";
 pub const EMAIL_ACCOUNTS: &str = "T1585.002";
 pub const FINANCIAL_THEFT: &str = "T1657";
 pub const TEMPLATE_INJECTION: &str = "T1221";
@@ -77,6 +78,7 @@ pub fn name(id: &str) -> Option<&'static str> {
         OBFUSCATED_FILES => "Obfuscated Files or Information",
         HTML_SMUGGLING => "Obfuscated Files or Information: HTML Smuggling",
         ACQUIRE_DOMAINS => "Acquire Infrastructure: Domains",
+        WEB_SERVICES => "Acquire Infrastructure: Web Services",
         EMAIL_ACCOUNTS => "Establish Accounts: Email Accounts",
         FINANCIAL_THEFT => "Financial Theft",
         TEMPLATE_INJECTION => "Template Injection",

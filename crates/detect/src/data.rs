@@ -12,6 +12,7 @@ struct DomainsFile {
     abused_tlds: Vec<String>,
     free_hosting: Vec<String>,
     click_tracking: Vec<String>,
+    image_hosts: Vec<String>,
 }
 
 pub struct DomainLists {
@@ -20,6 +21,7 @@ pub struct DomainLists {
     pub abused_tlds: HashSet<String>,
     pub free_hosting: Vec<String>,
     pub click_tracking: Vec<String>,
+    pub image_hosts: Vec<String>,
 }
 
 pub static DOMAINS: LazyLock<DomainLists> = LazyLock::new(|| {
@@ -31,6 +33,7 @@ pub static DOMAINS: LazyLock<DomainLists> = LazyLock::new(|| {
         abused_tlds: f.abused_tlds.into_iter().collect(),
         free_hosting: f.free_hosting,
         click_tracking: f.click_tracking,
+        image_hosts: f.image_hosts,
     }
 });
 

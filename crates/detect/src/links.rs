@@ -217,6 +217,22 @@ fn check_link(link: &Link, from_site: Option<&str>, hits: &mut Hits) {
             );
         }
     }
+    // Pictures the mail shows, loaded from an anonymous image-sharing site: the sender has no web
+    // presence of its own (or hides it), the mark of a mass phishing kit. Links to such sites are
+    // ordinary (people share pictures); only what the mail itself displays counts.
+    if link.source == UrlSource::Resource {
+        if let Some(d) = DOMAINS.image_hosts.iter().find(|d| is_within(host, d)) {
+            hits.add(
+                "links.image_host",
+                Severity::Low,
+                t::WEB_SERVICES,
+                "The mail displays images stored on an anonymous image-sharing site",
+                ev(format!(
+                    "{host} is on {d}, where anyone uploads pictures without an account"
+                )),
+            );
+        }
+    }
     let reg = registrable(host);
     let reg_str = reg.as_deref().unwrap_or(host);
     if DOMAINS.shorteners.contains(reg_str) || DOMAINS.shorteners.contains(host) {
@@ -584,6 +600,7 @@ mod tests {
             <a href="https://binancesupport.example.com/">help</a>
             <a href="data:text/html;base64,PHNjcmlwdD4=">open</a>
             <a href="https://login-portal.web.app/">portal</a>
+            <a href="https://secure-x7k2-uc.a.run.app/">run</a>
             <form action="https://collect.example/p"><input name=email><input type=password name=pass></form>"#,
             ),
         );
@@ -601,12 +618,34 @@ mod tests {
         ] {
             assert!(got.contains(&want), "missing {want} in {got:?}");
         }
+        let fh = f.iter().find(|f| f.id == "links.free_hosting").unwrap();
+        assert!(fh.evidence.iter().any(|e| e.value.contains("a.run.app")));
         let mm = f.iter().find(|f| f.id == "links.anchor_mismatch").unwrap();
         assert!(mm.evidence[0]
             .note
             .as_deref()
             .unwrap()
             .contains("www.paypal.com"));
+    }
+
+    #[test]
+    fn images_from_anonymous_image_hosts() {
+        let f = run(
+            &Links,
+            &html(
+                r#"<img src="https://i.imgur.com/AbCd123.png"><img src="https://www.zupimages.net/up/24/01/x.jpg">"#,
+            ),
+        );
+        assert_eq!(ids(&f), ["links.image_host"]);
+        assert_eq!(f[0].evidence.len(), 2);
+        // A link to a shared picture is what people do; only images the mail displays count.
+        let f = run(
+            &Links,
+            &html(
+                r#"<a href="https://imgur.com/gallery/xyz">my photo</a> <img src="https://cdn.shop.example/logo.png">"#,
+            ),
+        );
+        assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
     #[test]

@@ -302,6 +302,18 @@ impl Detector for Lures {
             );
         }
 
+        if let Some((part, value, note)) = address_in_greeting(cx.mail) {
+            out.push(
+                Finding::new(
+                    "lure.recipient_in_greeting",
+                    Severity::Low,
+                    "The mail greets the reader by an e-mail address instead of a name",
+                )
+                .technique(spearwatch_core::technique::PHISHING)
+                .evidence(Evidence::body(part, value).with_note(note)),
+            );
+        }
+
         if !cx.mail.attachments.is_empty() {
             if let Some((pw, src)) = harvest_passwords(cx.mail).into_iter().next() {
                 let names: Vec<String> = cx
@@ -376,6 +388,112 @@ fn address_in_subject(mail: &Mail) -> Option<String> {
     ))
 }
 
+/// Words that open a salutation, lower-case ("Dear kim@corp.example", "Hallo kim@corp.example!",
+/// "Congratulations kim@corp.example"). Greetings in the languages mass phishing is written in.
+const GREETINGS: &[&str] = &[
+    "dear",
+    "hi",
+    "hello",
+    "hey",
+    "greetings",
+    "attention",
+    "attn",
+    "congratulations",
+    "welcome",
+    "hallo",
+    "liebe",
+    "lieber",
+    "geehrte",
+    "geehrter",
+    "glückwunsch",
+    "bonjour",
+    "salut",
+    "cher",
+    "chère",
+    "félicitations",
+    "olá",
+    "ola",
+    "oi",
+    "prezado",
+    "prezada",
+    "caro",
+    "cara",
+    "parabéns",
+    "hola",
+    "estimado",
+    "estimada",
+    "ciao",
+    "gentile",
+    "beste",
+    "hoi",
+    "안녕하세요",
+];
+
+/// Bytes at the start of a body where a salutation stands.
+const GREETING_WINDOW: usize = 600;
+
+/// Mail-merge that knows only the address: "Dear kim@corp.example," or a body that opens with the
+/// address. Services that know their customer greet by name; a bulk sender with a harvested list has
+/// only the address. Addresses further down (footers: "this mail was sent to kim@...") do not count.
+/// Returns the part, the greeting as written and the note.
+fn address_in_greeting(mail: &Mail) -> Option<(usize, String, String)> {
+    let recipients: Vec<String> = mail
+        .recipients()
+        .into_iter()
+        .filter(|r| r.len() >= 6 && r.contains('@'))
+        .collect();
+    if recipients.is_empty() {
+        return None;
+    }
+    for b in mail.body_texts().take(4) {
+        let cut = b
+            .text
+            .floor_char_boundary(b.text.len().min(GREETING_WINDOW));
+        let head = b.text[..cut].to_lowercase();
+        for r in &recipients {
+            let Some(pos) = head.find(r.as_str()) else {
+                continue;
+            };
+            let before = head[..pos].trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ',' | '!' | ':' | '-' | '\u{a0}')
+            });
+            let after = head[pos + r.len()..].trim_start();
+            let greeted = GREETINGS.iter().find(|g| {
+                before.ends_with(*g)
+                    && before[..before.len() - g.len()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric())
+            });
+            let honorific = after.starts_with('님');
+            // An address alone on the opening line is a salutation; "kim@corp.example writes:" or
+            // "kim@corp.example (Kim) wrote:" is a reply's attribution line.
+            let alone = before.is_empty()
+                && head[pos + r.len()..]
+                    .split('\n')
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .all(|c| c.is_whitespace() || matches!(c, ',' | '!'));
+            if greeted.is_some() || alone || honorific {
+                let how = match greeted {
+                    Some(g) => format!("\"{g}\" followed by the address"),
+                    None if honorific => "the address with an honorific (님)".to_string(),
+                    None => "the body opens with the address alone on a line".to_string(),
+                };
+                let start = before.len() - greeted.map_or(0, |g| g.len());
+                let shown: String = head[start..].chars().take(80).collect();
+                return Some((
+                    b.part,
+                    shown,
+                    format!("{how} {r}: bulk senders with a list of addresses greet this way, services that know the reader use a name"),
+                ));
+            }
+        }
+    }
+    None
+}
+
 fn quote_list(items: &[&str], max: usize) -> String {
     let mut s: Vec<String> = items.iter().take(max).map(|p| format!("\"{p}\"")).collect();
     if items.len() > max {
@@ -416,7 +534,8 @@ mod tests {
         let f = run(&Lures, "From: a@b.example\r\nTo: kim@exchange.example\r\nSubject: Mailbox KIM@exchange.example is almost full\r\n\r\nx");
         assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
         let f = run(&Lures, "From: a@b.example\r\nTo: Undisclosed recipients:;\r\nDelivered-To: kim@exchange.example\r\nSubject: kim@exchange.example, claim now\r\n\r\nx");
-        assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
+        // "claim now" in a subject is a reward lure as well.
+        assert_eq!(ids(&f), ["lure.reward", "lure.recipient_in_subject"]);
         let f = run(
             &Lures,
             "From: a@b.example\r\nTo: team@b.example\r\nSubject: Meeting with Lee\r\n\r\nx",
@@ -426,6 +545,84 @@ mod tests {
         assert!(f.is_empty());
         let f = run(&Lures, "From: a@b.example\r\nTo: Undisclosed recipients:;\r\nSubject: lee@corp.co.kr, your reward\r\n\r\nx");
         assert_eq!(ids(&f), ["lure.recipient_in_subject"]);
+    }
+
+    #[test]
+    fn themes_in_several_languages() {
+        let cases = [
+            (
+                "lure.advance_fee",
+                "I am a widow diagnosed with cancer and I await your response.",
+            ),
+            (
+                "lure.advance_fee",
+                "Sou viúva e quero fazer uma doação para caridade. Responda-me.",
+            ),
+            (
+                "lure.advance_fee",
+                "I crave your indulgence in a mutually beneficial transaction.",
+            ),
+            (
+                "lure.reward",
+                "Ihr Gutschein wartet: nehmen Sie an unserer Umfrage teil.",
+            ),
+            (
+                "lure.reward",
+                "Vous pouvez gagner un bon d'achat en répondant au sondage.",
+            ),
+            (
+                "lure.account_security",
+                "Detectamos um novo acesso. Não reconheço este acesso?",
+            ),
+            ("lure.adult", "Heiße Frauen suchen Sexkontakte."),
+            ("lure.crypto", "Staking is live: earn 25% APY."),
+            ("lure.reward", "Wir gratulieren! Sie sind auserwählt."),
+            ("lure.tax", "Seu CPF tem tributos em atraso."),
+            ("lure.extortion", "I gained access to your device with a trojan and recorded you. Send to my bitcoin wallet."),
+        ];
+        for (want, body) in cases {
+            let f = run(&Lures, &format!("From: a@b.example\r\nSubject: hello\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"));
+            assert!(
+                ids(&f).contains(&want),
+                "{want} not in {:?} for {body}",
+                ids(&f)
+            );
+        }
+        // One theme word alone is not a lure.
+        let f = run(&Lures, "From: a@b.example\r\nSubject: Protokoll\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nDer Gutschein liegt bei.");
+        assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn recipient_address_as_greeting() {
+        let greeted = [
+            "Dear kim@corp.example,\r\nyour parcel is waiting.",
+            "Hallo KIM@corp.example! Ihr Gutschein wartet.",
+            "View online\r\nOi, kim@corp.example\r\nVoce tem pontos.",
+            "kim@corp.example\r\nWe detected a new sign-in.",
+        ];
+        for body in greeted {
+            let f = run(
+                &Lures,
+                &format!("From: a@b.example\r\nTo: kim@corp.example\r\nSubject: x\r\n\r\n{body}"),
+            );
+            assert_eq!(ids(&f), ["lure.recipient_in_greeting"], "{body}");
+        }
+        let clean = [
+            "Dear Minjun,\r\nthe minutes are attached.",
+            "Hi all, the list moved.\r\n--\r\nYou are subscribed as kim@corp.example",
+            "Ask skim@corp.example about it.",
+            "We wrote to kim@corp.example yesterday.",
+            "kim@corp.example (Kim) writes:\r\n> old text",
+            "kim@corp.example wrote:\r\n> old text",
+        ];
+        for body in clean {
+            let f = run(
+                &Lures,
+                &format!("From: a@b.example\r\nTo: kim@corp.example\r\nSubject: x\r\n\r\n{body}"),
+            );
+            assert!(f.is_empty(), "{body}: {:?}", ids(&f));
+        }
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl Detector for Sender {
                 .technique(t::EMAIL_SPOOFING)
                 .evidence(
                     Evidence::header("From", from.display()).with_note(
-                        "no public suffix: nobody can reply to or authenticate this sender",
+                        "no public suffix, or characters no host name can hold: nobody can reply to or authenticate this sender",
                     ),
                 ),
             );
@@ -167,6 +167,22 @@ impl Detector for Sender {
                 .evidence(Evidence::header("From", from.display())),
             );
             break;
+        }
+
+        if let Some((part, addr, cue)) = freemail_contact_in_text(mail) {
+            out.push(
+                Finding::new(
+                    "sender.freemail_contact",
+                    Severity::Low,
+                    format!("The text asks the reader to write to a free-mail address ({addr}) that is not the sender's"),
+                )
+                .technique(t::EMAIL_ACCOUNTS)
+                .technique(t::PHISHING)
+                .evidence(Evidence::body(part, &addr).with_note(format!(
+                    "after \"{cue}\"; the conversation moves to a mailbox nobody can trace to the sender ({})",
+                    from.address.as_deref().unwrap_or(from_domain)
+                ))),
+            );
         }
 
         if let Some(f) = own_domain_spoof(mail, from, from_domain) {
@@ -303,7 +319,12 @@ fn mailing_list_sites(mail: &spearwatch_message::Mail) -> Vec<String> {
 /// A domain of two or more labels under a known public suffix (not "localhost", "pot", "correios").
 /// A domain that is itself on the list's private section (`iki.fi`) is a real domain too.
 fn is_internet_domain(domain: &str) -> bool {
-    domain.contains('.')
+    // RFC 1035 §2.3.1 letters, digits and hyphens (underscores tolerated, IDN labels as written);
+    // "%" and other punctuation ("taxa%pedidos.net") name no host on the internet.
+    domain
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') || !c.is_ascii())
+        && domain.contains('.')
         && domain.split('.').all(|l| !l.is_empty())
         && psl::suffix(domain.as_bytes()).is_some_and(|s| s.is_known())
         && tld_is_known(domain)
@@ -312,6 +333,92 @@ fn is_internet_domain(domain: &str) -> bool {
 /// The last label is a delegated top-level domain (the list's own "*" rule does not count).
 fn tld_is_known(domain: &str) -> bool {
     psl::suffix(tld(domain).as_bytes()).is_some_and(|s| s.is_known())
+}
+
+/// Words that hand the conversation over to an address: "contact", "reply to", "write to", "e-mail me"
+/// (English, Portuguese, Spanish, German, French, Korean). Lower-case.
+const CONTACT_CUES: &[&str] = &[
+    "contact",
+    "reply",
+    "respond",
+    "write to",
+    "send",
+    "email me",
+    "e-mail me",
+    "email us",
+    "e-mail us",
+    "reach",
+    "via",
+    "kontakt",
+    "antwort",
+    "schreiben",
+    "contato",
+    "responda",
+    "escreva",
+    "envie",
+    "escrib",
+    "répond",
+    "écrivez",
+    "연락",
+    "회신",
+    "문의",
+];
+
+/// Bytes of each body searched for contact addresses, and of text before an address searched for a cue.
+const CONTACT_SCAN_BYTES: usize = 4096;
+const CUE_WINDOW: usize = 48;
+
+/// Advance-fee and romance scams move the reply to a free-mail box that is neither the sender nor
+/// the reader ("kindly contact ( claims.office@gmail.com )"). An address after a contact cue, on a
+/// free-mail provider, that is not From, Reply-To or a recipient; quoted lines ("> ...") are skipped.
+/// Returns the part, the address and the cue.
+fn freemail_contact_in_text(
+    mail: &spearwatch_message::Mail,
+) -> Option<(usize, String, &'static str)> {
+    let own: Vec<String> = mail
+        .from
+        .iter()
+        .chain(&mail.reply_to)
+        .filter_map(|m| m.address.as_deref())
+        .map(str::to_lowercase)
+        .chain(mail.recipients())
+        .collect();
+    for b in mail.body_texts().take(4) {
+        let cut = b
+            .text
+            .floor_char_boundary(b.text.len().min(CONTACT_SCAN_BYTES));
+        for line in b.text[..cut].lines() {
+            if line.trim_start().starts_with('>') || !line.contains('@') {
+                continue;
+            }
+            let lower = line.to_lowercase();
+            for (at, _) in lower.match_indices('@') {
+                let is_addr =
+                    |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '+');
+                let start = lower[..at]
+                    .char_indices()
+                    .rev()
+                    .find(|(_, c)| !is_addr(*c))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                let end = lower[at + 1..]
+                    .find(|c: char| !is_addr(c))
+                    .map_or(lower.len(), |i| at + 1 + i);
+                let addr = lower[start..end].trim_end_matches('.');
+                let Some((local, domain)) = addr.split_once('@') else {
+                    continue;
+                };
+                if local.is_empty() || !is_freemail(domain) || own.iter().any(|o| o == addr) {
+                    continue;
+                }
+                let from = lower.floor_char_boundary(start.saturating_sub(CUE_WINDOW));
+                let before = &lower[from..start];
+                if let Some(cue) = CONTACT_CUES.iter().find(|c| before.contains(*c)) {
+                    return Some((b.part, addr.to_string(), cue));
+                }
+            }
+        }
+    }
+    None
 }
 
 pub(crate) fn is_freemail(domain: &str) -> bool {
@@ -474,6 +581,26 @@ mod tests {
     }
 
     #[test]
+    fn freemail_contact_in_the_text() {
+        let f = run(&Sender, "From: Mrs Lee <office@foundation.example.org>\r\nTo: kim@corp.example\r\n\r\nA grant was issued to you. Kindly contact ( claims.desk@gmail.com ) for quick claims.");
+        assert_eq!(ids(&f), ["sender.freemail_contact"]);
+        assert_eq!(f[0].evidence[0].value, "claims.desk@gmail.com");
+        // Multi-byte letters right before the address (a detector panic found on the corpus).
+        let f = run(&Sender, "From: a@foundation.example.org\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nÉcrivez à «anne@yahoo.fr» — merci");
+        assert_eq!(ids(&f), ["sender.freemail_contact"]);
+        for body in [
+            // The sender's own or the reader's address, a quoted line, an address without a cue.
+            "Reply to kim@gmail.com when you can.",
+            "Write to me at office@foundation.example.org",
+            "> contact old.friend@yahoo.com\r\nsee above",
+            "Thanks to old.friend@yahoo.com for the patch.",
+        ] {
+            let f = run(&Sender, &format!("From: Mrs Lee <office@foundation.example.org>\r\nTo: kim@gmail.com\r\n\r\n{body}"));
+            assert!(f.is_empty(), "{body}: {:?}", ids(&f));
+        }
+    }
+
+    #[test]
     fn same_organisation_is_fine() {
         let f = run(&Sender, "From: a@mail.example.co.kr\r\nReply-To: help@example.co.kr\r\nReturn-Path: <x@bounce.example.co.kr>\r\n\r\nx");
         assert!(f.is_empty(), "{:?}", ids(&f));
@@ -482,6 +609,11 @@ mod tests {
     #[test]
     fn invalid_domain_and_mailing_lists() {
         let f = run(&Sender, "From: Aviso <alerta587@correios>\r\n\r\nx");
+        assert_eq!(ids(&f), ["sender.invalid_domain"]);
+        let f = run(
+            &Sender,
+            "From: Aviso <entregas@taxa19%pedidos.example.com>\r\n\r\nx",
+        );
         assert_eq!(ids(&f), ["sender.invalid_domain"]);
         assert!(run(&Sender, "From: Ville <ville@iki.fi>\r\n\r\nx").is_empty());
         assert!(run(

@@ -48,6 +48,13 @@ impl Detector for Structure {
                 Anomaly::MultipleFromAddresses(n) => Finding::new("structure.multiple_from", Severity::Medium, format!("From lists {n} mailboxes; clients show only one"))
                     .technique(t::EMAIL_SPOOFING)
                     .evidence(Evidence::header("From", cx.mail.header("From").unwrap_or_default())),
+                Anomaly::FromNameFragments(n) => Finding::new(
+                    "structure.from_name_fragments",
+                    Severity::Low,
+                    format!("From carries {n} address-less name fragment(s) before the address (unquoted commas, not allowed by RFC 5322 §3.4): clients show them as the sender's name"),
+                )
+                .technique(t::EMAIL_SPOOFING)
+                .evidence(Evidence::header("From", cx.mail.header("From").unwrap_or_default())),
                 Anomaly::UnparsableAddress { header, raw } => Finding::new("structure.unparsable_address", Severity::Medium, format!("{header} holds no valid address"))
                     .technique(t::EMAIL_SPOOFING)
                     .evidence(Evidence::header(header.clone(), raw)),
@@ -104,5 +111,20 @@ mod tests {
             "Message-ID: <a@b>\r\nFrom: a@b.example\r\n\r\nhello"
         )
         .is_empty());
+    }
+
+    #[test]
+    fn name_fragments_in_from() {
+        let f = run(
+            &Structure,
+            "Message-ID: <a@b>\r\nFrom: Parcel Service, jx <info@mailer.example>\r\n\r\nhello",
+        );
+        assert_eq!(ids(&f), ["structure.from_name_fragments"]);
+        // A quoted "Last, First" is one display name.
+        let f = run(
+            &Structure,
+            "Message-ID: <a@b>\r\nFrom: \"Doe, Jane\" <jane@corp.example>\r\n\r\nhello",
+        );
+        assert!(f.is_empty(), "{:?}", ids(&f));
     }
 }

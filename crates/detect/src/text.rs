@@ -74,6 +74,14 @@ impl Detector for Text {
             );
         }
 
+        // Image-only bodies: the message is a picture (and a link), so text filters read nothing.
+        if let Some(f) = image_only_body(mail) {
+            out.push(f);
+            if let Some(f) = image_button_elsewhere(mail) {
+                out.push(f);
+            }
+        }
+
         // Hash-busting: random tokens appended to subjects and sender names so that each copy of a
         // mass mailing looks unique ("Saldo Liberado-SvQTr6zVfm1D0").
         let tokens: Vec<(&Source, &str)> = seen[..header_count]
@@ -135,6 +143,13 @@ impl Detector for Text {
                         Evidence::new(src.clone(), word.replace(is_invisible, "\u{2423}"))
                             .with_note("invisible characters (shown as ␣) split the word"),
                     );
+                } else if hidden.len() < 5 && has_foreign_mark_on_latin(word) {
+                    hidden_in_header |= in_header;
+                    hidden_words += 1;
+                    let plain: String = word.chars().filter(|c| !is_foreign_mark(*c)).collect();
+                    hidden.push(Evidence::new(src.clone(), word).with_note(format!(
+                        "reads as \"{plain}\"; combining marks of another script (Hebrew, Arabic, Syriac) sit on its Latin letters"
+                    )));
                 }
             }
         }
@@ -178,6 +193,103 @@ impl Detector for Text {
             out.push(f);
         }
     }
+}
+
+/// Words of readable text (two letters or more) below which an HTML body with pictures is "image only".
+const IMAGE_ONLY_MAX_WORDS: usize = 25;
+
+/// An HTML message whose readable text, across all its bodies, is a handful of words while it shows
+/// pictures (loaded from the web or carried as image parts) and has a link to click: the lure is
+/// drawn in the image, where keyword and language filters cannot read it (image spam, QR-code and
+/// "button picture" phishing). Newsletters that are mostly pictures still carry a text footer.
+fn image_only_body(mail: &spearwatch_message::Mail) -> Option<Finding> {
+    use spearwatch_message::UrlSource;
+    if !mail.body_texts().any(|b| b.from_html) {
+        return None;
+    }
+    let mut words = 0usize;
+    for b in mail.body_texts() {
+        words += b
+            .text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .count();
+        if words >= IMAGE_ONLY_MAX_WORDS {
+            return None;
+        }
+    }
+    let web_images = mail
+        .links
+        .iter()
+        .filter(|l| l.source == UrlSource::Resource && l.host.is_some())
+        .count();
+    let image_parts = mail
+        .attachments
+        .iter()
+        .filter(|a| a.declared_type.starts_with("image/"))
+        .count();
+    let click = mail
+        .links
+        .iter()
+        .find(|l| l.source == UrlSource::Href && l.host.is_some())?;
+    if web_images + image_parts == 0 {
+        return None;
+    }
+    Some(
+        Finding::new(
+            "text.image_only_body",
+            Severity::Low,
+            format!("The message is pictures and a link with only {words} words of text: what it says is drawn in the images, out of reach of text filters"),
+        )
+        .technique(t::OBFUSCATED_FILES)
+        .evidence(Evidence::url(&click.url, click.host.as_deref().unwrap_or_default()).with_note(format!(
+            "{} image(s), {} link(s), {words} words of readable text",
+            web_images + image_parts,
+            mail.links.iter().filter(|l| l.source == UrlSource::Href).count()
+        ))),
+    )
+}
+
+/// For an image-only message: every link leaves the sender's organisation (and no mailing service's
+/// click tracker stands in between). The picture is a button to someone else's site, the shape of a
+/// lure whose landing page is the point; a brand's image newsletter links home or through its
+/// mailing service.
+fn image_button_elsewhere(mail: &spearwatch_message::Mail) -> Option<Finding> {
+    use crate::domains::{is_within, same_organisation, site};
+    use spearwatch_message::UrlSource;
+    let from_site = site(mail.from()?.domain()?);
+    let hosts: Vec<&str> = mail
+        .links
+        .iter()
+        .filter(|l| l.source == UrlSource::Href)
+        .filter_map(|l| l.host.as_deref())
+        .collect();
+    if hosts.is_empty()
+        || hosts.iter().any(|h| {
+            same_organisation(h, &from_site)
+                || crate::data::DOMAINS
+                    .click_tracking
+                    .iter()
+                    .any(|d| is_within(h, d))
+        })
+    {
+        return None;
+    }
+    let mut shown: Vec<&str> = hosts.clone();
+    shown.sort_unstable();
+    shown.dedup();
+    Some(
+        Finding::new(
+            "text.image_button_elsewhere",
+            Severity::Low,
+            "The message's pictures are buttons to another organisation's site than the sender's",
+        )
+        .technique(t::PHISHING)
+        .evidence(Evidence::structure(format!(
+            "sender {from_site}; links go to {}",
+            shown.iter().take(4).copied().collect::<Vec<_>>().join(", ")
+        ))),
+    )
 }
 
 /// Hidden characters above which hidden text counts as salting.
@@ -249,7 +361,31 @@ fn is_stylised_letter(c: char) -> bool {
 /// Characters that render as nothing: zero-width spaces and joiners, direction marks, invisible
 /// operators, soft hyphen, word joiner, BOM.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{206A}'..='\u{206F}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}')
+    // U+202A..U+202E and U+2066..U+2069: bidi embeddings, overrides and isolates (Unicode UAX #9),
+    // invisible in running text. U+E0000..U+E007F tags and U+E0100..U+E01EF variation selectors
+    // select nothing on Latin letters and render as nothing.
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{00AD}' | '\u{034F}' | '\u{180E}' | '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Combining marks of right-to-left and other scripts (Hebrew points, Arabic harakat, Syriac and
+/// Thaana vowel marks, N'Ko tones) that render as a dot or nothing. They belong on their own script's
+/// letters; on Latin letters ("Aܿmܿaܿzܿoܿn") they only break keyword filters.
+fn is_foreign_mark(c: char) -> bool {
+    matches!(c, '\u{0591}'..='\u{05C7}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}' | '\u{0730}'..='\u{074A}' | '\u{07A6}'..='\u{07B0}' | '\u{07EB}'..='\u{07F3}')
+}
+
+/// A Latin letter carrying a foreign script's combining mark.
+fn has_foreign_mark_on_latin(word: &str) -> bool {
+    let mut prev = ' ';
+    for c in word.chars() {
+        if is_foreign_mark(c) && prev.is_ascii_alphabetic() {
+            return true;
+        }
+        if !is_foreign_mark(c) {
+            prev = c;
+        }
+    }
+    false
 }
 
 fn has_invisible_inside(word: &str) -> bool {
@@ -295,6 +431,54 @@ mod tests {
         }
         let f = run(&Text, "From: a@b.example\r\nContent-Type: text/html\r\n\r\n<span style=\"display:none\">Your October statement is ready</span><p>Hello</p>\r\n");
         assert!(f.is_empty(), "a preheader is not salting: {:?}", ids(&f));
+    }
+
+    #[test]
+    fn marks_and_isolates_inside_latin_words() {
+        // Syriac marks on Latin letters, in the body twice.
+        let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nA\u{73F}m\u{73F}azon p\u{73F}ayment\r\n");
+        assert_eq!(ids(&f), ["text.invisible_characters"]);
+        assert!(f[0].evidence[0].note.as_deref().unwrap().contains("Amazon"));
+        // Bidi isolates splitting words.
+        let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nV\u{2069}erify yo\u{2069}ur acc\u{2069}ount\r\n");
+        assert_eq!(ids(&f), ["text.invisible_characters"]);
+        // Variation selectors supplement in the sender name.
+        let f = run(&Text, "From: =?UTF-8?B?TfOghLlpY/OghLlyb3NvZnQ=?= <a@b.example>\r\nSubject: x\r\n\r\nhello\r\n");
+        assert_eq!(ids(&f), ["text.invisible_characters"]);
+        // Hebrew and Arabic with their own points are ordinary writing.
+        let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nשָׁלוֹם עֲלֵיכֶם مَرْحَبًا بِكُمْ\r\n");
+        assert!(f.is_empty(), "{:?}", ids(&f));
+    }
+
+    #[test]
+    fn image_only_bodies() {
+        let f = run(&Text, "From: a@b.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n<a href=\"https://land.example/x\"><img src=\"https://img.example/offer.png\"></a><p>Unsubscribe here</p>\r\n");
+        assert_eq!(
+            ids(&f),
+            ["text.image_only_body", "text.image_button_elsewhere"]
+        );
+        // Linking home, or through a mailing service's tracker, is a brand's image newsletter.
+        for href in [
+            "https://www.b.example/sale",
+            "https://x.list-manage.com/track",
+        ] {
+            let f = run(&Text, &format!("From: a@b.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n<a href=\"{href}\"><img src=\"https://img.example/offer.png\"></a>\r\n"));
+            assert_eq!(ids(&f), ["text.image_only_body"], "{href}");
+        }
+        // A picture with a real text, a text without pictures, and plain text are not.
+        let prose = "We moved the meeting to Thursday because half of the team is travelling this week, and the room on the third floor is booked; bring the draft of the budget and the list of open questions from last time. ";
+        for body in [
+            format!("<p>{prose}</p><img src=\"https://img.example/chart.png\"><a href=\"https://b.example/agenda\">agenda</a>"),
+            "<p>Short note</p><a href=\"https://b.example/x\">x</a>".to_string(),
+        ] {
+            let f = run(&Text, &format!("From: a@b.example\r\nSubject: x\r\nContent-Type: text/html\r\n\r\n{body}\r\n"));
+            assert!(f.is_empty(), "{body}: {:?}", ids(&f));
+        }
+        let f = run(
+            &Text,
+            "From: a@b.example\r\nSubject: x\r\n\r\nsee https://b.example/x\r\n",
+        );
+        assert!(f.is_empty(), "{:?}", ids(&f));
     }
 
     #[test]

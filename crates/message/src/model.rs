@@ -162,6 +162,10 @@ pub enum Anomaly {
     },
     /// From held more than one mailbox (allowed only with Sender, RFC 5322 §3.6.2).
     MultipleFromAddresses(usize),
+    /// From held this many address-less name fragments before a mailbox with an address
+    /// (`From: Bank, Support, <x@host.example>`: unquoted commas, RFC 5322 §3.4 allows them only in
+    /// quoted strings). The parser folds them into the display name, as mail clients show them.
+    FromNameFragments(usize),
     /// An address header whose value yielded no address.
     UnparsableAddress {
         header: String,

@@ -106,7 +106,8 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Mail {
         }
     }
     mail.subject = msg.subject().map(|s| s.trim().to_string());
-    mail.from = merge_name_fragments(mailboxes(msg.from()));
+    let (from, fragments) = merge_name_fragments(mailboxes(msg.from()));
+    mail.from = from;
     mail.sender = mailboxes(msg.sender()).into_iter().next();
     mail.reply_to = mailboxes(msg.reply_to());
     mail.to = mailboxes(msg.to());
@@ -132,6 +133,9 @@ pub fn parse(raw: &[u8], limits: &Limits) -> Mail {
     if mail.from.len() > 1 {
         mail.anomalies
             .push(Anomaly::MultipleFromAddresses(mail.from.len()));
+    }
+    if fragments > 0 {
+        mail.anomalies.push(Anomaly::FromNameFragments(fragments));
     }
     if mail.message_id.is_none() {
         mail.anomalies.push(Anomaly::MissingMessageId);
@@ -359,16 +363,19 @@ fn mailboxes(a: Option<&Address<'_>>) -> Vec<Mailbox> {
 /// `From: Microsoft account team ,_<x@evil.example>` parses as two mailboxes: a bare name and `"_"
 /// <x@evil.example>`. Mail clients show the name, so fold address-less fragments into the display name
 /// of the next mailbox that has an address (dropping a name with no letters or digits, like "_").
-fn merge_name_fragments(v: Vec<Mailbox>) -> Vec<Mailbox> {
+/// Returns the mailboxes and how many fragments were folded.
+fn merge_name_fragments(v: Vec<Mailbox>) -> (Vec<Mailbox>, usize) {
     if v.len() < 2 || v.iter().all(|m| m.address.is_some()) || v.iter().all(|m| m.address.is_none())
     {
-        return v;
+        return (v, 0);
     }
     let mut out = Vec::new();
     let mut pending: Vec<String> = Vec::new();
+    let mut folded = 0;
     for mut m in v {
         if m.address.is_none() {
             pending.extend(m.name);
+            folded += 1;
             continue;
         }
         if !pending.is_empty() {
@@ -382,7 +389,7 @@ fn merge_name_fragments(v: Vec<Mailbox>) -> Vec<Mailbox> {
         }
         out.push(m);
     }
-    out
+    (out, folded)
 }
 
 /// Lower-cases the domain (RFC 5321 §2.4: domains are case-insensitive; local parts are kept).
@@ -581,6 +588,12 @@ mod tests {
             .anomalies
             .iter()
             .any(|a| matches!(a, Anomaly::MultipleFromAddresses(_))));
+        assert!(m.anomalies.contains(&Anomaly::FromNameFragments(1)));
+        let m = p(b"From: \"Doe, Jane\" <jane@corp.example>\r\n\r\nx");
+        assert!(!m
+            .anomalies
+            .iter()
+            .any(|a| matches!(a, Anomaly::FromNameFragments(_))));
     }
 
     #[test]
