@@ -162,7 +162,9 @@ impl Detector for IntelDetector {
             }
         }
 
-        // One finding per indicator value (several feeds may list it; the first names it).
+        // One finding per indicator value (several feeds may list it; the first names it). The
+        // policy weighs an id once, by its first finding: the strongest goes first.
+        let mut found = Vec::new();
         let mut done: Vec<(Kind, &str)> = Vec::new();
         for h in hits {
             let key = (h.ind.kind, h.ind.value.as_str());
@@ -173,8 +175,10 @@ impl Detector for IntelDetector {
                 break;
             }
             done.push(key);
-            out.push(finding(h));
+            found.push(finding(h));
         }
+        found.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        out.extend(found);
     }
 }
 

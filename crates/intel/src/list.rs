@@ -155,7 +155,10 @@ not an indicator
         assert_eq!(imp.skipped.get("duplicate"), Some(&1));
         assert_eq!(imp.skipped.get("not an indicator"), Some(&1));
         assert_eq!(imp.skipped_total(), 3);
-        assert_eq!(imp.examples[0], "line 12: /itsme.daum: path-only trail (no host)");
+        assert_eq!(
+            imp.examples[0],
+            "line 12: /itsme.daum: path-only trail (no host)"
+        );
     }
 
     #[test]
