@@ -14,6 +14,9 @@ pub fn run(a: EvalArgs) -> Result<u8> {
     if let Some((org, _store)) = crate::org::open(&a.org)? {
         engine = engine.with_org(org);
     }
+    if let Some(d) = crate::intel::detector(&a.common.intel, false)? {
+        engine = engine.with_detector(Box::new(d));
+    }
     let threads = a.common.threads();
     let mut dump = match &a.dump {
         Some(p) => Some(std::io::BufWriter::new(

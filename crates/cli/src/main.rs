@@ -3,6 +3,7 @@
 
 mod eval;
 mod inspect;
+mod intel;
 mod org;
 mod pipeline;
 mod quarantine;
@@ -92,6 +93,11 @@ pub struct CommonArgs {
     /// the bundled pack. Needs a build with `--features yara`.
     #[arg(long, value_name = "DIR")]
     rules: Vec<PathBuf>,
+    /// Threat-intelligence indicators (repeatable): a STIX 2.x bundle or MISP event (JSON, told
+    /// apart by content), or a plain list, one domain/URL/IP/e-mail/hash/crypto address a line,
+    /// whose source is the file stem. Matches raise `intel.indicator`.
+    #[arg(long, value_name = "FILE")]
+    intel: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -20,6 +20,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         engine = engine.with_org(org);
         store = Some(s);
     }
+    if let Some(d) = crate::intel::detector(&a.common.intel, a.quiet)? {
+        engine = engine.with_detector(Box::new(d));
+    }
     // Learning from clean mail: observations are collected in input order and written in batches.
     let mut learn_batch: Vec<spearwatch_org::observe::Observation> = Vec::new();
     let (mut learned, mut duplicates) = (0usize, 0usize);

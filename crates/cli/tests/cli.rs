@@ -1055,3 +1055,85 @@ fn scan_learn_takes_clean_mail_only() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("--store needs --org"), "{}", stderr(&o));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// --intel: indicator files
+
+#[test]
+fn intel_files_raise_intel_indicator_and_print_a_load_summary() {
+    let t = TempDir::new("intel");
+    let benign = t.write("benign.eml", BENIGN);
+    let phish = t.write("phish.eml", PHISH);
+    let list = t.write(
+        "paypal_kit.txt",
+        "# Aliases: test kit\n# Reference: https://example.invalid/report\n\nsecure-notice-center.com\n/path/only\n",
+    );
+    let bundle = t.write(
+        "feed.json",
+        r#"{"type": "bundle", "id": "bundle--1", "objects": [
+  {"type": "indicator", "id": "indicator--1", "spec_version": "2.1", "pattern_type": "stix",
+   "confidence": 90, "pattern": "[ipv4-addr:value = '198.51.100.0/24']"},
+  {"type": "attack-pattern", "id": "attack-pattern--1", "name": "Phishing"}
+]}"#,
+    );
+    let o = run([
+        "scan".as_ref(),
+        "--format".as_ref(),
+        "jsonl".as_ref(),
+        "--intel".as_ref(),
+        list.as_os_str(),
+        "--intel".as_ref(),
+        bundle.as_os_str(),
+        benign.as_os_str(),
+        phish.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 0, "stderr: {}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("intel: 2 indicators from 2 files (domain 1, ipv4 1); skipped 2"),
+        "{err}"
+    );
+    let reports = jsonl(&o);
+    assert!(!finding_ids(&reports[0]).contains(&"intel.indicator"));
+    let hits: Vec<&Value> = reports[1]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["id"] == "intel.indicator")
+        .collect();
+    assert_eq!(hits.len(), 2, "{:#}", reports[1]["findings"]);
+    let net = hits
+        .iter()
+        .find(|f| {
+            f["title"]
+                .as_str()
+                .unwrap_or("")
+                .contains("198.51.100.0/24")
+        })
+        .expect("the network indicator matched the link host");
+    assert_eq!(net["severity"], "critical");
+    assert_eq!(
+        net["evidence"][0]["url"],
+        "http://198.51.100.23/paypal/login"
+    );
+    assert!(hits.iter().any(|f| f["title"]
+        .as_str()
+        .unwrap_or("")
+        .contains("secure-notice-center.com (paypal_kit) in the From domain")));
+    assert_eq!(reports[1]["verdict"], "malicious");
+
+    // A JSON file of an unknown shape is a usage error, not silently ignored.
+    let galaxy = t.write("galaxy.json", r#"{"name": "Threat Actor", "values": []}"#);
+    let o = run([
+        "scan".as_ref(),
+        "--intel".as_ref(),
+        galaxy.as_os_str(),
+        benign.as_os_str(),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("neither a STIX bundle"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,0 +1,92 @@
+//! RFC 3339 timestamps (STIX `valid_until`, STIX 2.1 §3.2) to Unix seconds.
+
+/// `2026-01-31T12:00:00Z`, with optional fraction and `+hh:mm` offset; also a bare date. `None` for
+/// anything else.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = s.get(r)?;
+        if !t.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        t.parse().ok()
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let mut secs = days_from_civil(y, m, d) * 86_400;
+    if b.len() == 10 {
+        return Some(secs);
+    }
+    if !matches!(b[10], b'T' | b't' | b' ') || b.len() < 19 || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    secs += hh * 3600 + mm * 60 + ss;
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        rest = &frac[n..];
+    }
+    match rest {
+        "Z" | "z" | "" => Some(secs),
+        off if off.len() == 6 && (off.starts_with('+') || off.starts_with('-')) => {
+            let oh: i64 = off.get(1..3)?.parse().ok()?;
+            let om: i64 = off.get(4..6)?.parse().ok()?;
+            let o = oh * 3600 + om * 60;
+            Some(if off.starts_with('+') {
+                secs - o
+            } else {
+                secs + o
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339() {
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            parse_rfc3339("2024-02-29T12:34:56.789Z"),
+            Some(1_709_210_096)
+        );
+        assert_eq!(
+            parse_rfc3339("2024-02-29T14:34:56+02:00"),
+            Some(1_709_210_096)
+        );
+        assert_eq!(parse_rfc3339("2024-02-29"), Some(1_709_164_800));
+        for bad in [
+            "",
+            "2024",
+            "2024-13-01T00:00:00Z",
+            "2024-01-01T00:00:00X",
+            "２０２４-01-01",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+}
