@@ -543,8 +543,15 @@ impl Authenticator {
         methods.push(("arc", &arc));
         methods.push(("dmarc", &dmarc));
         let header = results::header(&self.authserv_id, &methods);
-        let findings =
-            results::findings(&spf, &dkim, &arc, &dmarc, &results::unfolded_value(&header));
+        // The findings are the engine's own reading of this header (one implementation of what a
+        // trusted result means, in spearwatch-detect's `auth` detector).
+        let value = results::unfolded_value(&header);
+        let mut findings = Vec::new();
+        spearwatch_detect::auth::trusted_findings(
+            &spearwatch_detect::auth::parse(&value),
+            &value,
+            &mut findings,
+        );
         AuthOutcome {
             spf,
             dkim,

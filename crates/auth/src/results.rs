@@ -7,7 +7,6 @@
 //! report the same thing. A test in `tests/detect.rs` holds the two together.
 
 use crate::MethodOutcome;
-use spearwatch_core::{technique as t, Evidence, Finding, Severity};
 
 /// Longest property value written (RFC 5321 §4.5.3.1.3: a path is at most 256 octets).
 const MAX_PVALUE: usize = 256;
@@ -40,12 +39,6 @@ pub(crate) fn pvalue(raw: &str) -> String {
     } else {
         format!("\"{clean}\"")
     }
-}
-
-/// The value a reader gets back from [`pvalue`] after removing the quotes, as the detector's parser
-/// does (`trim_matches('"')`).
-fn unquoted(p: &str) -> &str {
-    p.trim_matches('"')
 }
 
 /// A comment's text (RFC 5322 §3.2.2 `ccontent`): printable, bounded, without parentheses or
@@ -103,118 +96,6 @@ pub(crate) fn unfolded_value(header: &str) -> String {
     v.trim_end().replace("\r\n\t", " ")
 }
 
-fn prop<'a>(m: &'a MethodOutcome, key: &str) -> Option<&'a str> {
-    m.props
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| unquoted(v))
-}
-
-/// The `auth` detector's findings for a trusted header holding these results (see
-/// spearwatch-detect `auth::trusted_findings`; the order and wording are kept the same).
-pub(crate) fn findings(
-    spf: &MethodOutcome,
-    dkim: &[MethodOutcome],
-    arc: &MethodOutcome,
-    dmarc: &MethodOutcome,
-    header_value: &str,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    let ev = || Evidence::header("Authentication-Results", header_value);
-
-    let policy = prop(dmarc, "policy.dmarc").map(str::to_ascii_lowercase);
-    let from = prop(dmarc, "header.from").unwrap_or("?");
-    match dmarc.result.as_str() {
-        "fail" => out.push(
-            Finding::new(
-                "auth.dmarc_fail",
-                Severity::High,
-                format!("DMARC fails for the From domain {from}"),
-            )
-            .technique(t::EMAIL_SPOOFING)
-            .evidence(ev().with_note(match &policy {
-                Some(p) => {
-                    format!("the domain's policy is {p}: it asks receivers to refuse such mail")
-                }
-                None => "neither SPF nor DKIM is aligned with the From domain".to_string(),
-            })),
-        ),
-        "none" => out.push(
-            Finding::new(
-                "auth.dmarc_none",
-                Severity::Low,
-                format!("The From domain {from} publishes no DMARC policy"),
-            )
-            .technique(t::EMAIL_SPOOFING)
-            .evidence(ev().with_note("anyone can send as this domain without receivers noticing")),
-        ),
-        "temperror" | "permerror" => out.push(
-            Finding::new(
-                "auth.dmarc_error",
-                Severity::Low,
-                format!("DMARC could not be evaluated ({})", dmarc.result),
-            )
-            .technique(t::EMAIL_SPOOFING)
-            .evidence(ev()),
-        ),
-        _ => {}
-    }
-
-    let spf_id = match spf.result.as_str() {
-        "fail" => Some(("auth.spf_fail", Severity::Medium)),
-        "softfail" => Some(("auth.spf_softfail", Severity::Low)),
-        "none" | "neutral" => Some(("auth.spf_none", Severity::Info)),
-        "temperror" | "permerror" => Some(("auth.spf_error", Severity::Low)),
-        _ => None,
-    };
-    if let Some((id, sev)) = spf_id {
-        let mf = prop(spf, "smtp.mailfrom").unwrap_or("?");
-        out.push(
-            Finding::new(
-                id,
-                sev,
-                format!("SPF {} for envelope sender {mf}", spf.result),
-            )
-            .technique(t::EMAIL_SPOOFING)
-            .evidence(ev().with_note("the sending host is not authorised by the envelope domain")),
-        );
-    }
-
-    // A failing signature next to a passing one is routine (a mailing list re-signs): only report
-    // DKIM when nothing verifies (RFC 6376 §6.1: each signature is judged on its own).
-    if !dkim.iter().any(|d| d.result == "pass") {
-        if let Some(d) = dkim
-            .iter()
-            .find(|d| matches!(d.result.as_str(), "fail" | "permerror"))
-        {
-            out.push(
-                Finding::new(
-                    "auth.dkim_fail",
-                    Severity::Medium,
-                    format!("DKIM signature does not verify ({})", d.result),
-                )
-                .technique(t::EMAIL_SPOOFING)
-                .evidence(ev().with_note("the message was altered or the signature forged")),
-            );
-        }
-    }
-
-    if arc.result == "fail" {
-        out.push(
-            Finding::new(
-                "auth.arc_fail",
-                Severity::Low,
-                "ARC chain does not validate",
-            )
-            .technique(t::EMAIL_SPOOFING)
-            .evidence(ev()),
-        );
-    }
-    out
-}
-
-/// Standard base64 (RFC 4648 §4) of a few bytes, for `header.b` (RFC 6008 §4: the first eight
-/// characters of the signature, enough to tell signatures apart).
 pub(crate) fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);

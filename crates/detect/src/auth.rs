@@ -188,7 +188,9 @@ impl Detector for Auth {
     }
 }
 
-fn trusted_findings(ar: &AuthResults, raw: &str, out: &mut Vec<Finding>) {
+/// The findings of one trusted `Authentication-Results` header (also used by the gateway's live
+/// authentication, so that a live result and a header reading mean the same).
+pub fn trusted_findings(ar: &AuthResults, raw: &str, out: &mut Vec<Finding>) {
     let get = |m: &str| ar.results.iter().find(|r| r.method == m);
     let ev = || Evidence::header("Authentication-Results", raw);
     let dkim_pass = ar
