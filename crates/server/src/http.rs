@@ -38,7 +38,19 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/quarantine/{id}/raw", get(raw_quarantine))
         .route("/v1/quarantine/{id}/release", post(release_quarantine))
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn(request_timeout))
         .with_state(app)
+}
+
+/// Whole-request time limit (reading the body included): a client that trickles its upload, or a
+/// request stuck behind a slow scan, gets 408 instead of holding a connection forever.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+async fn request_timeout(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(r) => r,
+        Err(_) => error(StatusCode::REQUEST_TIMEOUT, "request took too long"),
+    }
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
