@@ -508,6 +508,30 @@ mod tests {
     use crate::testutil::{ids, run};
 
     #[test]
+    fn crypto_lure_weighs_like_other_lures() {
+        // Two distinct wallet phrases: the lure alone stays below "suspicious", but any further
+        // signal (even a weak one) reaches it, as for the reward and account-security lures.
+        let mut f = run(
+            &Lures,
+            "From: a@b.example\r\nSubject: Your allocation\r\n\r\nThe airdrop is live: connect your wallet and claim your tokens today.\r\n",
+        );
+        assert!(ids(&f).contains(&"lure.crypto"), "{:?}", ids(&f));
+        let p = spearwatch_core::Policy::default();
+        let w = p.weight(f.iter().find(|x| x.id == "lure.crypto").unwrap());
+        assert!(
+            w < p.thresholds.suspicious && w >= p.weights["lure.reward"],
+            "{w}"
+        );
+        f.retain(|x| x.id == "lure.crypto");
+        f.push(spearwatch_core::Finding::new(
+            "auth.untrusted_pass",
+            spearwatch_core::Severity::Low,
+            "x",
+        ));
+        assert!(p.score(&mut f).score >= p.thresholds.suspicious);
+    }
+
+    #[test]
     fn korean_tax_lure() {
         let f = run(
             &Lures,

@@ -701,4 +701,31 @@ mod tests {
         let f = run(&Sender, "From: PayPal <service@paypal.com>\r\n\r\nx");
         assert!(f.is_empty());
     }
+
+    #[test]
+    fn bundled_regional_and_crypto_brands() {
+        // Brands added to the bundled list: named on other domains, on their own, and common words
+        // that must not be taken for them ("stellar", "lido").
+        for (from, hit) in [
+            ("\"Cliente Bradesco\" <bia@promo.example.com>", true),
+            ("Livelo <pontos@clube.example.net>", true),
+            ("Correios <rastreio@entrega.example.org>", true),
+            (
+                "Stellar Development Foundation <noreply@x.example.com>",
+                true,
+            ),
+            ("Banco Bradesco <sac@bradesco.com.br>", false),
+            ("Livelo <news@mail.livelo.com.br>", false),
+            ("Stellar Results Team <team@consult.example.com>", false),
+            ("Lido Beach Club <hi@lido.example.com>", false),
+        ] {
+            let f = run(&Sender, &format!("From: {from}\r\n\r\nx"));
+            assert_eq!(
+                ids(&f).contains(&"sender.brand_impersonation"),
+                hit,
+                "{from}: {:?}",
+                ids(&f)
+            );
+        }
+    }
 }

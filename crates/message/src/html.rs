@@ -96,6 +96,8 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
     // the nearest open element of the same name, as browsers do for misnested inline markup.
     let mut open: Vec<(String, bool)> = Vec::new();
     let mut hidden_depth = 0usize;
+    // Classes that a top-level stylesheet rule moves off-screen (`.x { position:absolute; left:-9999px }`).
+    let mut offscreen_classes: Vec<String> = Vec::new();
     let mut i = 0;
     while i < b.len() {
         if b[i] != b'<' {
@@ -163,7 +165,7 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
             && !RAW_TEXT.contains(&name.as_str())
             && open.len() < MAX_OPEN
         {
-            let hides = hides_content(&attrs);
+            let hides = hides_content(&attrs, &offscreen_classes);
             hidden_depth += usize::from(hides);
             open.push((name.clone(), hides));
         }
@@ -177,6 +179,16 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
                 close_anchor(&mut anchor, &mut out);
             }
             continue;
+        }
+        // Pictures drawn as CSS backgrounds (`style="background:url(...)"`, `<td background=...>`) are
+        // images too: a body that is one background picture says everything out of filters' reach.
+        if out.resources.len() < MAX_ANCHORS {
+            if let Some(u) = attr(&attrs, "style").and_then(css_url) {
+                out.resources.push(u.to_string());
+            }
+            if let Some(u) = attr(&attrs, "background") {
+                out.resources.push(u.to_string());
+            }
         }
         match name.as_str() {
             "a" | "area" => {
@@ -234,7 +246,11 @@ pub fn scan(html: &str, max_bytes: usize) -> HtmlSummary {
         if RAW_TEXT.contains(&name.as_str()) {
             // Skip to the matching end tag, case-insensitively (HTML §13.2.5.x raw text states).
             let close = format!("</{name}");
-            i = find_ci(b, i, close.as_bytes()).unwrap_or(b.len());
+            let end = find_ci(b, i, close.as_bytes()).unwrap_or(b.len());
+            if name == "style" {
+                offscreen_rules(&html[i..end], &mut offscreen_classes);
+            }
+            i = end;
         }
     }
     close_anchor(&mut anchor, &mut out);
@@ -253,10 +269,20 @@ fn close_anchor(anchor: &mut Option<(String, TextBuf)>, out: &mut HtmlSummary) {
     }
 }
 
-/// Inline styles and attributes that make an element's content invisible.
-fn hides_content(attrs: &[(String, String)]) -> bool {
+/// Inline styles, attributes and off-screen classes that make an element's content invisible.
+fn hides_content(attrs: &[(String, String)], offscreen_classes: &[String]) -> bool {
     if attrs.iter().any(|(n, _)| n == "hidden") {
         return true;
+    }
+    if !offscreen_classes.is_empty() {
+        if let Some(class) = attr(attrs, "class") {
+            if class
+                .split_ascii_whitespace()
+                .any(|c| offscreen_classes.iter().any(|o| o.eq_ignore_ascii_case(c)))
+            {
+                return true;
+            }
+        }
     }
     let Some(style) = attr(attrs, "style") else {
         return false;
@@ -278,6 +304,95 @@ fn hides_content(attrs: &[(String, String)]) -> bool {
         || style.contains("visibility:hidden")
         || zero("font-size:")
         || zero("opacity:")
+        || moves_offscreen(&style)
+}
+
+/// The first `url(...)` of an inline style, unquoted; `data:` images are left out (nothing is fetched).
+fn css_url(style: &str) -> Option<&str> {
+    let at = style.find("url(")?;
+    let rest = &style[at + 4..];
+    let inner = &rest[..rest.find(')')?];
+    let u = inner.trim().trim_matches(|c| c == '\'' || c == '"').trim();
+    (!u.is_empty() && !u.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("data:"))).then_some(u)
+}
+
+/// Offsets this large put content outside any screen (`left:-9999px`, `text-indent:-9999px`): the
+/// old image-replacement trick, used in mail to hide text from the reader but not from filters.
+const OFFSCREEN_MIN: u32 = 1000;
+
+/// Whether whitespace-free, lower-cased declarations push the box off-screen: `left`, `top`, `right`,
+/// `text-indent` (and the `margin-*` forms) of -1000 or less.
+fn moves_offscreen(style: &str) -> bool {
+    ["left:-", "top:-", "right:-", "text-indent:-"]
+        .iter()
+        .any(|prop| {
+            style.match_indices(prop).any(|(at, _)| {
+                let digits: String = style[at + prop.len()..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .take(9)
+                    .collect();
+                digits.parse::<u32>().is_ok_and(|n| n >= OFFSCREEN_MIN)
+            })
+        })
+}
+
+/// Most classes remembered from stylesheets.
+const MAX_OFFSCREEN_CLASSES: usize = 32;
+
+/// Collects the classes that top-level rules of a `<style>` sheet move off-screen. Rules inside
+/// at-rules (`@media`) are skipped: responsive mail legitimately hides blocks on some screens.
+fn offscreen_rules(sheet: &str, classes: &mut Vec<String>) {
+    let mut depth = 0usize;
+    let mut selector_start = 0usize;
+    let mut rule: Option<(usize, usize)> = None; // (selector start, body start) of a top-level rule
+    for (at, c) in sheet.char_indices() {
+        match c {
+            '{' => {
+                if depth == 0 {
+                    let selector = sheet[selector_start..at].trim();
+                    if !selector.starts_with('@') {
+                        rule = Some((selector_start, at + 1));
+                    }
+                }
+                depth += 1;
+            }
+            '}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    if let Some((sel, body)) = rule.take() {
+                        let decls: String = sheet[body..at]
+                            .chars()
+                            .filter(|c| !c.is_whitespace())
+                            .collect::<String>()
+                            .to_ascii_lowercase();
+                        if moves_offscreen(&decls) {
+                            for s in sheet[sel..body - 1].split(',') {
+                                // `.name` or `tag.name`, nothing more specific.
+                                let s = s.trim().rsplit("*/").next().unwrap_or("").trim();
+                                if let Some((tag, class)) = s.split_once('.') {
+                                    let simple = |t: &str| {
+                                        t.chars().all(|c| {
+                                            c.is_ascii_alphanumeric() || c == '-' || c == '_'
+                                        })
+                                    };
+                                    if simple(tag)
+                                        && !class.is_empty()
+                                        && simple(class)
+                                        && classes.len() < MAX_OFFSCREEN_CLASSES
+                                    {
+                                        classes.push(class.to_string());
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    selector_start = at + 1;
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn attr<'a>(attrs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -538,6 +653,37 @@ mod tests {
             "{}",
             s.hidden_sample
         );
+    }
+
+    #[test]
+    fn css_background_images_are_resources() {
+        let h = r#"<div style="width:500px; background: url('https://img.example/p.png') no-repeat;text-indent:-9999px"> </div>
+            <table><td background="https://img.example/bg.jpg">x</td></table>
+            <div style="background-image:url(data:image/png;base64,AAAA)">y</div>"#;
+        let s = scan(h, 1 << 20);
+        assert_eq!(
+            s.resources,
+            ["https://img.example/p.png", "https://img.example/bg.jpg"]
+        );
+    }
+
+    #[test]
+    fn offscreen_text_is_hidden() {
+        // Inline offsets, a top-level class rule, and the same class inside @media (not counted).
+        let h = r#"<html><head><style>
+            /* c */ .ghost, p.far { position: absolute; LEFT: -9999px; }
+            @media (max-width: 600px) { .mob { position:absolute; left:-9999px } }
+            .near { margin-left: -20px } .gap{text-indent:-999px}
+            </style></head><body>
+            <div style="text-indent: -9999px">aaa</div><span style="position:absolute;top:-5000px">bb</span>
+            <div class="x ghost">cc</div><p class="far">dd</p>
+            <div class="mob">mobile</div><div class="near">near</div><div class="gap">gap</div>
+            <div style="margin-top:-320px">up</div></body></html>"#;
+        let s = scan(h, 1 << 20);
+        assert_eq!(s.hidden_chars, "aaabbccdd".len(), "{}", s.hidden_sample);
+        for shown in ["mobile", "near", "gap", "up"] {
+            assert!(s.text.contains(shown), "{shown}: {}", s.text);
+        }
     }
 
     #[test]
