@@ -170,8 +170,7 @@ async fn scan(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> R
                 source: "api",
                 envelope: Default::default(),
             };
-            app.record(&report, &origin, crate::config::Action::Accept, None)
-                .await;
+            app.record(&report, &origin, "none", None).await;
             Json(report).into_response()
         }
         Err(why) => error(StatusCode::SERVICE_UNAVAILABLE, why),

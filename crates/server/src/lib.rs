@@ -372,7 +372,7 @@ impl App {
         self.metrics
             .message(origin.source, report.verdict.as_str(), started.elapsed());
         self.metrics.action(action.as_str());
-        self.record(&report, &origin, action, quarantine_id.clone())
+        self.record(&report, &origin, action.as_str(), quarantine_id.clone())
             .await;
         Decision {
             action,
@@ -406,12 +406,12 @@ impl App {
         }
     }
 
-    /// Records the scan in the store (and learns clean mail when a profile is configured).
+    /// Records the scan in the store with the action taken ("none" for API scans, which act on nothing).
     pub async fn record(
         self: &Arc<Self>,
         report: &Report,
         origin: &Origin,
-        action: Action,
+        action: &str,
         quarantine: Option<String>,
     ) {
         let rec = ScanRecord {
@@ -424,7 +424,7 @@ impl App {
             subject: report.subject.clone(),
             verdict: report.verdict.as_str().to_string(),
             score: report.score,
-            action: action.as_str().to_string(),
+            action: action.to_string(),
             quarantine,
             report: serde_json::to_string(report).unwrap_or_default(),
         };
