@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
-use spearwatch_quarantine::{ListFilter, State as QState};
+use spearwatch_quarantine::{ListFilter, Quarantine, QuarantineError, State as QState};
 use spearwatch_store::ScanFilter;
 use std::sync::Arc;
 
@@ -289,11 +289,31 @@ async fn list_quarantine(
         limit: q.limit.unwrap_or(100).min(1_000),
         offset: q.offset.unwrap_or(0),
     };
-    let a = Arc::clone(&app);
-    match tokio::task::spawn_blocking(move || a.quarantine.list(&filter)).await {
-        Ok(Ok(entries)) => Json(json!({ "entries": entries })).into_response(),
-        Ok(Err(e)) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+    match on_quarantine(&app, StatusCode::INTERNAL_SERVER_ERROR, move |q| {
+        q.list(&filter)
+    })
+    .await
+    {
+        Ok(entries) => Json(json!({ "entries": entries })).into_response(),
+        Err(r) => r.into_response(),
+    }
+}
+
+/// Runs a quarantine operation on the blocking pool (the index is SQLite, the files are fsynced);
+/// its error is answered with `status` and the error's text.
+async fn on_quarantine<T: Send + 'static>(
+    app: &Arc<App>,
+    status: StatusCode,
+    op: impl FnOnce(&Quarantine) -> Result<T, QuarantineError> + Send + 'static,
+) -> Result<T, Refusal> {
+    let a = Arc::clone(app);
+    match tokio::task::spawn_blocking(move || op(&a.quarantine)).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(Refusal(status, e.to_string())),
+        Err(_) => Err(Refusal(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "quarantine unavailable".into(),
+        )),
     }
 }
 
@@ -305,12 +325,10 @@ async fn get_quarantine(
     if let Err(r) = authorise(&app, &headers, Role::Analyst) {
         return r.into_response();
     }
-    let a = Arc::clone(&app);
-    match tokio::task::spawn_blocking(move || a.quarantine.get(&id)).await {
-        Ok(Ok(Some(e))) => Json(e).into_response(),
-        Ok(Ok(None)) => error(StatusCode::NOT_FOUND, "no such quarantine entry"),
-        Ok(Err(e)) => error(StatusCode::BAD_REQUEST, e.to_string()),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+    match on_quarantine(&app, StatusCode::BAD_REQUEST, move |q| q.get(&id)).await {
+        Ok(Some(e)) => Json(e).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such quarantine entry"),
+        Err(r) => r.into_response(),
     }
 }
 
@@ -322,11 +340,9 @@ async fn raw_quarantine(
     if let Err(r) = authorise(&app, &headers, Role::Analyst) {
         return r.into_response();
     }
-    let a = Arc::clone(&app);
-    match tokio::task::spawn_blocking(move || a.quarantine.raw(&id)).await {
-        Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "message/rfc822")], bytes).into_response(),
-        Ok(Err(e)) => error(StatusCode::NOT_FOUND, e.to_string()),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+    match on_quarantine(&app, StatusCode::NOT_FOUND, move |q| q.raw(&id)).await {
+        Ok(bytes) => ([(header::CONTENT_TYPE, "message/rfc822")], bytes).into_response(),
+        Err(r) => r.into_response(),
     }
 }
 
@@ -347,15 +363,17 @@ async fn release_quarantine(
         helo: release.helo,
         timeout: std::time::Duration::from_secs(30),
     };
-    let a = Arc::clone(&app);
     let id2 = id.clone();
-    match tokio::task::spawn_blocking(move || a.quarantine.release(&id2, &relay)).await {
-        Ok(Ok(e)) => {
+    match on_quarantine(&app, StatusCode::BAD_GATEWAY, move |q| {
+        q.release(&id2, &relay)
+    })
+    .await
+    {
+        Ok(e) => {
             eprintln!("spearwatch: quarantine {id} released by token {who}");
             Json(e).into_response()
         }
-        Ok(Err(e)) => error(StatusCode::BAD_GATEWAY, e.to_string()),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+        Err(r) => r.into_response(),
     }
 }
 
@@ -368,15 +386,13 @@ async fn delete_quarantine(
         Ok(w) => w,
         Err(r) => return r.into_response(),
     };
-    let a = Arc::clone(&app);
     let id2 = id.clone();
-    match tokio::task::spawn_blocking(move || a.quarantine.delete(&id2)).await {
-        Ok(Ok(e)) => {
+    match on_quarantine(&app, StatusCode::NOT_FOUND, move |q| q.delete(&id2)).await {
+        Ok(e) => {
             eprintln!("spearwatch: quarantine {id} deleted by token {who}");
             Json(e).into_response()
         }
-        Ok(Err(e)) => error(StatusCode::NOT_FOUND, e.to_string()),
-        Err(_) => error(StatusCode::INTERNAL_SERVER_ERROR, "quarantine unavailable"),
+        Err(r) => r.into_response(),
     }
 }
 

@@ -192,7 +192,7 @@ impl App {
     /// so a panic in it is a missing result, not a lost connection.
     pub async fn authenticate(
         &self,
-        raw: &Arc<Vec<u8>>,
+        raw: &[u8],
         ip: Option<std::net::IpAddr>,
         helo: &str,
         mail_from: &str,

@@ -98,15 +98,13 @@ async fn connection(app: Arc<App>, mut sock: TcpStream, mut stop: watch::Receive
                         },
                     };
                     let env = *env;
-                    let raw = Arc::new(env.raw);
                     let auth = if env.truncated {
                         None
                     } else {
-                        app.authenticate(&raw, env.client_ip, &env.helo, &env.mail_from)
+                        app.authenticate(&env.raw, env.client_ip, &env.helo, &env.mail_from)
                             .await
                     };
-                    let raw = Arc::try_unwrap(raw).unwrap_or_else(|a| (*a).clone());
-                    let decision = app.decide(raw, env.truncated, origin, auth).await;
+                    let decision = app.decide(env.raw, env.truncated, origin, auth).await;
                     log(&decision, env.queue_id.as_deref());
                     for r in &session.finish(&actions(&decision)) {
                         encode(r, &mut out);
