@@ -79,7 +79,7 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// Classifies a SQLite error: lock, damage and "not a database" get their own variants whatever
     /// the store was doing; the rest are `Sqlite { context }`.
-    pub fn err(&self, context: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError + '_ {
+    pub fn err(&self, context: &'static str) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
         move |e| {
             self.classify(e, |path, source| StoreError::Sqlite {
                 path,

@@ -41,11 +41,13 @@
 
 mod error;
 mod knowledge;
+mod register;
 mod scans;
 mod schema;
 
 pub use error::StoreError;
 pub use knowledge::LearnStats;
+pub use register::{CampaignEvent, CampaignLink, CampaignRow, HuntHit, RegisteredScan, ScanExtra};
 pub use scans::{ScanFilter, ScanRecord, MAX_LIST};
 pub use schema::APPLICATION_ID;
 

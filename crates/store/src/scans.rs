@@ -38,7 +38,7 @@ pub struct ScanFilter {
 /// Most records one listing returns.
 pub const MAX_LIST: usize = 1_000;
 
-fn row(r: &Row<'_>) -> rusqlite::Result<ScanRecord> {
+pub(crate) fn row(r: &Row<'_>) -> rusqlite::Result<ScanRecord> {
     Ok(ScanRecord {
         id: r.get(0)?,
         received_at: r.get(1)?,
@@ -55,7 +55,7 @@ fn row(r: &Row<'_>) -> rusqlite::Result<ScanRecord> {
     })
 }
 
-const COLUMNS: &str = "id, received_at, source, queue_id, message_id, sender, subject, verdict, score, action, quarantine, report";
+pub(crate) const COLUMNS: &str = "id, received_at, source, queue_id, message_id, sender, subject, verdict, score, action, quarantine, report";
 
 impl Store {
     /// Records one scan; returns its id.
@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn record_list_get_count() {
         let s = Store::open_in_memory().unwrap();
-        assert_eq!(s.schema_version().unwrap(), 2);
+        assert_eq!(s.schema_version().unwrap(), 3);
         for (at, v) in [(10, "clean"), (20, "phishing"), (30, "clean")] {
             s.record_scan(&rec(at, v)).unwrap();
         }

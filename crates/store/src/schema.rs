@@ -112,8 +112,83 @@ CREATE INDEX scans_verdict ON scans(verdict, received_at);
 CREATE INDEX scans_queue ON scans(queue_id) WHERE queue_id IS NOT NULL;
 ";
 
+/// Version 3: the register of attacks (issue 7).
+///
+/// - `scans` gains the message's key (sha256 of the raw bytes), its Date, the blob holding the raw
+///   message (a key into the blob store, NULL once retention removed it), the MinHash signature of
+///   its text (`spearwatch-register`'s `minhash`, little-endian u32s) and its campaign.
+/// - `observables`: what each scan carried, as (kind, value) pairs; `WITHOUT ROWID` keyed by
+///   (kind, value, scan) so "which messages carried X" is one index range, the retro-hunt's look-up.
+/// - `campaigns`: one row per campaign; `merged_into` points at the campaign that absorbed it, so an
+///   old id still resolves. The analyst's attribution (`actor`, `actor_note`) overrides the computed
+///   hypotheses.
+/// - `campaign_links`: why a message is in its campaign (the other message and the shared value);
+///   `campaign_events`: the timeline (created, joined, merged, split, hunt, attributed).
+/// - `hunt_hits`: what a retro-hunt found in stored messages, recorded as findings of the old scan.
+const V3: &str = "
+ALTER TABLE scans ADD COLUMN message_key TEXT;
+ALTER TABLE scans ADD COLUMN date INTEGER;
+ALTER TABLE scans ADD COLUMN blob TEXT;
+ALTER TABLE scans ADD COLUMN signature BLOB;
+ALTER TABLE scans ADD COLUMN campaign TEXT;
+CREATE INDEX scans_campaign ON scans(campaign) WHERE campaign IS NOT NULL;
+CREATE INDEX scans_blob ON scans(received_at) WHERE blob IS NOT NULL;
+
+CREATE TABLE observables (
+    kind     TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    scan_id  INTEGER NOT NULL REFERENCES scans(id),
+    PRIMARY KEY (kind, value, scan_id)
+) WITHOUT ROWID;
+CREATE INDEX observables_scan ON observables(scan_id);
+
+CREATE TABLE campaigns (
+    id          TEXT PRIMARY KEY NOT NULL,
+    name        TEXT NOT NULL,
+    created     INTEGER NOT NULL,
+    first_seen  INTEGER NOT NULL,
+    last_seen   INTEGER NOT NULL,
+    merged_into TEXT,
+    actor       TEXT,
+    actor_note  TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE campaign_links (
+    campaign  TEXT NOT NULL,
+    scan_id   INTEGER NOT NULL,
+    other_id  INTEGER NOT NULL,
+    kind      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    detail    TEXT NOT NULL
+);
+CREATE INDEX campaign_links_campaign ON campaign_links(campaign);
+CREATE INDEX campaign_links_scan ON campaign_links(scan_id);
+
+CREATE TABLE campaign_events (
+    id        INTEGER PRIMARY KEY,
+    campaign  TEXT NOT NULL,
+    at        INTEGER NOT NULL,
+    kind      TEXT NOT NULL,
+    scan_id   INTEGER,
+    detail    TEXT NOT NULL
+);
+CREATE INDEX campaign_events_campaign ON campaign_events(campaign, id);
+
+CREATE TABLE hunt_hits (
+    id        INTEGER PRIMARY KEY,
+    hunt      TEXT NOT NULL,
+    at        INTEGER NOT NULL,
+    scan_id   INTEGER NOT NULL REFERENCES scans(id),
+    kind      TEXT NOT NULL,
+    value     TEXT NOT NULL,
+    source    TEXT NOT NULL,
+    detail    TEXT NOT NULL,
+    UNIQUE (scan_id, kind, value, source)
+);
+";
+
 /// The migrations of this build, oldest first; `MIGRATIONS.len()` is the newest schema version.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Refuses files that are not spearwatch stores before anything is written to them.
 ///

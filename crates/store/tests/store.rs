@@ -487,7 +487,7 @@ fn an_empty_file_becomes_a_store() {
     let path = dir.path().join("empty.db");
     std::fs::write(&path, b"").unwrap();
     let s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 2);
+    assert_eq!(s.schema_version().unwrap(), 3);
     let app: i32 = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row("PRAGMA application_id", [], |r| r.get(0))

@@ -1,0 +1,262 @@
+//! Retro-hunts over the register: new indicators by indexed look-up of the stored observables, new
+//! rules by re-scanning the stored raw messages. A hit is recorded as a finding of the old scan
+//! (`hunt_hits`), raises its verdict (a known file hash to malicious, known infrastructure to
+//! phishing), adds the indicator as an observable (so messages that matched the same indicator link)
+//! and places the message in a campaign, or notes the hit on the campaign it is already in.
+
+use crate::minhash::Signature;
+use crate::observables::{self as k, Observables};
+use crate::record::{CampaignChange, Register, RegisterError};
+use spearwatch_intel::{Indicator, IndicatorSet, Kind};
+use spearwatch_store::HuntHit;
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
+
+/// Re-scans one raw message; returns the (rule, detail) pairs that matched.
+pub type RuleScan = dyn Fn(&[u8]) -> Vec<(String, String)> + Sync;
+
+/// Verdicts from worst to best (the store keeps them as text).
+const RANK: &[&str] = &["clean", "suspicious", "phishing", "malicious"];
+
+/// What a hunt did.
+#[derive(Debug, Clone, Default)]
+pub struct HuntReport {
+    /// Indicators (or stored messages, for a rule hunt) looked at.
+    pub searched: usize,
+    /// Indicators of kinds the register does not index (MD5/SHA-1 of files, crypto addresses).
+    pub not_indexed: usize,
+    pub hits: Vec<HuntHit>,
+    /// Hits recorded before by an earlier hunt (not counted again).
+    pub known_hits: usize,
+    pub messages: BTreeSet<i64>,
+    pub campaigns: Vec<(i64, CampaignChange)>,
+    pub elapsed: Duration,
+}
+
+/// The stored observables an indicator is looked up in.
+fn kinds_for(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Domain => &[k::DOMAIN],
+        Kind::Url => &[k::URL],
+        Kind::Ipv4 | Kind::Ipv6 => &[k::IP],
+        Kind::Email => &[k::SENDER, k::REPLY_TO, k::RETURN_PATH],
+        Kind::Sha256 => &[k::SHA256],
+        Kind::Sha1 | Kind::Md5 | Kind::CryptoAddress => &[],
+    }
+}
+
+impl Register<'_> {
+    /// Looks every indicator of `set` up in the stored observables.
+    pub fn hunt_indicators(
+        &self,
+        set: &IndicatorSet,
+        hunt: &str,
+        now: i64,
+    ) -> Result<HuntReport, RegisterError> {
+        let start = Instant::now();
+        let mut rep = HuntReport::default();
+        let mut found: Vec<(i64, &Indicator, &str)> = Vec::new();
+        let mut networks = Vec::new();
+        for ind in set.indicators() {
+            rep.searched += 1;
+            let kinds = kinds_for(ind.kind);
+            if kinds.is_empty() {
+                rep.not_indexed += 1;
+                continue;
+            }
+            if ind.value.contains('/') && matches!(ind.kind, Kind::Ipv4 | Kind::Ipv6) {
+                networks.push(ind);
+                continue;
+            }
+            for kind in kinds {
+                for (id, _, _) in self.store.scans_with(kind, &ind.value, &[], usize::MAX)? {
+                    found.push((id, ind, kind));
+                }
+            }
+        }
+        // Networks: the distinct stored IPs are few next to the indicators; test each once.
+        if !networks.is_empty() {
+            for v in self.store.observable_values(k::IP)? {
+                let Ok(ip) = v.parse::<IpAddr>() else {
+                    continue;
+                };
+                for ind in set.match_ip(ip) {
+                    if ind.value.contains('/') {
+                        for (id, _, _) in self.store.scans_with(k::IP, &v, &[], usize::MAX)? {
+                            found.push((id, ind, k::IP));
+                        }
+                    }
+                }
+            }
+        }
+        for (scan_id, ind, kind) in found {
+            let hit = HuntHit {
+                hunt: hunt.to_string(),
+                at: now,
+                scan_id,
+                kind: ind.kind.as_str().to_string(),
+                value: ind.value.clone(),
+                source: ind.attribution(),
+                detail: format!(
+                    "{} indicator {} from {} matched the stored {kind}",
+                    ind.kind,
+                    ind.value,
+                    ind.attribution()
+                ),
+            };
+            let verdict = if ind.kind.is_file_hash() {
+                "malicious"
+            } else {
+                "phishing"
+            };
+            let value = format!("{}:{}", ind.kind, ind.value);
+            self.apply_hit(&mut rep, hit, verdict, value, now)?;
+        }
+        rep.elapsed = start.elapsed();
+        Ok(rep)
+    }
+
+    /// Re-scans the stored raw messages received in `[since, until)` with `scan`, which returns the
+    /// (rule, detail) pairs that matched one message. `progress` is told (done, total) now and then.
+    pub fn hunt_rescan(
+        &self,
+        hunt: &str,
+        since: i64,
+        until: i64,
+        now: i64,
+        scan: &RuleScan,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<(HuntReport, usize), RegisterError> {
+        let start = Instant::now();
+        let mut rep = HuntReport::default();
+        let Some(blobs) = self.blobs else {
+            return Ok((rep, 0));
+        };
+        let mut unreadable = 0;
+        let mut after = 0;
+        loop {
+            let page = self.store.scans_with_blob(since, until, after, 256)?;
+            let Some(last) = page.last() else { break };
+            after = last.0;
+            for (scan_id, key) in page {
+                rep.searched += 1;
+                let raw = match blobs.get(&key) {
+                    Ok(r) => r,
+                    Err(_) => {
+                        unreadable += 1;
+                        continue;
+                    }
+                };
+                for (rule, detail) in scan(&raw) {
+                    let hit = HuntHit {
+                        hunt: hunt.to_string(),
+                        at: now,
+                        scan_id,
+                        kind: "yara".into(),
+                        value: rule.clone(),
+                        source: hunt.to_string(),
+                        detail,
+                    };
+                    self.apply_hit(&mut rep, hit, "malicious", format!("yara:{rule}"), now)?;
+                }
+                progress(rep.searched);
+            }
+        }
+        rep.elapsed = start.elapsed();
+        Ok((rep, unreadable))
+    }
+
+    fn apply_hit(
+        &self,
+        rep: &mut HuntReport,
+        hit: HuntHit,
+        verdict: &str,
+        indicator: String,
+        now: i64,
+    ) -> Result<(), RegisterError> {
+        let scan_id = hit.scan_id;
+        if !self.store.record_hunt_hit(&hit)? {
+            rep.known_hits += 1;
+            return Ok(());
+        }
+        self.store.raise_verdict(scan_id, verdict, RANK)?;
+        self.store
+            .add_observables(scan_id, &[(k::INDICATOR.to_string(), indicator)])?;
+        rep.messages.insert(scan_id);
+        let Some(scan) = self.store.registered_scan(scan_id)? else {
+            rep.hits.push(hit);
+            return Ok(());
+        };
+        if let Some(c) = &scan.campaign {
+            let c = self.store.resolve_campaign(c)?.unwrap_or_else(|| c.clone());
+            self.store.campaign_event(
+                &c,
+                now,
+                "hunt",
+                Some(scan_id),
+                &format!("retro-hunt {}: {}", hit.hunt, hit.detail),
+            )?;
+        } else if self.policy.clusters(&scan.scan.verdict) {
+            let obs = Observables {
+                pairs: self.store.observables_of(scan_id)?.into_iter().collect(),
+            };
+            let signature = self.signature_of(scan_id, scan.blob.as_deref())?;
+            if let Some(s) = &signature {
+                let bands: Vec<(String, String)> = s
+                    .bands()
+                    .into_iter()
+                    .map(|b| (k::TEXT_BAND.to_string(), b))
+                    .collect();
+                self.store.add_observables(scan_id, &bands)?;
+            }
+            let seen = scan.date.unwrap_or(scan.scan.received_at);
+            let name = scan
+                .scan
+                .subject
+                .clone()
+                .unwrap_or_else(|| "(no subject)".into());
+            let seed = scan
+                .message_key
+                .clone()
+                .unwrap_or_else(|| scan_id.to_string());
+            let change =
+                self.cluster(scan_id, &obs, signature.as_ref(), seen, now, &name, &seed)?;
+            if let Some(c) = change.campaign() {
+                self.store.campaign_event(
+                    c,
+                    now,
+                    "hunt",
+                    Some(scan_id),
+                    &format!("retro-hunt {}: {}", hit.hunt, hit.detail),
+                )?;
+            }
+            rep.campaigns.push((scan_id, change));
+        }
+        rep.hits.push(hit);
+        Ok(())
+    }
+
+    /// The stored signature, or one computed from the stored raw message.
+    fn signature_of(
+        &self,
+        scan_id: i64,
+        blob: Option<&str>,
+    ) -> Result<Option<Signature>, RegisterError> {
+        if let Some(s) = self
+            .store
+            .signature(scan_id)?
+            .and_then(|b| Signature::from_bytes(&b))
+        {
+            return Ok(Some(s));
+        }
+        let (Some(blobs), Some(key)) = (self.blobs, blob) else {
+            return Ok(None);
+        };
+        let Ok(raw) = blobs.get(key) else {
+            return Ok(None);
+        };
+        let mail = spearwatch_message::parse(&raw, &spearwatch_message::Limits::default());
+        Ok(Signature::of(&k::text_of(&mail)))
+    }
+}

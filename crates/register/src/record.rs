@@ -1,0 +1,348 @@
+//! Recording a scan and placing it in a campaign.
+//!
+//! Clustering is incremental and single-link: a flagged message joins the campaign of any earlier
+//! flagged message it shares a strong observable with ([`LinkPolicy::links`]) or whose text it nearly
+//! duplicates; when it links to several campaigns they merge into the oldest, and the merge is
+//! recorded with the values that caused it. A message that links to nothing starts its own campaign.
+//! Every decision is stored as links (this message, that message, the shared value) and timeline
+//! events, which is what `spearwatch campaigns show` prints.
+
+use crate::blob::{BlobError, BlobStore};
+use crate::minhash::Signature;
+use crate::observables::{self as k, Observables};
+use crate::policy::{is_freemail, LinkPolicy};
+use sha2::{Digest, Sha256};
+use spearwatch_engine::Report;
+use spearwatch_message::Mail;
+use spearwatch_store::{CampaignLink, ScanExtra, ScanRecord, Store, StoreError};
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+}
+
+/// Where and how a message arrived.
+#[derive(Debug, Clone, Default)]
+pub struct Arrival {
+    pub received_at: i64,
+    /// "milter", "api", "scan".
+    pub source: String,
+    pub queue_id: Option<String>,
+    pub action: String,
+    pub quarantine: Option<String>,
+}
+
+/// What happened to a message's campaign membership.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CampaignChange {
+    /// Not clustered (its verdict is below the policy's).
+    None,
+    Created(String),
+    Joined(String),
+    /// Joined `into`, which absorbed `from`.
+    Merged {
+        into: String,
+        from: Vec<String>,
+    },
+}
+
+impl CampaignChange {
+    pub fn campaign(&self) -> Option<&str> {
+        match self {
+            CampaignChange::None => None,
+            CampaignChange::Created(c) | CampaignChange::Joined(c) => Some(c),
+            CampaignChange::Merged { into, .. } => Some(into),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub scan_id: i64,
+    pub campaign: CampaignChange,
+}
+
+/// The register over a store (and optionally a blob store for raw messages).
+pub struct Register<'a> {
+    pub store: &'a Store,
+    pub blobs: Option<&'a BlobStore>,
+    pub policy: &'a LinkPolicy,
+}
+
+/// A candidate link from the new message to an earlier flagged one.
+struct Candidate {
+    other: i64,
+    campaign: String,
+    kind: String,
+    value: String,
+    detail: String,
+}
+
+fn short(v: &str) -> String {
+    if v.chars().count() > 80 {
+        let s: String = v.chars().take(77).collect();
+        format!("{s}...")
+    } else {
+        v.to_string()
+    }
+}
+
+/// A new campaign's id: "C-" and 8 hex digits of the founding message's key (longer on collision),
+/// so recording the same mail in the same order gives the same ids.
+fn campaign_id(store: &Store, seed: &str) -> Result<String, StoreError> {
+    let h = hex::encode(Sha256::digest(seed.as_bytes()));
+    for len in [8, 12, 16, 24, 64] {
+        let id = format!("C-{}", &h[..len]);
+        if store.resolve_campaign(&id)?.is_none() {
+            return Ok(id);
+        }
+    }
+    Ok(format!("C-{h}-{}", store.list_campaigns(0)?.len()))
+}
+
+fn campaign_name(mail: &Mail, report: &Report) -> String {
+    let lure = report
+        .findings
+        .iter()
+        .find(|f| f.id.starts_with("lure."))
+        .map(|f| f.id.trim_start_matches("lure.").replace('_', " "));
+    let subject = mail
+        .subject
+        .as_deref()
+        .map(short)
+        .unwrap_or_else(|| "(no subject)".into());
+    match lure {
+        Some(l) => format!("{l}: {subject}"),
+        None => subject,
+    }
+}
+
+impl Register<'_> {
+    /// Records a scanned message: the scan row, its observables, the raw bytes in the blob store and,
+    /// for a flagged verdict, its campaign.
+    pub fn record(
+        &self,
+        raw: &[u8],
+        report: &Report,
+        mail: &Mail,
+        arrival: &Arrival,
+    ) -> Result<Recorded, RegisterError> {
+        let verdict = report.verdict.to_string();
+        let flagged = self.policy.clusters(&verdict);
+        let obs = k::extract(report, mail);
+        let signature = flagged.then(|| Signature::of(&k::text_of(mail))).flatten();
+        let mut pairs = obs.to_vec();
+        if let Some(s) = &signature {
+            pairs.extend(s.bands().into_iter().map(|b| (k::TEXT_BAND.to_string(), b)));
+        }
+        let blob = match self.blobs {
+            Some(b) => Some(b.put(raw)?),
+            None => None,
+        };
+        let rec = ScanRecord {
+            id: 0,
+            received_at: arrival.received_at,
+            source: arrival.source.clone(),
+            queue_id: arrival.queue_id.clone(),
+            message_id: report.message_id.clone(),
+            sender: mail.from.first().and_then(|m| m.address.clone()),
+            subject: report.subject.clone(),
+            verdict: verdict.clone(),
+            score: report.score,
+            action: arrival.action.clone(),
+            quarantine: arrival.quarantine.clone(),
+            report: serde_json::to_string(report).unwrap_or_default(),
+        };
+        let extra = ScanExtra {
+            message_key: Some(k::message_key(raw)),
+            date: mail.date,
+            blob,
+            signature: signature.as_ref().map(Signature::to_bytes),
+            observables: pairs,
+        };
+        let scan_id = self.store.record_registered(&rec, &extra)?;
+        let campaign = if flagged {
+            let seen = mail.date.unwrap_or(arrival.received_at);
+            let name = campaign_name(mail, report);
+            let seed = extra.message_key.clone().unwrap_or_default();
+            self.cluster(
+                scan_id,
+                &obs,
+                signature.as_ref(),
+                seen,
+                arrival.received_at,
+                &name,
+                &seed,
+            )?
+        } else {
+            CampaignChange::None
+        };
+        Ok(Recorded { scan_id, campaign })
+    }
+
+    /// Places a stored scan into a campaign (after recording, or when a retro-hunt flags an old one).
+    #[allow(clippy::too_many_arguments)]
+    pub fn cluster(
+        &self,
+        scan_id: i64,
+        obs: &Observables,
+        signature: Option<&Signature>,
+        seen: i64,
+        now: i64,
+        name: &str,
+        seed: &str,
+    ) -> Result<CampaignChange, RegisterError> {
+        let verdicts: Vec<&str> = self
+            .policy
+            .cluster_verdicts
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let sender_freemail = obs.values(k::SENDER_DOMAIN).any(is_freemail)
+            || obs
+                .values(k::SENDER)
+                .any(|a| a.rsplit_once('@').is_some_and(|(_, d)| is_freemail(d)));
+        let mut cands: Vec<Candidate> = Vec::new();
+        for (kind, value) in &obs.pairs {
+            let Some(why) = self.policy.links(kind, value, sender_freemail) else {
+                continue;
+            };
+            // A value in mail judged clean is shared with legitimate senders: not the attacker's.
+            if self.store.count_with(kind, value, &["clean"], 1)? > 0 {
+                continue;
+            }
+            for (other, _, campaign) in
+                self.store
+                    .scans_with(kind, value, &verdicts, self.policy.max_candidates + 1)?
+            {
+                if other == scan_id {
+                    continue;
+                }
+                if let Some(c) = campaign {
+                    cands.push(Candidate {
+                        other,
+                        campaign: c,
+                        kind: kind.clone(),
+                        value: value.clone(),
+                        detail: format!("{why} as message #{other}: {}", short(value)),
+                    });
+                }
+            }
+        }
+        if let Some(sig) = signature {
+            let mut checked = std::collections::HashSet::new();
+            for band in sig.bands() {
+                for (other, _, campaign) in self.store.scans_with(
+                    k::TEXT_BAND,
+                    &band,
+                    &verdicts,
+                    self.policy.max_candidates + 1,
+                )? {
+                    if other == scan_id || !checked.insert(other) {
+                        continue;
+                    }
+                    let (Some(c), Some(bytes)) = (campaign, self.store.signature(other)?) else {
+                        continue;
+                    };
+                    let Some(theirs) = Signature::from_bytes(&bytes) else {
+                        continue;
+                    };
+                    let sim = sig.similarity(&theirs);
+                    if sim >= self.policy.text_similarity {
+                        cands.push(Candidate {
+                            other,
+                            campaign: c,
+                            kind: "text".into(),
+                            value: format!("{sim:.2}"),
+                            detail: format!(
+                                "near-duplicate text of message #{other} (estimated Jaccard similarity {sim:.2})"
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        // Current campaigns of the candidates (they may have merged since the rows were read).
+        let mut by_campaign: BTreeMap<String, Vec<Candidate>> = BTreeMap::new();
+        for mut c in cands {
+            c.campaign = self
+                .store
+                .resolve_campaign(&c.campaign)?
+                .unwrap_or(c.campaign);
+            by_campaign.entry(c.campaign.clone()).or_default().push(c);
+        }
+        if by_campaign.is_empty() {
+            let id = campaign_id(self.store, seed)?;
+            self.store.create_campaign(
+                &id,
+                name,
+                now,
+                scan_id,
+                seen,
+                &format!("message #{scan_id} shares no attacker-controlled value with earlier flagged mail"),
+            )?;
+            return Ok(CampaignChange::Created(id));
+        }
+        // The oldest campaign survives a merge: its id is the one analysts have seen longest.
+        let mut order: Vec<(i64, String)> = Vec::new();
+        for id in by_campaign.keys() {
+            let created = self
+                .store
+                .campaign(id)?
+                .map(|c| c.created)
+                .unwrap_or(i64::MAX);
+            order.push((created, id.clone()));
+        }
+        order.sort();
+        let into = order[0].1.clone();
+        let mut links = Vec::new();
+        for cs in by_campaign.values() {
+            // Strong values first, one link per (other message, kind), bounded.
+            for c in cs {
+                if links.len() >= self.policy.max_links {
+                    break;
+                }
+                if links
+                    .iter()
+                    .any(|l: &CampaignLink| l.other_id == c.other && l.kind == c.kind)
+                {
+                    continue;
+                }
+                links.push(CampaignLink {
+                    scan_id,
+                    other_id: c.other,
+                    kind: c.kind.clone(),
+                    value: c.value.clone(),
+                    detail: c.detail.clone(),
+                });
+            }
+        }
+        let first = &by_campaign[&into][0];
+        self.store.join_campaign(
+            &into,
+            scan_id,
+            now,
+            seen,
+            &links,
+            &format!("message #{scan_id} joined: {}", first.detail),
+        )?;
+        let from: Vec<String> = order[1..].iter().map(|(_, id)| id.clone()).collect();
+        for f in &from {
+            let why = &by_campaign[f][0];
+            let detail = format!(
+                "{f} merged into {into}: message #{scan_id} links both ({} in {into}; {} in {f})",
+                first.detail, why.detail
+            );
+            self.store.merge_campaigns(&into, f, now, &detail)?;
+        }
+        Ok(if from.is_empty() {
+            CampaignChange::Joined(into)
+        } else {
+            CampaignChange::Merged { into, from }
+        })
+    }
+}

@@ -1,0 +1,341 @@
+//! The register end to end on a real SQLite store and blob folder: recording, clustering with
+//! explanations, merges, retro-hunts.
+
+use spearwatch_engine::Engine;
+use spearwatch_intel::{Indicator, IndicatorSet, Kind};
+use spearwatch_register::observables as k;
+use spearwatch_register::{Arrival, BlobStore, CampaignChange, LinkPolicy, Register};
+use spearwatch_store::Store;
+use std::sync::Arc;
+
+const EICAR: &str = "X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*";
+
+fn b64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in data.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(T[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn mail(from: &str, to: &str, subject: &str, body: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut m = format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: Mon, 2 Mar 2026 10:00:00 +0900\r\n\
+         Message-ID: <{}@test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n",
+        subject.len() * 7 + body.len()
+    );
+    for (name, data) in files {
+        m.push_str(&format!(
+            "--b\r\nContent-Type: application/octet-stream; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+            b64(data)
+        ));
+    }
+    m.push_str("--b--\r\n");
+    m.into_bytes()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: Store,
+    blobs: BlobStore,
+    policy: LinkPolicy,
+    engine: Engine,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        Fixture {
+            store: Store::open(&dir.path().join("s.db")).unwrap(),
+            blobs: BlobStore::new(dir.path().join("blobs")),
+            _dir: dir,
+            policy: LinkPolicy::default(),
+            engine: Engine::default(),
+        }
+    }
+
+    fn reg(&self) -> Register<'_> {
+        Register {
+            store: &self.store,
+            blobs: Some(&self.blobs),
+            policy: &self.policy,
+        }
+    }
+
+    fn record(&self, raw: &[u8], at: i64) -> (i64, String, CampaignChange) {
+        let (report, mail) = self.engine.scan_keep(raw, "t");
+        let v = report.verdict.to_string();
+        let r = self
+            .reg()
+            .record(
+                raw,
+                &report,
+                &mail,
+                &Arrival {
+                    received_at: at,
+                    source: "scan".into(),
+                    action: "none".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        (r.scan_id, v, r.campaign)
+    }
+}
+
+#[test]
+fn shared_payloads_link_campaigns_and_a_bridge_merges_them() {
+    let f = Fixture::new();
+    let exe: Vec<u8> = [
+        b"MZ\x90\x00".as_slice(),
+        &[0u8; 60],
+        b"This program cannot be run in DOS mode.",
+        &[7u8; 200],
+    ]
+    .concat();
+    let (a, va, ca) = f.record(
+        &mail(
+            "Kim <kim@evil-one.example>",
+            "x@hanbit.example",
+            "Document",
+            "see the file",
+            &[("invoice.com", EICAR.as_bytes())],
+        ),
+        100,
+    );
+    let (b, vb, cb) = f.record(
+        &mail(
+            "Lee <lee@other.example>",
+            "y@hanbit.example",
+            "Papers",
+            "open it",
+            &[("papers.com", EICAR.as_bytes())],
+        ),
+        200,
+    );
+    assert_eq!((va.as_str(), vb.as_str()), ("malicious", "malicious"));
+    let CampaignChange::Created(c1) = ca else {
+        panic!("{ca:?}")
+    };
+    assert_eq!(cb, CampaignChange::Joined(c1.clone()));
+    let (_, _, cc) = f.record(
+        &mail(
+            "Park <park@third.example>",
+            "z@hanbit.example",
+            "Salary",
+            "run it",
+            &[("salary.exe", &exe)],
+        ),
+        300,
+    );
+    let CampaignChange::Created(c2) = cc else {
+        panic!("{cc:?}")
+    };
+    assert_ne!(c1, c2);
+    // A message carrying both payloads merges the two campaigns into the older one.
+    let (d, _, cd) = f.record(
+        &mail(
+            "Choi <choi@fourth.example>",
+            "w@hanbit.example",
+            "Both",
+            "both files",
+            &[("a.com", EICAR.as_bytes()), ("b.exe", &exe)],
+        ),
+        400,
+    );
+    assert_eq!(
+        cd,
+        CampaignChange::Merged {
+            into: c1.clone(),
+            from: vec![c2.clone()]
+        }
+    );
+    assert_eq!(
+        f.store.resolve_campaign(&c2).unwrap().as_deref(),
+        Some(c1.as_str())
+    );
+    let members: Vec<i64> = f
+        .store
+        .campaign_members(&c1)
+        .unwrap()
+        .iter()
+        .map(|m| m.scan.id)
+        .collect();
+    assert_eq!(members.len(), 4);
+    let links = f.store.campaign_links(&c1).unwrap();
+    assert!(
+        links
+            .iter()
+            .any(|l| l.scan_id == b && l.other_id == a && l.kind == k::SHA256),
+        "{links:?}"
+    );
+    assert!(links.iter().any(|l| l.scan_id == d && l.kind == k::SHA256));
+    let events = f.store.campaign_events(&c1).unwrap();
+    let merged = events.iter().find(|e| e.kind == "merged").unwrap();
+    assert!(
+        merged.detail.contains(&c2) && merged.detail.contains("the same file"),
+        "{}",
+        merged.detail
+    );
+    let row = f.store.campaign(&c1).unwrap().unwrap();
+    assert_eq!((row.messages, row.recipients), (4, 4));
+    // The raw messages are in the blob store, byte for byte.
+    let stored = f.store.registered_scan(a).unwrap().unwrap();
+    let raw = f.blobs.get(stored.blob.as_deref().unwrap()).unwrap();
+    assert!(raw.starts_with(b"From: Kim <kim@evil-one.example>"));
+}
+
+#[test]
+fn clean_mail_is_recorded_but_not_clustered_and_its_values_never_link() {
+    let f = Fixture::new();
+    let (id, v, c) = f.record(
+        &mail(
+            "Partner <ops@partner.example>",
+            "x@hanbit.example",
+            "Minutes of Tuesday",
+            "Minutes attached, see you next week. https://files.partner.example/minutes",
+            &[],
+        ),
+        10,
+    );
+    assert!(matches!(v.as_str(), "clean" | "suspicious"), "{v}");
+    assert_eq!(c, CampaignChange::None);
+    let obs = f.store.observables_of(id).unwrap();
+    for want in [
+        (k::SENDER, "ops@partner.example"),
+        (k::DOMAIN, "files.partner.example"),
+        (k::DOMAIN, "partner.example"),
+        (k::LINK_HOST, "files.partner.example"),
+    ] {
+        assert!(
+            obs.iter().any(|(a, b)| a == want.0 && b == want.1),
+            "{want:?} in {obs:?}"
+        );
+    }
+    assert!(
+        obs.iter().all(|(a, _)| a != k::TEXT_BAND),
+        "only flagged mail is banded"
+    );
+}
+
+#[test]
+fn a_retro_hunt_finds_old_mail_by_a_new_domain_and_clusters_it() {
+    let f = Fixture::new();
+    let body =
+        "Please confirm the wire details at https://portal.quiet-c2.example/confirm before noon";
+    let (m1, v1, _) = f.record(
+        &mail(
+            "A <a@one.example>",
+            "x@hanbit.example",
+            "Wire details",
+            body,
+            &[],
+        ),
+        10,
+    );
+    let (m2, _, _) = f.record(
+        &mail(
+            "B <b@two.example>",
+            "y@hanbit.example",
+            "Payment",
+            "see https://cdn.quiet-c2.example/p",
+            &[],
+        ),
+        20,
+    );
+    let (m3, _, _) = f.record(
+        &mail(
+            "C <c@three.example>",
+            "z@hanbit.example",
+            "Lunch",
+            "lunch at noon?",
+            &[],
+        ),
+        30,
+    );
+    assert!(!f.policy.clusters(&v1), "{v1}");
+    let set = IndicatorSet::new(
+        [Indicator::new(
+            Kind::Domain,
+            "quiet-c2.example",
+            Arc::from("isac-feed"),
+        )],
+        0,
+    );
+    let rep = f.reg().hunt_indicators(&set, "hunt-1", 1000).unwrap();
+    assert_eq!(rep.messages.iter().copied().collect::<Vec<_>>(), [m1, m2]);
+    assert!(!rep.messages.contains(&m3));
+    for m in [m1, m2] {
+        assert_eq!(f.store.get_scan(m).unwrap().unwrap().verdict, "phishing");
+        let hits = f.store.hunt_hits_of(m).unwrap();
+        assert!(hits[0].detail.contains("isac-feed"), "{hits:?}");
+    }
+    // Both matched the same indicator: one campaign.
+    let c1 = f
+        .store
+        .registered_scan(m1)
+        .unwrap()
+        .unwrap()
+        .campaign
+        .unwrap();
+    let c2 = f
+        .store
+        .registered_scan(m2)
+        .unwrap()
+        .unwrap()
+        .campaign
+        .unwrap();
+    assert_eq!(c1, c2);
+    let events = f.store.campaign_events(&c1).unwrap();
+    assert!(events
+        .iter()
+        .any(|e| e.kind == "hunt" && e.detail.contains("quiet-c2.example")));
+    // The same hunt again records nothing new.
+    let again = f.reg().hunt_indicators(&set, "hunt-2", 2000).unwrap();
+    assert_eq!((again.hits.len(), again.known_hits), (0, 2));
+}
+
+#[test]
+fn a_rescan_hunt_reads_every_stored_message() {
+    let f = Fixture::new();
+    for i in 0..5 {
+        f.record(
+            &mail(
+                "A <a@one.example>",
+                "x@hanbit.example",
+                &format!("Note {i}"),
+                &format!("text {i} marker-{}", i % 2),
+                &[],
+            ),
+            i,
+        );
+    }
+    let rule = |raw: &[u8]| -> Vec<(String, String)> {
+        if raw.windows(8).any(|w| w == b"marker-1") {
+            vec![("Marker_One".to_string(), "string marker-1".to_string())]
+        } else {
+            Vec::new()
+        }
+    };
+    let mut seen = 0;
+    let (rep, unreadable) = f
+        .reg()
+        .hunt_rescan("rules-1", 0, i64::MAX, 99, &rule, &mut |n| seen = n)
+        .unwrap();
+    assert_eq!((rep.searched, unreadable, seen), (5, 0, 5));
+    assert_eq!(rep.messages.len(), 2);
+    for m in &rep.messages {
+        assert_eq!(f.store.get_scan(*m).unwrap().unwrap().verdict, "malicious");
+    }
+}
