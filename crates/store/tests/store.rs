@@ -430,7 +430,7 @@ fn a_newer_schema_is_refused_naming_both_versions() {
             e,
             StoreError::SchemaTooNew {
                 found: 7,
-                supported: 2,
+                supported: 3,
                 ..
             }
         ),
