@@ -438,7 +438,7 @@ fn a_newer_schema_is_refused_naming_both_versions() {
     );
     let msg = e.to_string();
     assert!(
-        msg.contains("new.db") && msg.contains("version 7") && msg.contains("1 to 2"),
+        msg.contains("new.db") && msg.contains("version 7") && msg.contains("1 to 3"),
         "{msg}"
     );
 }
