@@ -25,6 +25,7 @@ pub mod normalise;
 pub mod set;
 pub mod stix;
 mod timestamp;
+pub use timestamp::{format_rfc3339, parse_rfc3339};
 
 pub use detector::IntelDetector;
 pub use set::IndicatorSet;

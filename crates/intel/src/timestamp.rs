@@ -52,6 +52,27 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     }
 }
 
+/// `2026-03-02T01:00:00Z` (RFC 3339, UTC) for unix seconds.
+pub fn format_rfc3339(ts: i64) -> String {
+    let (days, secs) = (ts.div_euclid(86_400), ts.rem_euclid(86_400));
+    // Inverse of `days_from_civil` (H. Hinnant, "chrono-Compatible Low-Level Date Algorithms").
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -66,6 +87,14 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_round_trips_with_parse() {
+        for ts in [0, 951_782_400, 1_772_413_200, 4_102_444_799, -86_400] {
+            assert_eq!(parse_rfc3339(&format_rfc3339(ts)), Some(ts), "{ts}");
+        }
+        assert_eq!(format_rfc3339(1_772_413_200), "2026-03-02T01:00:00Z");
+    }
 
     #[test]
     fn rfc3339() {
