@@ -9,6 +9,7 @@ use crate::observables::{self as k, Observables};
 use crate::record::{CampaignChange, Register, RegisterError};
 use spearwatch_intel::{Indicator, IndicatorSet, Kind};
 use spearwatch_store::HuntHit;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
@@ -139,16 +140,18 @@ impl Register<'_> {
             let page = self.store.scans_with_blob(since, until, after, 256)?;
             let Some(last) = page.last() else { break };
             after = last.0;
-            for (scan_id, key) in page {
+            // Reading and re-scanning run in parallel; recording stays in id order.
+            let results: Vec<(i64, Option<Vec<(String, String)>>)> = page
+                .par_iter()
+                .map(|(scan_id, key)| (*scan_id, blobs.get(key).ok().map(|raw| scan(&raw))))
+                .collect();
+            for (scan_id, matched) in results {
                 rep.searched += 1;
-                let raw = match blobs.get(&key) {
-                    Ok(r) => r,
-                    Err(_) => {
-                        unreadable += 1;
-                        continue;
-                    }
+                let Some(matched) = matched else {
+                    unreadable += 1;
+                    continue;
                 };
-                for (rule, detail) in scan(&raw) {
+                for (rule, detail) in matched {
                     let hit = HuntHit {
                         hunt: hunt.to_string(),
                         at: now,
@@ -160,8 +163,8 @@ impl Register<'_> {
                     };
                     self.apply_hit(&mut rep, hit, "malicious", format!("yara:{rule}"), now)?;
                 }
-                progress(rep.searched);
             }
+            progress(rep.searched);
         }
         rep.elapsed = start.elapsed();
         Ok((rep, unreadable))

@@ -9,6 +9,7 @@
 //! | [`blob`] | raw messages, gzip-compressed on disk, named by sha256 |
 //! | [`record`] | recording a scan and incremental, explained campaign clustering |
 //! | [`hunt`] | retro-hunts: indicators by indexed look-up, rules by re-scanning stored mail |
+//! | [`view`] | a campaign as an analyst reads it, with ranked actor hypotheses (`spearwatch-actors`) |
 //!
 //! The tables live in `spearwatch-store` (schema version 3); the decisions are made here.
 
@@ -18,6 +19,7 @@ pub mod minhash;
 pub mod observables;
 pub mod policy;
 pub mod record;
+pub mod view;
 
 pub use blob::{BlobError, BlobStore};
 pub use policy::LinkPolicy;
