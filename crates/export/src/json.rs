@@ -113,6 +113,9 @@ mod tests {
     #[test]
     fn pretty_is_indented_and_sorted() {
         let v = json!({"b": [1], "a": "x"});
-        assert_eq!(pretty(&v), "{\n  \"a\": \"x\",\n  \"b\": [\n    1\n  ]\n}\n");
+        assert_eq!(
+            pretty(&v),
+            "{\n  \"a\": \"x\",\n  \"b\": [\n    1\n  ]\n}\n"
+        );
     }
 }

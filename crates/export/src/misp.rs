@@ -29,7 +29,7 @@ use serde_json::{json, Map, Value};
 
 use crate::id;
 use crate::json::pretty;
-use crate::stix::{ip_sco, normalise, MAX_FILE_DEPTH};
+use crate::stix::{ip_sco, normalise, uri, MAX_FILE_DEPTH};
 use crate::time;
 use crate::{Campaign, File, IndicatorKind, Message, Options, Tlp};
 
@@ -125,7 +125,14 @@ impl Builder<'_> {
         Value::Object(m)
     }
 
-    fn event_attribute(&mut self, ty: &str, category: &str, value: &str, to_ids: bool, comment: &str) {
+    fn event_attribute(
+        &mut self,
+        ty: &str,
+        category: &str,
+        value: &str,
+        to_ids: bool,
+        comment: &str,
+    ) {
         if value.is_empty() || !self.seen_attr.insert((ty.to_string(), value.to_string())) {
             return;
         }
@@ -133,7 +140,14 @@ impl Builder<'_> {
         self.attributes.push(a);
     }
 
-    fn object(&self, name: &str, uuid: &str, attrs: Vec<Value>, refs: Vec<Value>, comment: &str) -> Value {
+    fn object(
+        &self,
+        name: &str,
+        uuid: &str,
+        attrs: Vec<Value>,
+        refs: Vec<Value>,
+        comment: &str,
+    ) -> Value {
         let (meta, template, version, description) = match name {
             "email" => (
                 "network",
@@ -194,10 +208,26 @@ impl Builder<'_> {
         let k = |rel: &'static str| -> Vec<&str> { vec!["file", sha.as_str(), name.as_str(), rel] };
         let mut attrs = Vec::new();
         if let Some(n) = f.name.as_deref().filter(|n| !n.is_empty()) {
-            attrs.push(self.attribute(&k("filename"), "filename", "Payload delivery", n, false, "", Some("filename")));
+            attrs.push(self.attribute(
+                &k("filename"),
+                "filename",
+                "Payload delivery",
+                n,
+                false,
+                "",
+                Some("filename"),
+            ));
         }
         if !sha.is_empty() {
-            attrs.push(self.attribute(&k("sha256"), "sha256", "Payload delivery", &sha, true, "", Some("sha256")));
+            attrs.push(self.attribute(
+                &k("sha256"),
+                "sha256",
+                "Payload delivery",
+                &sha,
+                true,
+                "",
+                Some("sha256"),
+            ));
         }
         attrs.push(self.attribute(
             &k("size-in-bytes"),
@@ -209,9 +239,21 @@ impl Builder<'_> {
             Some("size-in-bytes"),
         ));
         if let Some(mime) = f.mime.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-            attrs.push(self.attribute(&k("mimetype"), "mime-type", "Payload delivery", mime, false, "", Some("mimetype")));
+            attrs.push(self.attribute(
+                &k("mimetype"),
+                "mime-type",
+                "Payload delivery",
+                mime,
+                false,
+                "",
+                Some("mimetype"),
+            ));
         }
-        let comment = if depth == 0 { "attachment" } else { "member of an attachment" };
+        let comment = if depth == 0 {
+            "attachment"
+        } else {
+            "member of an attachment"
+        };
         let o = self.object("file", &uuid, attrs, refs, comment);
         self.objects.push(o);
         uuid
@@ -219,7 +261,9 @@ impl Builder<'_> {
 
     fn message(&mut self, m: &Message) {
         let uuid = id::misp(&["email", &self.c.id, &m.key]);
-        let k = |rel: &str, v: &str| -> Vec<String> { vec!["email".into(), m.key.clone(), rel.into(), v.into()] };
+        let k = |rel: &str, v: &str| -> Vec<String> {
+            vec!["email".into(), m.key.clone(), rel.into(), v.into()]
+        };
         let mut attrs = Vec::new();
         let mut add = |b: &Self, rel: &str, ty: &str, cat: &str, v: &str, to_ids: bool| {
             let key = k(rel, v);
@@ -237,10 +281,29 @@ impl Builder<'_> {
             }
         }
         if let Some(s) = m.subject.as_deref().filter(|s| !s.is_empty()) {
-            add(self, "subject", "email-subject", "Payload delivery", s, false);
+            add(
+                self,
+                "subject",
+                "email-subject",
+                "Payload delivery",
+                s,
+                false,
+            );
         }
-        if let Some(mid) = m.message_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            add(self, "message-id", "email-message-id", "Payload delivery", mid, false);
+        if let Some(mid) = m
+            .message_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            add(
+                self,
+                "message-id",
+                "email-message-id",
+                "Payload delivery",
+                mid,
+                false,
+            );
         }
         if let Some(d) = m.date {
             add(self, "send-date", "datetime", "Other", &time::iso(d), false);
@@ -249,7 +312,14 @@ impl Builder<'_> {
         for a in &m.attachments {
             if let Some(n) = a.name.as_deref().filter(|n| !n.is_empty()) {
                 if names.insert(n) {
-                    add(self, "attachment", "email-attachment", "Payload delivery", n, false);
+                    add(
+                        self,
+                        "attachment",
+                        "email-attachment",
+                        "Payload delivery",
+                        n,
+                        false,
+                    );
                 }
             }
         }
@@ -268,16 +338,21 @@ impl Builder<'_> {
             let comment = format!(
                 "spearwatch scan {}; verdict {}; received {}",
                 m.key,
-                if verdict.is_empty() { "unknown" } else { verdict },
+                if verdict.is_empty() {
+                    "unknown"
+                } else {
+                    verdict
+                },
                 time::iso(m.received_at)
             );
             let o = self.object("email", &uuid, attrs, refs, &comment);
             self.objects.push(o);
         }
 
-        for u in m.urls.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        // Same RFC 3986 form as the STIX export, so a link equal to a URL indicator is recognised.
+        for u in m.urls.iter().map(|s| uri(s)).filter(|s| !s.is_empty()) {
             let comment = format!("link in message {}", m.key);
-            self.event_attribute("url", "Network activity", u, false, &comment);
+            self.event_attribute("url", "Network activity", &u, false, &comment);
         }
         if let Some((_, ip)) = m.sender_ip.as_deref().and_then(ip_sco) {
             let comment = format!("sending address of message {}", m.key);
@@ -306,14 +381,30 @@ pub fn event(c: &Campaign, opts: &Options) -> Value {
         let comment = if ind.description.is_empty() {
             format!("first seen {}", time::iso(ind.first_seen))
         } else {
-            format!("{}; first seen {}", ind.description, time::iso(ind.first_seen))
+            format!(
+                "{}; first seen {}",
+                ind.description,
+                time::iso(ind.first_seen)
+            )
         };
         b.event_attribute(ty, cat, &v, true, &comment);
     }
     b.event_attribute("campaign-name", "Attribution", c.name.trim(), false, "");
-    b.event_attribute("campaign-id", "Attribution", c.id.trim(), false, "spearwatch campaign id");
+    b.event_attribute(
+        "campaign-id",
+        "Attribution",
+        c.id.trim(),
+        false,
+        "spearwatch campaign id",
+    );
     if !c.description.trim().is_empty() {
-        b.event_attribute("comment", "Other", c.description.trim(), false, "campaign description");
+        b.event_attribute(
+            "comment",
+            "Other",
+            c.description.trim(),
+            false,
+            "campaign description",
+        );
     }
     let mut tags = vec![json!({ "name": tlp_tag(opts.tlp) })];
     let mut push_tag = |name: String| {
@@ -326,11 +417,24 @@ pub fn event(c: &Campaign, opts: &Options) -> Value {
         let mut why = vec![
             format!("ATT&CK {}", a.attack_id),
             format!("confidence {}", a.confidence.min(100)),
-            if a.confirmed { "confirmed by an analyst".into() } else { "hypothesis".into() },
+            if a.confirmed {
+                "confirmed by an analyst".into()
+            } else {
+                "hypothesis".into()
+            },
         ];
         why.extend(a.reasons.iter().cloned());
-        b.event_attribute("threat-actor", "Attribution", a.name.trim(), false, &why.join("; "));
-        push_tag(format!("misp-galaxy:threat-actor=\"{}\"", tag_value(&a.name)));
+        b.event_attribute(
+            "threat-actor",
+            "Attribution",
+            a.name.trim(),
+            false,
+            &why.join("; "),
+        );
+        push_tag(format!(
+            "misp-galaxy:threat-actor=\"{}\"",
+            tag_value(&a.name)
+        ));
         if !a.attack_id.trim().is_empty() {
             push_tag(format!(
                 "misp-galaxy:mitre-intrusion-set=\"{} - {}\"",
@@ -350,7 +454,11 @@ pub fn event(c: &Campaign, opts: &Options) -> Value {
         b.message(m);
     }
 
-    let threat_level = if c.actors.iter().any(|a| a.confirmed) { "1" } else { "2" };
+    let threat_level = if c.actors.iter().any(|a| a.confirmed) {
+        "1"
+    } else {
+        "2"
+    };
     let mut info = c.name.trim().to_string();
     if info.is_empty() {
         info = format!("spearwatch campaign {}", c.id);

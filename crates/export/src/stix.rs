@@ -81,9 +81,32 @@ pub(crate) fn normalise(kind: IndicatorKind, value: &str) -> String {
     match kind {
         IndicatorKind::Domain => v.trim_end_matches('.').to_ascii_lowercase(),
         IndicatorKind::Sha256 | IndicatorKind::Md5 | IndicatorKind::Sha1 => v.to_ascii_lowercase(),
-        IndicatorKind::Ipv6 => v.parse::<Ipv6Addr>().map_or_else(|_| v.to_string(), |a| a.to_string()),
+        IndicatorKind::Ipv6 => v
+            .parse::<Ipv6Addr>()
+            .map_or_else(|_| v.to_string(), |a| a.to_string()),
+        IndicatorKind::Url => uri(v),
         _ => v.to_string(),
     }
+}
+
+/// A URL in RFC 3986 form: bytes outside the URI character set (§2.2 reserved, §2.3 unreserved,
+/// and `%` that starts a valid escape) are percent-encoded (§2.1). STIX 2.1 §6.13 requires a `url`
+/// value to be a URI (stix2-validator rejects `\` or raw non-ASCII), and the indicator patterns use
+/// the same form so they match the exported observables.
+pub fn uri(s: &str) -> String {
+    let b = s.trim().as_bytes();
+    let mut out = String::with_capacity(b.len());
+    for (i, &c) in b.iter().enumerate() {
+        let escape_ok = c == b'%'
+            && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+            && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+        if c.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=".contains(&c) || escape_ok {
+            out.push(char::from(c));
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+    out
 }
 
 /// STIX pattern (§9) matching one indicator: `[domain-name:value = 'x']`, `[file:hashes.'SHA-256' = '...']`.
@@ -135,7 +158,10 @@ pub(crate) fn url_host(url: &str) -> Option<(&'static str, String)> {
     let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     if let Some(r) = hostport.strip_prefix('[') {
         let (h, _) = r.split_once(']')?;
-        return h.parse::<Ipv6Addr>().ok().map(|a| ("ipv6-addr", a.to_string()));
+        return h
+            .parse::<Ipv6Addr>()
+            .ok()
+            .map(|a| ("ipv6-addr", a.to_string()));
     }
     let host = hostport.split(':').next()?.trim_end_matches('.');
     if host.is_empty() {
@@ -150,7 +176,9 @@ pub(crate) fn ip_sco(s: &str) -> Option<(&'static str, String)> {
     if let Ok(a) = s.parse::<Ipv4Addr>() {
         return Some(("ipv4-addr", a.to_string()));
     }
-    s.parse::<Ipv6Addr>().ok().map(|a| ("ipv6-addr", a.to_string()))
+    s.parse::<Ipv6Addr>()
+        .ok()
+        .map(|a| ("ipv6-addr", a.to_string()))
 }
 
 /// ATT&CK page of a group (`G0094`) or technique (`T1566`, `T1566.001`), when the id has that shape.
@@ -180,7 +208,9 @@ fn mitre_ref(external_id: &str) -> Value {
 /// A valid `intrusion-set--<uuid>` id, as given.
 fn valid_intrusion_set_id(s: &str) -> Option<String> {
     let u = s.trim().strip_prefix("intrusion-set--")?;
-    Uuid::parse_str(u).ok().map(|u| format!("intrusion-set--{u}"))
+    Uuid::parse_str(u)
+        .ok()
+        .map(|u| format!("intrusion-set--{u}"))
 }
 
 struct Builder<'a> {
@@ -210,13 +240,7 @@ impl<'a> Builder<'a> {
         m
     }
 
-    fn relationship(
-        &mut self,
-        rel: &str,
-        source: &str,
-        target: &str,
-        extra: Map<String, Value>,
-    ) {
+    fn relationship(&mut self, rel: &str, source: &str, target: &str, extra: Map<String, Value>) {
         let id = id::sdo("relationship", &[&self.c.id, rel, source, target]);
         if !self.seen.insert(id.clone()) {
             return;
@@ -231,7 +255,12 @@ impl<'a> Builder<'a> {
 
     /// Adds an SCO (§6) unless an identical one is there; returns its id. Two `file` objects with
     /// one id (same hash and name) merge their `contains_refs`.
-    fn sco(&mut self, object_type: &str, contributing: Value, mut props: Map<String, Value>) -> String {
+    fn sco(
+        &mut self,
+        object_type: &str,
+        contributing: Value,
+        mut props: Map<String, Value>,
+    ) -> String {
         let id = sco_id(object_type, &contributing);
         if let Some(&i) = self.sco_index.get(&id) {
             if let (Some(existing), Some(new)) = (
@@ -332,12 +361,18 @@ impl<'a> Builder<'a> {
             props.insert("subject".into(), subject.clone().into());
             contributing.insert("subject".into(), subject.clone().into());
         }
-        if let Some(mid) = m.message_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            // §6.6: headers without a property of their own go in additional_header_fields, each
-            // value a list (a header may repeat).
+        if let Some(mid) = m
+            .message_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            // §6.6: headers without a property of their own go in additional_header_fields. The
+            // OASIS JSON schema takes a string for a single header and a list only for a repeated
+            // one (two or more items), so one Message-ID is a string.
             props.insert(
                 "additional_header_fields".into(),
-                json!({ "Message-ID": [mid] }),
+                json!({ "Message-ID": mid }),
             );
         }
         let mut parts = Vec::new();
@@ -355,10 +390,10 @@ impl<'a> Builder<'a> {
         if !parts.is_empty() {
             props.insert("body_multipart".into(), Value::Array(parts));
         }
-        for u in m.urls.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            let uid = self.value_sco("url", u);
+        for u in m.urls.iter().map(|s| uri(s)).filter(|s| !s.is_empty()) {
+            let uid = self.value_sco("url", &u);
             push_unique(&mut refs, &uid);
-            if let Some((t, host)) = url_host(u) {
+            if let Some((t, host)) = url_host(&u) {
                 let hid = self.value_sco(t, &host);
                 push_unique(&mut refs, &hid);
             }
@@ -422,12 +457,15 @@ impl<'a> Builder<'a> {
 
 /// Whether the email-message already stored has the same exported properties as `props`.
 fn same_email(existing: &Value, props: &Map<String, Value>) -> bool {
-    props
-        .iter()
-        .all(|(k, v)| existing.get(k) == Some(v))
+    props.iter().all(|(k, v)| existing.get(k) == Some(v))
         && existing.as_object().is_some_and(|o| {
             o.keys()
-                .filter(|k| !matches!(k.as_str(), "type" | "spec_version" | "id" | "object_marking_refs"))
+                .filter(|k| {
+                    !matches!(
+                        k.as_str(),
+                        "type" | "spec_version" | "id" | "object_marking_refs"
+                    )
+                })
                 .all(|k| props.contains_key(k))
         })
 }
@@ -510,7 +548,10 @@ pub fn bundle(c: &Campaign, opts: &Options) -> Value {
                 o.insert("aliases".into(), json!(aliases));
             }
             if !a.attack_id.is_empty() {
-                o.insert("external_references".into(), json!([mitre_ref(&a.attack_id)]));
+                o.insert(
+                    "external_references".into(),
+                    json!([mitre_ref(&a.attack_id)]),
+                );
             }
             b.sdos.push(Value::Object(o));
         }
@@ -546,7 +587,10 @@ pub fn bundle(c: &Campaign, opts: &Options) -> Value {
             continue;
         }
         let mut o = b.common("indicator", &ind_id);
-        o.insert("name".into(), format!("{}: {value}", kind_label(ind.kind)).into());
+        o.insert(
+            "name".into(),
+            format!("{}: {value}", kind_label(ind.kind)).into(),
+        );
         if !ind.description.is_empty() {
             o.insert("description".into(), ind.description.clone().into());
         }
@@ -566,13 +610,27 @@ pub fn bundle(c: &Campaign, opts: &Options) -> Value {
         push_unique(&mut od_ids, &od);
     }
     if !od_ids.is_empty() {
-        let first = c.messages.iter().map(|m| m.received_at).min().unwrap_or(c.first_seen);
-        let last = c.messages.iter().map(|m| m.received_at).max().unwrap_or(c.last_seen);
+        let first = c
+            .messages
+            .iter()
+            .map(|m| m.received_at)
+            .min()
+            .unwrap_or(c.first_seen);
+        let last = c
+            .messages
+            .iter()
+            .map(|m| m.received_at)
+            .max()
+            .unwrap_or(c.last_seen);
         let s_id = id::sdo("sighting", &[&c.id]);
         let mut s = b.common("sighting", &s_id);
         s.insert(
             "description".into(),
-            format!("Messages of this campaign received and scanned by {}", c.producer).into(),
+            format!(
+                "Messages of this campaign received and scanned by {}",
+                c.producer
+            )
+            .into(),
         );
         s.insert("first_seen".into(), ts(first).into());
         s.insert("last_seen".into(), ts(last).into());
