@@ -1,21 +1,21 @@
 //! MISP event of one campaign, in the MISP core format (draft-dulaunoy-misp-core-format, "MISP core
-//! format"; section numbers below are that draft's: §2.2 Event, §2.3 Attribute, §2.4 Tag,
-//! §2.5 Object, §2.6 ObjectReference).
+//! format", MISP/misp-rfc; cited below by section name: Event, Attribute, Tag, Object,
+//! ObjectReference).
 //!
 //! `{"Event": {...}}` with:
 //!
-//! - **Attributes** (§2.3): one per indicator (`domain`, `url`, `ip-dst`, `email-src`, `sha256`,
+//! - **Attributes** (Attribute): one per indicator (`domain`, `url`, `ip-dst`, `email-src`, `sha256`,
 //!   `md5`, `sha1`; category from MISP's describeTypes defaults, `to_ids` true, comment = why), the
 //!   campaign name and id (`campaign-name`, `campaign-id`, Attribution), one `threat-actor` per
 //!   hypothesis (comment: ATT&CK id, confidence, confirmed or not, reasons), message links and sender
 //!   addresses that are not indicators (`url`, `ip-src`, `to_ids` false: context, not detections).
-//! - **Objects** (§2.5): an `email` object per message (template `a0c666e0-fc65-4be8-b48f-3423d788b552`,
+//! - **Objects** (Object): an `email` object per message (template `a0c666e0-fc65-4be8-b48f-3423d788b552`,
 //!   relations from, to, subject, message-id, send-date, attachment) and a `file` object per
 //!   attachment and archive member (template `688c46fb-5edb-40a3-8273-1af7923e2215`: filename,
-//!   sha256, size-in-bytes, mimetype), linked by `contains` references (§2.6) email -> file and
+//!   sha256, size-in-bytes, mimetype), linked by `contains` references (ObjectReference) email -> file and
 //!   archive -> member. Template uuids and versions are those of the misp-objects copy bundled with
 //!   PyMISP 2.5.34.4 (email v19, file v25).
-//! - **Tags** (§2.4): the TLP tag, `misp-galaxy:mitre-attack-pattern="<name> - <Txxxx>"` per technique,
+//! - **Tags** (Tag): the TLP tag, `misp-galaxy:mitre-attack-pattern="<name> - <Txxxx>"` per technique,
 //!   `misp-galaxy:threat-actor="<name>"` and `misp-galaxy:mitre-intrusion-set="<name> - <Gxxxx>"` per
 //!   hypothesis. MISP attaches the galaxy clusters from these tags on import, so no `Galaxy` block
 //!   (which would need the clusters' own uuids) is written.
@@ -40,7 +40,7 @@ pub const EMAIL_TEMPLATE_VERSION: &str = "19";
 pub const FILE_TEMPLATE_UUID: &str = "688c46fb-5edb-40a3-8273-1af7923e2215";
 pub const FILE_TEMPLATE_VERSION: &str = "25";
 
-/// §2.3 `distribution` "5": inherit the event's.
+/// Attribute `distribution` "5": inherit the event's.
 const INHERIT: &str = "5";
 
 /// MISP attribute type and category of an indicator (categories: describeTypes `default_category`).
@@ -56,7 +56,7 @@ fn attribute_type(kind: IndicatorKind) -> (&'static str, &'static str) {
     }
 }
 
-/// §2.2 `distribution` of the event for a TLP level: red stays in the organisation (0), amber goes
+/// Event `distribution` of the event for a TLP level: red stays in the organisation (0), amber goes
 /// to this community (1), green to connected communities (2), white to all (3).
 fn distribution(tlp: Tlp) -> &'static str {
     match tlp {
@@ -118,7 +118,7 @@ impl Builder<'_> {
         m.insert("distribution".into(), INHERIT.into());
         m.insert("timestamp".into(), self.timestamp.clone().into());
         m.insert("comment".into(), comment.into());
-        // §2.3: correlation is pointless for values every event shares (dates, sizes).
+        // Attribute `disable_correlation`: correlation is pointless for values every event shares (dates, sizes).
         if matches!(ty, "datetime" | "size-in-bytes" | "mime-type") {
             m.insert("disable_correlation".into(), true.into());
         }
@@ -467,7 +467,7 @@ pub fn event(c: &Campaign, opts: &Options) -> Value {
         "uuid": id::misp(&["event", &c.id]),
         "info": info,
         "date": time::date(c.first_seen),
-        // §2.2: threat_level_id 1 high, 2 medium; analysis 1 ongoing (a campaign can still grow).
+        // Event: threat_level_id 1 high, 2 medium; analysis 1 ongoing (a campaign can still grow).
         "threat_level_id": threat_level,
         "analysis": "1",
         "distribution": distribution(opts.tlp),
