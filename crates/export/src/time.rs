@@ -1,0 +1,77 @@
+//! Unix seconds to the text forms the formats want. Inputs outside years 0000..=9999 are clamped to
+//! that range so every output stays a valid four-digit-year timestamp (no panic, no overflow).
+
+/// Seconds of 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z relative to the Unix epoch.
+const MIN: i64 = -62_167_219_200;
+const MAX: i64 = 253_402_300_799;
+
+fn civil(t: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let t = t.clamp(MIN, MAX);
+    let days = t.div_euclid(86_400);
+    let secs = t.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        y,
+        m as u32,
+        d as u32,
+        (secs / 3600) as u32,
+        (secs % 3600 / 60) as u32,
+        (secs % 60) as u32,
+    )
+}
+
+/// STIX 2.1 §3.2 timestamp: RFC 3339, UTC `Z`, here always with milliseconds
+/// (`2026-03-04T05:06:07.000Z`); `created`/`modified` MUST have millisecond precision (§3.2).
+pub(crate) fn stix(t: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil(t);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.000Z")
+}
+
+/// MISP event `date` (`YYYY-MM-DD`).
+pub(crate) fn date(t: i64) -> String {
+    let (y, mo, d, ..) = civil(t);
+    format!("{y:04}-{mo:02}-{d:02}")
+}
+
+/// ISO 8601 with offset, for MISP `datetime` attribute values (`send-date`).
+pub(crate) fn iso(t: i64) -> String {
+    let (y, mo, d, h, mi, s) = civil(t);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00")
+}
+
+/// MISP `timestamp` fields: Unix seconds as a string, clamped like the others and never negative
+/// (MISP reads them as unsigned).
+pub(crate) fn unix(t: i64) -> String {
+    t.clamp(0, MAX).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_instants() {
+        assert_eq!(stix(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(stix(951_782_400), "2000-02-29T00:00:00.000Z");
+        assert_eq!(stix(1_772_600_767), "2026-03-04T05:06:07.000Z");
+        assert_eq!(date(1_772_600_767), "2026-03-04");
+        assert_eq!(iso(1_772_600_767), "2026-03-04T05:06:07+00:00");
+        assert_eq!(stix(-1), "1969-12-31T23:59:59.000Z");
+    }
+
+    #[test]
+    fn extremes_clamp_instead_of_overflowing() {
+        assert_eq!(stix(i64::MAX), "9999-12-31T23:59:59.000Z");
+        assert_eq!(stix(i64::MIN), "0000-01-01T00:00:00.000Z");
+        assert_eq!(unix(-5), "0");
+    }
+}
