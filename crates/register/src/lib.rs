@@ -9,11 +9,13 @@
 //! | [`blob`] | raw messages, gzip-compressed on disk, named by sha256 |
 //! | [`record`] | recording a scan and incremental, explained campaign clustering |
 //! | [`hunt`] | retro-hunts: indicators by indexed look-up, rules by re-scanning stored mail |
+//! | [`export`] | a campaign view as STIX 2.1 / MISP export input (`spearwatch-export`) |
 //! | [`view`] | a campaign as an analyst reads it, with ranked actor hypotheses (`spearwatch-actors`) |
 //!
 //! The tables live in `spearwatch-store` (schema version 3); the decisions are made here.
 
 pub mod blob;
+pub mod export;
 pub mod hunt;
 pub mod minhash;
 pub mod observables;

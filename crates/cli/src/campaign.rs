@@ -1,0 +1,194 @@
+//! `spearwatch campaigns show` and `spearwatch export`: a campaign for people and for sharing.
+
+use anyhow::{bail, Result};
+use spearwatch_actors::Profiles;
+use spearwatch_core::truncate_str;
+use spearwatch_intel::format_rfc3339;
+use spearwatch_register::view::{campaign_view, CampaignView};
+use spearwatch_store::Store;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::LazyLock;
+
+static PROFILES: LazyLock<Profiles> = LazyLock::new(Profiles::bundled);
+
+pub fn view(store: &Store, id: &str) -> Result<Option<CampaignView>> {
+    Ok(campaign_view(store, id, &PROFILES, &[])?)
+}
+
+/// "kimsuky" -> "G0094 Kimsuky"; names the bundled profiles do not know are kept as given.
+pub fn canonical_actor(a: &str) -> String {
+    match PROFILES.get(a) {
+        Some(p) => format!("{} {}", p.id, p.name),
+        None => a.trim().to_string(),
+    }
+}
+
+fn day(ts: i64) -> String {
+    format_rfc3339(ts)[..16].replace('T', " ")
+}
+
+pub fn write_view(out: &mut impl Write, v: &CampaignView) -> std::io::Result<()> {
+    writeln!(out, "Campaign {}: {}", v.id, v.name)?;
+    writeln!(
+        out,
+        "  {} messages to {} recipients, {} .. {}",
+        v.messages.len(),
+        v.recipients.len(),
+        day(v.first_seen),
+        day(v.last_seen)
+    )?;
+    match &v.analyst {
+        Some(a) => writeln!(
+            out,
+            "  Attribution (analyst): {}{}",
+            a.actor,
+            a.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+        )?,
+        None => writeln!(out, "  Attribution: not confirmed (hypotheses below)")?,
+    }
+    writeln!(out, "\nMessages")?;
+    for m in &v.messages {
+        writeln!(
+            out,
+            "  #{:<6} {}  {:<10} {} -> {}",
+            m.scan_id,
+            day(m.date),
+            m.verdict,
+            truncate_str(m.from.as_deref().unwrap_or("(no From)"), 40),
+            truncate_str(&m.recipients.join(", "), 60)
+        )?;
+        writeln!(out, "          {}", truncate_str(m.subject.as_deref().unwrap_or("(no subject)"), 90))?;
+    }
+    writeln!(out, "\nRecipients: {}", v.recipients.join(", "))?;
+    writeln!(out, "Variants: {} subjects, {} senders, {} attachment names", v.subjects.len(), v.senders.len(), v.attachment_names.len())?;
+    for s in v.subjects.iter().take(10) {
+        writeln!(out, "  subject   {}", truncate_str(s, 90))?;
+    }
+    for s in v.senders.iter().take(10) {
+        writeln!(out, "  sender    {s}")?;
+    }
+    for s in v.attachment_names.iter().take(10) {
+        writeln!(out, "  file      {s}")?;
+    }
+    writeln!(out, "\nTechniques")?;
+    for t in &v.techniques {
+        writeln!(out, "  {:<10} {:<45} in {} messages", t.id, t.name, t.messages)?;
+    }
+    writeln!(out, "\nIndicators (attacker-controlled values, never seen in clean mail)")?;
+    for i in v.indicators.iter().take(40) {
+        writeln!(out, "  {:<13} {:<70} {} msgs", i.kind, truncate_str(&i.value, 70), i.messages)?;
+    }
+    writeln!(out, "\nWhy the messages are together")?;
+    for l in &v.links {
+        writeln!(out, "  #{} ~ #{}: {}", l.scan_id, l.other_id, truncate_str(&l.detail, 110))?;
+    }
+    writeln!(out, "\nTimeline")?;
+    for e in &v.timeline {
+        writeln!(out, "  {}  {:<10} {}", day(e.at), e.kind, truncate_str(&e.detail, 110))?;
+    }
+    writeln!(out, "\nActor hypotheses (traits read: {})", v.traits.join(", "))?;
+    if v.hypotheses.is_empty() {
+        writeln!(out, "  none: the evidence is generic")?;
+    }
+    for h in v.hypotheses.iter().take(5) {
+        writeln!(out, "  {} {} — confidence {}", h.actor_id, h.name, h.confidence)?;
+        for r in h.reasons.iter().take(6) {
+            writeln!(out, "      +{:.2} {}", r.weight, truncate_str(&r.detail, 110))?;
+        }
+    }
+    writeln!(out, "\nATT&CK data © The MITRE Corporation, reproduced with permission (crates/actors/data/ATTACK-NOTICE.txt).")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// STIX 2.1 bundle (JSON).
+    Stix,
+    /// MISP event (JSON).
+    Misp,
+}
+
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// Store file (default: $XDG_DATA_HOME/spearwatch/store.db).
+    #[arg(long, value_name = "FILE")]
+    pub store: Option<PathBuf>,
+    /// The campaign id (`spearwatch campaigns list`).
+    #[arg(long)]
+    pub campaign: String,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Traffic Light Protocol marking: white, green, amber, red.
+    #[arg(long, default_value = "amber")]
+    pub tlp: String,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn export(a: ExportArgs) -> Result<u8> {
+    let path = crate::register::store_path(&a.store)?;
+    if !path.exists() {
+        bail!("no store at {}", path.display());
+    }
+    let store = Store::open(&path)?;
+    let Some(v) = view(&store, &a.campaign)? else {
+        bail!("no campaign {}", a.campaign);
+    };
+    let tlp = match a.tlp.to_ascii_lowercase().as_str() {
+        "white" | "clear" => spearwatch_export::Tlp::White,
+        "green" => spearwatch_export::Tlp::Green,
+        "amber" => spearwatch_export::Tlp::Amber,
+        "red" => spearwatch_export::Tlp::Red,
+        other => bail!("--tlp {other}: use white, green, amber or red"),
+    };
+    let input = spearwatch_register::export::campaign(&v, &PROFILES, crate::org::now());
+    let opts = spearwatch_export::Options { tlp };
+    let text = match a.format {
+        ExportFormat::Stix => spearwatch_export::stix::bundle_text(&input, &opts),
+        ExportFormat::Misp => spearwatch_export::misp::event_text(&input, &opts),
+    };
+    match &a.output {
+        Some(p) => std::fs::write(p, text.as_bytes())
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", p.display()))?,
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            if !text.ends_with('\n') {
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    Ok(crate::exit::OK)
+}
+
+/// The rule re-scan of `spearwatch hunt --rules`: the content engine with the bundled YARA pack and
+/// the given rules over the stored raw message; the `yara.*` findings are the hits.
+#[cfg(feature = "yara")]
+pub fn rule_scanner(
+    rules: &[PathBuf],
+    threads: Option<usize>,
+) -> Result<Box<spearwatch_register::hunt::RuleScan>> {
+    if let Some(t) = threads {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(t.max(1)).build_global();
+    }
+    let engine = spearwatch_engine::Engine::default()
+        .with_content_options(crate::content_options(rules, false)?);
+    Ok(Box::new(move |raw: &[u8]| {
+        let report = engine.scan(raw, "hunt");
+        report
+            .findings
+            .iter()
+            .filter(|f| f.id.starts_with("yara."))
+            .map(|f| (f.id.trim_start_matches("yara.").to_string(), f.title.clone()))
+            .collect()
+    }))
+}
+
+#[cfg(not(feature = "yara"))]
+pub fn rule_scanner(
+    _rules: &[PathBuf],
+    _threads: Option<usize>,
+) -> Result<Box<spearwatch_register::hunt::RuleScan>> {
+    bail!("--rules needs YARA support: rebuild with `cargo build --release --features yara`")
+}
