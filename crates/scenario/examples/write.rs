@@ -6,6 +6,8 @@
 //! DIR/history/NNNN.eml
 //! DIR/cases/attack/<detector>/<id>.eml
 //! DIR/cases/benign/<detector>/<id>.eml
+//! DIR/campaigns/<name>.eml
+//! DIR/campaigns/truth.tsv      name, campaign ("-" for benign), wave, received_at, recipients
 //! ```
 //!
 //! Plain benign mail (detector "none") goes to `cases/benign/none/`. Existing files are overwritten;
@@ -20,11 +22,12 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     match write(&dir) {
-        Ok((h, c)) => {
+        Ok((h, c, m)) => {
             println!(
-                "wrote {} history messages and {} cases to {}",
+                "wrote {} history messages, {} cases and {} campaign messages to {}",
                 h,
                 c,
+                m,
                 dir.display()
             );
             ExitCode::SUCCESS
@@ -36,7 +39,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn write(dir: &std::path::Path) -> std::io::Result<(usize, usize)> {
+fn write(dir: &std::path::Path) -> std::io::Result<(usize, usize, usize)> {
     let s = spearwatch_scenario::hanbit();
     std::fs::create_dir_all(dir.join("history"))?;
     std::fs::write(dir.join("profile.toml"), &s.profile_toml)?;
@@ -51,5 +54,21 @@ fn write(dir: &std::path::Path) -> std::io::Result<(usize, usize)> {
         std::fs::create_dir_all(&sub)?;
         std::fs::write(sub.join(format!("{}.eml", c.id)), &c.raw)?;
     }
-    Ok((s.history.len(), s.cases.len()))
+    let campaigns = spearwatch_scenario::campaign_messages();
+    let cdir = dir.join("campaigns");
+    std::fs::create_dir_all(&cdir)?;
+    let mut truth = String::from("name\tcampaign\twave\treceived_at\trecipients\n");
+    for m in &campaigns {
+        std::fs::write(cdir.join(format!("{}.eml", m.name)), &m.raw)?;
+        truth.push_str(&format!(
+            "{}\t{}\t{}\t{}\t{}\n",
+            m.name,
+            m.campaign.unwrap_or("-"),
+            m.wave,
+            m.received_at,
+            m.recipients.join(",")
+        ));
+    }
+    std::fs::write(cdir.join("truth.tsv"), truth)?;
+    Ok((s.history.len(), s.cases.len(), campaigns.len()))
 }

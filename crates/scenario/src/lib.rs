@@ -19,11 +19,13 @@
 //! | `topics.rs` | thread templates (Korean and English) |
 //! | `history.rs` | the nine months of mail |
 //! | `cases/` | one file per detector |
+//! | `campaigns.rs`, `campaigns/` | a labelled multi-wave campaign scenario for campaign clustering: [`campaign_messages`] |
 //! | `compose.rs`, `mime.rs` | RFC 5322 / MIME writing (trace fields, encoded words, multipart) |
 //! | `files.rs` | inert attachments: PDF, ZIP, macro-enabled OOXML, LNK header; punycode |
 //!
 //! `cargo run -p spearwatch-scenario --example write -- DIR` writes it all out as files.
 
+pub mod campaigns;
 mod cases;
 mod compose;
 mod files;
@@ -32,6 +34,8 @@ mod mime;
 mod org;
 mod rng;
 mod topics;
+
+pub use campaigns::{campaign_messages, CampaignCase, CAMPAIGNS};
 
 /// A message of the history.
 #[derive(Debug, Clone, PartialEq, Eq)]
