@@ -15,6 +15,11 @@ pub fn detector(files: &[PathBuf], quiet: bool) -> Result<Option<IntelDetector>>
     if files.is_empty() {
         return Ok(None);
     }
+    Ok(Some(IntelDetector::new(Arc::new(load_set(files, quiet)?))))
+}
+
+/// Loads the files into one set (see [`detector`]), with the summary line.
+pub fn load_set(files: &[PathBuf], quiet: bool) -> Result<IndicatorSet> {
     let started = Instant::now();
     let mut indicators = Vec::new();
     let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
@@ -63,5 +68,5 @@ pub fn detector(files: &[PathBuf], quiet: bool) -> Result<Option<IntelDetector>>
             started.elapsed().as_secs_f64() * 1e3,
         );
     }
-    Ok(Some(IntelDetector::new(Arc::new(set))))
+    Ok(set)
 }

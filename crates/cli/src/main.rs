@@ -3,10 +3,12 @@
 
 mod eval;
 mod inspect;
+mod campaign;
 mod intel;
 mod org;
 mod pipeline;
 mod quarantine;
+mod register;
 mod scan;
 mod tree;
 
@@ -58,6 +60,15 @@ enum Command {
         #[command(subcommand)]
         cmd: QuarantineCmd,
     },
+    /// Campaigns in the register: list, show (messages, indicators, why, timeline, actor
+    /// hypotheses), attribute (confirm or override the actor), split, rename.
+    Campaigns(register::CampaignsArgs),
+    /// Retro-hunt the stored messages for new indicators (--intel) or YARA rules (--rules). Hits are
+    /// recorded as findings of the old messages and placed in campaigns. Exit status 1 when
+    /// something was found.
+    Hunt(register::HuntArgs),
+    /// Export a campaign as a STIX 2.1 bundle or a MISP event.
+    Export(campaign::ExportArgs),
     /// Check an organisation profile, a gateway config and/or a policy file: errors point at the line.
     CheckConfig {
         /// Organisation profile (TOML).
@@ -133,6 +144,8 @@ pub struct ScanArgs {
     learn: bool,
     #[command(flatten)]
     org: org::OrgArgs,
+    #[command(flatten)]
+    record: register::RecordArgs,
     #[command(flatten)]
     common: CommonArgs,
 }
@@ -316,6 +329,9 @@ fn main() -> ExitCode {
         Command::Eval(a) => eval::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Learn(a) => org::learn(a),
+        Command::Campaigns(a) => register::campaigns(a),
+        Command::Hunt(a) => register::hunt(a),
+        Command::Export(a) => campaign::export(a),
         Command::Serve { config } => serve(&config),
         Command::Quarantine { config, cmd } => quarantine::run(&config, cmd),
         Command::CheckConfig { org, serve, policy } => {

@@ -66,6 +66,11 @@ pub fn store_path(args: &OrgArgs, profile: &Profile, profile_path: &Path) -> Res
         let base = profile_path.parent().unwrap_or(Path::new("."));
         return Ok(base.join(p));
     }
+    default_store_path()
+}
+
+/// `$XDG_DATA_HOME/spearwatch/store.db` (else `~/.local/share/...`).
+pub fn default_store_path() -> Result<PathBuf> {
     let data = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
@@ -74,9 +79,28 @@ pub fn store_path(args: &OrgArgs, profile: &Profile, profile_path: &Path) -> Res
     Ok(data.join("spearwatch").join("store.db"))
 }
 
-/// The organisation context for `scan`/`eval`, and the opened store (for `--learn`), when `--org` is
-/// given.
+/// For `scan`: the organisation context when `--org` is given, and the store (with its path) when
+/// `--org` or `--store` is: `scan --store` alone records scans without organisation context.
+pub fn open_for_scan(args: &OrgArgs) -> Result<(Option<Arc<OrgContext>>, Option<(Store, PathBuf)>)> {
+    if args.org.is_none() {
+        let Some(path) = &args.store else {
+            return Ok((None, None));
+        };
+        let store = Store::open(path).with_context(|| format!("store {}", path.display()))?;
+        return Ok((None, Some((store, path.clone()))));
+    }
+    Ok(match open_with_path(args)? {
+        Some((org, store, path)) => (Some(org), Some((store, path))),
+        None => (None, None),
+    })
+}
+
+/// The organisation context for `eval`, and the opened store, when `--org` is given.
 pub fn open(args: &OrgArgs) -> Result<Option<(Arc<OrgContext>, Store)>> {
+    Ok(open_with_path(args)?.map(|(o, s, _)| (o, s)))
+}
+
+fn open_with_path(args: &OrgArgs) -> Result<Option<(Arc<OrgContext>, Store, PathBuf)>> {
     let Some(profile_path) = &args.org else {
         if args.store.is_some() {
             anyhow::bail!(
@@ -94,7 +118,7 @@ pub fn open(args: &OrgArgs) -> Result<Option<(Arc<OrgContext>, Store)>> {
     let knowledge: Knowledge = store
         .knowledge()
         .with_context(|| format!("loading {}", path.display()))?;
-    Ok(Some((Arc::new(OrgContext::new(profile, knowledge)), store)))
+    Ok(Some((Arc::new(OrgContext::new(profile, knowledge)), store, path)))
 }
 
 /// Unix seconds now, for messages without a Date.

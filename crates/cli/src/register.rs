@@ -168,7 +168,7 @@ fn open_existing(store: &Option<PathBuf>) -> Result<(Store, PathBuf)> {
 }
 
 fn date(ts: i64) -> String {
-    spearwatch_core::format_date(ts)
+    spearwatch_intel::format_rfc3339(ts)
 }
 
 pub fn campaigns(a: CampaignsArgs) -> Result<u8> {

@@ -15,11 +15,20 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         &a.common.rules,
         a.extract.is_some(),
     )?);
-    let mut store = None;
-    if let Some((org, s)) = crate::org::open(&a.org)? {
+    let (org, opened) = crate::org::open_for_scan(&a.org)?;
+    if let Some(org) = org {
         engine = engine.with_org(org);
-        store = Some(s);
     }
+    let (mut store, store_file) = match opened {
+        Some((s, p)) => (Some(s), Some(p)),
+        None => (None, None),
+    };
+    // Every scan is recorded in the register when a store is open (unless --no-record).
+    let mut recorder = match (&store, &store_file, a.record.no_record) {
+        (Some(s), Some(p), false) => Some(crate::register::Recorder::new(p, &a.record, s)?),
+        _ => None,
+    };
+    let mut record_err: Option<anyhow::Error> = None;
     if let Some(d) = crate::intel::detector(&a.common.intel, a.quiet)? {
         engine = engine.with_detector(Box::new(d));
     }
@@ -72,6 +81,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         .err();
     }
     let learning = a.learn;
+    let recording = recorder.is_some();
     pipeline::map(
         &sources,
         &a.common.input_limits(),
@@ -84,12 +94,16 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                 }
                 _ => None,
             };
+            // The recorder needs the raw bytes and the parsed message; it runs on this thread's
+            // results in input order, so campaign ids do not depend on thread timing.
+            let keep = recording.then(|| Box::new((item.bytes.clone(), mail)));
             (
                 Event::Scanned {
                     report: Box::new(report),
                     cpu_us: 0,
                 },
                 obs,
+                keep,
             )
         },
         |res| {
@@ -97,7 +111,13 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                 return;
             }
             let ev = match res {
-                Ok((ev, obs)) => {
+                Ok((ev, obs, keep)) => {
+                    if let (Some(rec), Some(st), Some(k), Event::Scanned { report, .. }, None) =
+                        (recorder.as_mut(), store.as_ref(), keep, &ev, &record_err)
+                    {
+                        let (raw, mail) = *k;
+                        record_err = rec.record(st, &raw, report, &mail, now).err();
+                    }
                     if let (Some(o), Some(st), None) = (obs, store.as_mut(), &learn_err) {
                         learn_batch.push(o);
                         if learn_batch.len() >= 1_000 {
@@ -172,6 +192,9 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     if let Some(e) = learn_err {
         return Err(e.context("learning clean mail into the store"));
     }
+    if let Some(e) = record_err {
+        return Err(e.context("recording scans in the store"));
+    }
     out.flush()?;
     if !a.quiet {
         let secs = started.elapsed().as_secs_f64();
@@ -185,6 +208,12 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         );
         if learning {
             eprintln!("spearwatch: learned {learned} clean messages into the store ({duplicates} already known)");
+        }
+        if let Some(r) = &recorder {
+            eprintln!(
+                "spearwatch: recorded {} scans; campaigns: {} new, {} messages joined one, {} merges (spearwatch campaigns list)",
+                r.recorded, r.created, r.joined, r.merged
+            );
         }
     }
     Ok(if failed_on {
