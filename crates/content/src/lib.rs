@@ -19,6 +19,10 @@
 //! | `chm.rs` | Compiled HTML Help (ITSF): pages, LZX section, HTML Help ShortCut commands | `chm.` |
 //! | `yara.rs` | YARA (yara-x, cargo feature `yara`) over every object; rule pack in `rules/` | `yara.` |
 //!
+//! Objects that carry a payload also get structural [`Fingerprint`]s ([`fingerprint()`]): hashes of
+//! the normalised VBA source, PostScript, shortcut command line, PDF JavaScript or script text, equal
+//! across re-saved copies of one dropper, for campaign clustering.
+//!
 //! A container hands each member it extracts to [`Walk::child`], which types it, checks the limits and
 //! recurses. Hitting a limit is a finding (`content.limit`), never a crash or a hang.
 
@@ -26,6 +30,7 @@ pub mod archive;
 mod chm;
 mod email;
 pub mod exe;
+pub mod fingerprint;
 mod html;
 pub mod hwp;
 pub mod kind;
@@ -41,6 +46,7 @@ mod xml;
 #[cfg(feature = "yara")]
 pub mod yara;
 
+pub use fingerprint::{fingerprint, fingerprint_parts, Fingerprint, FingerprintKind};
 pub use kind::Kind;
 pub use node::Node;
 pub use walk::{Limits, Walk};

@@ -1,7 +1,7 @@
 //! The attachment tree: one [`Node`] per object (the attachment, each archive member, each stream or
 //! embedded object worth naming), with what was found in it.
 
-use crate::Kind;
+use crate::{Fingerprint, Kind};
 use serde::Serialize;
 use spearwatch_core::{Evidence, Finding, Severity, Source};
 
@@ -26,6 +26,11 @@ pub struct Node {
     pub encrypted: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
+    /// Structural fingerprints of the payload the object carries (its VBA source, PostScript program,
+    /// command line, scripts): equal across re-saved copies whose `sha256` differs. See
+    /// [`mod@crate::fingerprint`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fingerprints: Vec<Fingerprint>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<Node>,
     /// Text pulled out of a document (for the lure detectors), bounded.
@@ -48,6 +53,8 @@ pub struct Node {
 pub const MAX_TEXT: usize = 64 << 10;
 /// Most links kept per node.
 pub const MAX_LINKS: usize = 100;
+/// Most fingerprints kept per node (one per VBA storage, script, command line: a handful at most).
+pub const MAX_FINGERPRINTS: usize = 16;
 
 impl Node {
     pub(crate) fn new(
@@ -68,6 +75,7 @@ impl Node {
             sha256: String::new(),
             encrypted: false,
             findings: Vec::new(),
+            fingerprints: Vec::new(),
             children: Vec::new(),
             text: String::new(),
             links: Vec::new(),
@@ -130,6 +138,16 @@ impl Node {
     pub fn push_link(&mut self, url: &str) {
         if self.links.len() < MAX_LINKS && !self.links.iter().any(|l| l == url) {
             self.links.push(spearwatch_core::truncate_str(url, 2048));
+        }
+    }
+
+    /// Records a payload fingerprint (none when the content normalised to nothing), once, up to
+    /// `MAX_FINGERPRINTS`.
+    pub fn add_fingerprint(&mut self, f: Option<Fingerprint>) {
+        if let Some(f) = f {
+            if self.fingerprints.len() < MAX_FINGERPRINTS && !self.fingerprints.contains(&f) {
+                self.fingerprints.push(f);
+            }
         }
     }
 

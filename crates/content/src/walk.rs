@@ -536,6 +536,7 @@ fn dispatch(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         Kind::OneNote => onenote::analyse(w, node, data),
         Kind::Chm => crate::chm::analyse(w, node, data),
         Kind::Email => email::analyse(w, node, data),
-        Kind::PostScript | Kind::Png | Kind::Jpeg | Kind::Gif | Kind::Text | Kind::Unknown => {}
+        Kind::PostScript => crate::hwp::eps::analyse(node, data),
+        Kind::Png | Kind::Jpeg | Kind::Gif | Kind::Text | Kind::Unknown => {}
     }
 }

@@ -1,7 +1,7 @@
 //! The report: one message's verdict with everything that explains it.
 
 use serde::Serialize;
-use spearwatch_content::{Kind, Node};
+use spearwatch_content::{Fingerprint, Kind, Node};
 use spearwatch_core::{Finding, Scored, Verdict};
 use spearwatch_message::{FileKind, Mail, UrlSource};
 use std::time::Duration;
@@ -56,6 +56,10 @@ pub struct AttachmentInfo {
     /// Ids of the findings raised on the attachment itself (details are in the report's `findings`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<String>,
+    /// Structural payload fingerprints of the attachment itself (a shortcut's command line, a
+    /// script's text), as on [`TreeNode::fingerprints`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fingerprints: Vec<Fingerprint>,
     /// What the content engine found inside: members, streams, embedded objects, recursively.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<TreeNode>,
@@ -81,6 +85,10 @@ pub struct TreeNode {
     pub encrypted: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<String>,
+    /// Structural payload fingerprints (normalised VBA source, PostScript, shortcut command line, PDF
+    /// JavaScript, script text): equal across copies whose `sha256` differs, for campaign linking.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fingerprints: Vec<Fingerprint>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<TreeNode>,
 }
@@ -97,6 +105,7 @@ impl TreeNode {
             sha256: n.sha256.clone(),
             encrypted: n.encrypted,
             findings: finding_ids(n),
+            fingerprints: n.fingerprints.clone(),
             children: n.children.iter().map(TreeNode::from_node).collect(),
         }
     }
@@ -164,6 +173,10 @@ impl Report {
                     format: tree.as_ref().and_then(|t| t.format.clone()),
                     encrypted: tree.as_ref().is_some_and(|t| t.encrypted),
                     findings: tree.as_ref().map(finding_ids).unwrap_or_default(),
+                    fingerprints: tree
+                        .as_ref()
+                        .map(|t| t.fingerprints.clone())
+                        .unwrap_or_default(),
                     children: tree
                         .as_ref()
                         .map(|t| t.children.iter().map(TreeNode::from_node).collect())
@@ -220,6 +233,45 @@ mod tests {
         assert!(json["findings"][0]["evidence"][0]["kind"]
             .as_str()
             .is_some());
+    }
+
+    /// The `scan --format jsonl` line (the report's JSON) carries payload fingerprints on the
+    /// attachment and inside its tree, equal for two copies of one script whose bytes differ.
+    #[test]
+    fn jsonl_tree_carries_payload_fingerprints() {
+        let raw = "From: Billing <billing@vendor.example>\r\nTo: kim@corp.example\r\nSubject: invoice\r\n\
+            Message-ID: <3@vendor.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n\
+            --b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+            --b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"invoice.js\"\r\n\r\n\
+            var s = new ActiveXObject(\"WScript.Shell\");   s.Run(\"notepad.exe\");\r\n\
+            --b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"fwd.eml\"\r\n\r\n\
+            From: a@b.example\r\nTo: c@d.example\r\nSubject: inner\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=x\r\n\r\n\
+            --x\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
+            --x\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"INVOICE.JS\"\r\n\r\n\
+            VAR S = NEW ACTIVEXOBJECT(\"WSCRIPT.SHELL\");\r\nS.RUN(\"NOTEPAD.EXE\");\r\n\
+            --x--\r\n--b--\r\n";
+        let r = Engine::default().scan(raw.as_bytes(), "fixture");
+        let line = serde_json::to_string(&r).unwrap();
+        assert!(!line.contains('\n'));
+        let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+        let top = &json["attachments"][0];
+        assert_eq!(top["name"], "invoice.js");
+        assert_eq!(top["fingerprints"][0]["kind"], "script");
+        let fwd = &json["attachments"][1];
+        let inner = fwd["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "INVOICE.JS")
+            .unwrap_or_else(|| panic!("{fwd}"));
+        assert_eq!(inner["fingerprints"], top["fingerprints"]);
+        assert_ne!(inner["sha256"], top["sha256"]);
+        assert_eq!(
+            inner["fingerprints"][0]["sha256"].as_str().unwrap().len(),
+            64
+        );
+        // Objects without a payload carry no `fingerprints` key at all.
+        assert!(fwd.get("fingerprints").is_none());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! Also the command-line knowledge the shortcut and PDF analysers share: which living-off-the-land
 //! programs a command line starts ([`launchers`]) and what it asks them to do ([`command_markers`]).
 
-use crate::{Node, Walk};
+use crate::{fingerprint, FingerprintKind, Node, Walk};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use spearwatch_core::{technique as t, truncate_str, Severity};
 use std::collections::{BTreeSet, HashSet};
@@ -434,6 +434,7 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
         );
     }
     let text = decode_text(data.get(..max).unwrap_or(data));
+    node.add_fingerprint(fingerprint(FingerprintKind::Script, text.as_bytes()));
     let low = text.to_ascii_lowercase();
     let ext = node
         .name
@@ -665,6 +666,33 @@ mod tests {
             ids3.contains(&"script.decode".to_string())
                 && ids3.contains(&"script.exec".to_string()),
             "{ids3:?}"
+        );
+    }
+
+    #[test]
+    fn script_fingerprint_ignores_case_spacing_and_encoding() {
+        let fp = |data: &[u8], name: &str| {
+            let n = analyse(data, name, None, &Options::default());
+            assert_eq!(n.detected_type, crate::Kind::Script, "{name}");
+            n.fingerprints
+        };
+        let vbs = "Set sh = CreateObject(\"WScript.Shell\")\r\nsh.Run \"notepad.exe\", 0\r\n";
+        let a = fp(vbs.as_bytes(), "invoice.vbs");
+        assert_eq!(a.len(), 1);
+        assert_eq!(a[0].kind, crate::FingerprintKind::Script);
+        // Re-typed: case, indentation and line endings changed; then saved with a byte order mark.
+        let b = fp(
+            b"  set SH = createobject(\"wscript.shell\")\n\n\tSH.RUN   \"NOTEPAD.EXE\", 0",
+            "payment.vbs",
+        );
+        assert_eq!(a, b);
+        let mut bom = vec![0xEF, 0xBB, 0xBF];
+        bom.extend_from_slice(vbs.as_bytes());
+        assert_eq!(fp(&bom, "x.vbs"), a);
+        // Another command is another script.
+        assert_ne!(
+            fp(vbs.replace("notepad", "calc").as_bytes(), "invoice.vbs"),
+            a
         );
     }
 

@@ -83,7 +83,15 @@ pub(crate) fn item(
     tally.total += 1;
     if eps::is_eps(data, ext) {
         let e = eps::scan(data);
+        let before = node.children.len();
         w.child(node, name, data);
+        // A child typed PostScript by its magic was fingerprinted by the walk; one that is EPS only by
+        // its extension is fingerprinted here.
+        if let Some(c) = node.children.get_mut(before) {
+            if c.detected_type != Kind::PostScript {
+                c.add_fingerprint(eps::fingerprint(data));
+            }
+        }
         for (i, p) in e.payloads.iter().enumerate() {
             w.child(node, &format!("{name} (hex payload {})", i + 1), p);
         }

@@ -11,6 +11,7 @@
 //! high-entropy payloads.
 
 use crate::archive::{bytes, u32le};
+use crate::{Fingerprint, FingerprintKind, Node};
 
 /// Hex digits in one string from which it counts as a payload rather than a colour or a short key.
 const LONG_HEX: usize = 1024;
@@ -313,6 +314,20 @@ fn entropy(d: &[u8]) -> f64 {
             -p * p.log2()
         })
         .sum()
+}
+
+/// The object's [`FingerprintKind::PostScript`] fingerprint, over its PostScript section (the DOS EPS
+/// binary header's preview images are left out: they are re-rendered on every save) and at most the
+/// bytes the scan lexes.
+pub(crate) fn fingerprint(data: &[u8]) -> Option<Fingerprint> {
+    let ps = postscript(data);
+    crate::fingerprint(FingerprintKind::PostScript, &ps[..ps.len().min(MAX_PS)])
+}
+
+/// A standalone EPS/PostScript object (an attachment or a member, typed by its magic): fingerprinted,
+/// nothing more (the exploit traits are judged where Hangul would render it, in [`super::bindata`]).
+pub(crate) fn analyse(node: &mut Node, data: &[u8]) {
+    node.add_fingerprint(fingerprint(data));
 }
 
 /// Scans an EPS/PostScript object.

@@ -25,7 +25,7 @@ mod bindata;
 mod body;
 mod distribution;
 mod docinfo;
-mod eps;
+pub(crate) mod eps;
 mod header;
 mod hwp3;
 mod hwp5;

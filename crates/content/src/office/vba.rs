@@ -9,7 +9,7 @@
 //! source with something harmless (or random bytes) and leave the p-code in place.
 
 use super::ovba;
-use crate::{Node, Walk};
+use crate::{fingerprint_parts, Fingerprint, FingerprintKind, Node, Walk};
 use spearwatch_core::{technique as t, Severity};
 
 /// Most source text decompressed per module; real modules are a few hundred KB at most.
@@ -717,11 +717,14 @@ pub(crate) fn analyse(
     // One module per stream: `dir` may name the same stream in many module records.
     let mut seen = std::collections::HashSet::new();
     let mut left = MAX_PROJECT_SOURCE;
+    // Whether every module was read: a fingerprint of part of a project matches no other copy.
+    let mut complete = true;
     for m in &project.modules {
         if !seen.insert(m.stream.to_lowercase()) {
             continue;
         }
         if w.expired(node) {
+            complete = false;
             break;
         }
         let Some(bytes) = read(&join(&m.stream)) else {
@@ -730,6 +733,7 @@ pub(crate) fn analyse(
         let (module, used) = read_module(m, &bytes, project.code_page, left);
         left = left.saturating_sub(used);
         let truncated = module.truncated;
+        complete &= !truncated;
         modules.push(module);
         if (truncated || left == 0) && !node.has("content.limit") {
             w.limit(
@@ -743,12 +747,32 @@ pub(crate) fn analyse(
             );
         }
         if left == 0 {
+            complete = false;
             break;
         }
     }
     let vba_project = read(&join("_VBA_PROJECT"));
     report(node, storage, &project, &modules, vba_project.as_deref());
+    if complete {
+        node.add_fingerprint(source_fingerprint(&modules));
+    }
     true
+}
+
+/// The project's [`FingerprintKind::VbaSource`] fingerprint: the modules whose source is text, ordered
+/// by name (the `dir` stream lists them in whatever order the host wrote them). A module whose source
+/// does not decompress contributes nothing; one that is only `Attribute` lines neither.
+pub(crate) fn source_fingerprint(modules: &[Module]) -> Option<Fingerprint> {
+    let mut texts: Vec<(&str, &str)> = modules
+        .iter()
+        .filter(|m| m.source_is_text)
+        .filter_map(|m| Some((m.name.as_str(), m.source.as_deref()?)))
+        .collect();
+    texts.sort_unstable();
+    fingerprint_parts(
+        FingerprintKind::VbaSource,
+        texts.iter().map(|(_, s)| s.as_bytes()),
+    )
 }
 
 /// Identifiers in the `_VBA_PROJECT` PerformanceCache (its identifier table, MS-OVBA §2.3.4.1 leaves
@@ -1034,6 +1058,89 @@ pub(crate) mod tests {
         let off = s.len() as u32;
         s.extend_from_slice(&compress_literal(source.as_bytes()));
         (s, off)
+    }
+
+    /// An Excel 97 workbook whose VBA project holds `modules` (name, source), in that `dir` order,
+    /// each stream without a PerformanceCache (source at offset 0).
+    fn workbook_with_modules(modules: &[(&str, &str)]) -> Vec<u8> {
+        let refs: Vec<(&str, u32)> = modules.iter().map(|(n, _)| (*n, 0)).collect();
+        let dir = compress_literal(&dir_stream(&refs));
+        let streams: Vec<(String, Vec<u8>)> = modules
+            .iter()
+            .map(|(n, src)| {
+                (
+                    format!("/_VBA_PROJECT_CUR/VBA/{n}"),
+                    compress_literal(src.as_bytes()),
+                )
+            })
+            .collect();
+        let mut all: Vec<(&str, &[u8])> = vec![
+            (
+                "/Workbook",
+                &[
+                    0x09, 0x08, 0x08, 0x00, 0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0x0A, 0, 0, 0,
+                ],
+            ),
+            ("/_VBA_PROJECT_CUR/VBA/dir", &dir),
+            (
+                "/_VBA_PROJECT_CUR/VBA/_VBA_PROJECT",
+                &[0xCC, 0x61, 0xB2, 0x00, 0x00, 0x03, 0x00],
+            ),
+        ];
+        for (p, s) in &streams {
+            all.push((p.as_str(), s));
+        }
+        crate::office::ole::tests::cfb_file(&all)
+    }
+
+    fn vba_fingerprints(file: &[u8]) -> (String, Vec<Fingerprint>) {
+        let n = crate::office::ole::tests::run(file, "book.xls");
+        assert!(
+            n.has("office.vba_macros"),
+            "{:?}",
+            crate::office::ole::tests::ids(&n)
+        );
+        (n.sha256.clone(), n.fingerprints.clone())
+    }
+
+    #[test]
+    fn vba_source_fingerprint_ignores_attributes_line_endings_and_module_order() {
+        let code = "Sub Workbook_Open()\r\n    MsgBox \"Quarterly report\"   \r\n\r\n    Module1.Helper\r\nEnd Sub\r\n";
+        let helper = "Sub Helper()\r\n    MsgBox \"done\"\r\nEnd Sub\r\n";
+        let a = workbook_with_modules(
+            &[
+                ("ThisWorkbook", &format!("Attribute VB_Name = \"ThisWorkbook\"\r\nAttribute VB_Base = \"0{{00020819-0000-0000-C000-000000000046}}\"\r\nAttribute VB_Creatable = False\r\n{code}")),
+                ("Sheet1", "Attribute VB_Name = \"Sheet1\"\r\n"),
+                ("Module1", &format!("Attribute VB_Name = \"Module1\"\r\n{helper}")),
+            ],
+        );
+        // Another host wrote it: LF line endings, a localised empty sheet module, no header
+        // attributes, a procedure attribute, modules in another order.
+        let b = workbook_with_modules(
+            &[
+                ("Module1", "Sub Helper()\nAttribute Helper.VB_Description = \"x\"\n    MsgBox \"done\"\nEnd Sub"),
+                ("Feuil1", "Attribute VB_Name = \"Feuil1\"\n\n"),
+                ("ThisWorkbook", &code.replace("\r\n", "\n")),
+            ],
+        );
+        let (sha_a, fa) = vba_fingerprints(&a);
+        let (sha_b, fb) = vba_fingerprints(&b);
+        assert_ne!(sha_a, sha_b);
+        assert_eq!(fa.len(), 1, "{fa:?}");
+        assert_eq!(fa[0].kind, FingerprintKind::VbaSource);
+        assert_eq!(fa, fb);
+        // Different code (one string literal): a different fingerprint.
+        let c = workbook_with_modules(&[
+            ("ThisWorkbook", &code.replace("Quarterly", "Annual")),
+            ("Module1", helper),
+        ]);
+        let (_, fc) = vba_fingerprints(&c);
+        assert_eq!(fc.len(), 1);
+        assert_ne!(fa, fc);
+        // A project cut short by the source budget gets no fingerprint (it would match no copy).
+        let file = project(40, 40, 1000);
+        let n = crate::office::ole::tests::run(&file, "vbaProject.bin");
+        assert!(n.has("content.limit") && n.fingerprints.is_empty());
     }
 
     #[test]

@@ -11,7 +11,7 @@ mod filters;
 mod lex;
 mod scan;
 
-use crate::{Node, Walk};
+use crate::{fingerprint_parts, FingerprintKind, Node, Walk};
 use filters::Stop;
 use lex::{text_string, Dict, Obj};
 use scan::Doc;
@@ -675,6 +675,8 @@ fn ext(name: &str) -> String {
 
 struct Script {
     code: String,
+    /// `code` is the script's text (not a note that it could not be read).
+    text: bool,
     auto: bool,
     triggers: BTreeSet<String>,
     objs: BTreeSet<u32>,
@@ -726,18 +728,27 @@ fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts<'_>) {
                 if w.expired(node) {
                     break;
                 }
-                let code = match &js.code {
-                    _ if doc.encrypted => format!("(encrypted script in object {})", js.ctx.obj),
-                    JsCode::Text(b) => text_string(b),
-                    JsCode::Borrowed(b) => text_string(b),
+                // `text`: the script itself, not a note standing in for it.
+                let (code, text) = match &js.code {
+                    _ if doc.encrypted => (
+                        format!("(encrypted script in object {})", js.ctx.obj),
+                        false,
+                    ),
+                    JsCode::Text(b) => (text_string(b), true),
+                    JsCode::Borrowed(b) => (text_string(b), true),
                     JsCode::Stream(n) => match doc.stream(w, node, *n) {
-                        Ok(b) => text_string(&b),
+                        Ok(b) => (text_string(&b), true),
                         Err(Stop::Unsupported(what)) => {
-                            format!("(script stream {n} with filter {what})")
+                            (format!("(script stream {n} with filter {what})"), false)
                         }
-                        Err(Stop::Failed(e)) => format!("(unreadable script stream {n}: {e})"),
+                        Err(Stop::Failed(e)) => {
+                            (format!("(unreadable script stream {n}: {e})"), false)
+                        }
                     },
-                    JsCode::Missing => format!("(script in object {} not found)", js.ctx.obj),
+                    JsCode::Missing => (
+                        format!("(script in object {} not found)", js.ctx.obj),
+                        false,
+                    ),
                 };
                 let h = {
                     use std::hash::{Hash, Hasher};
@@ -751,6 +762,7 @@ fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts<'_>) {
                     None => {
                         scripts.push(Script {
                             code,
+                            text,
                             auto: false,
                             triggers: BTreeSet::new(),
                             objs: BTreeSet::new(),
@@ -774,6 +786,7 @@ fn report(w: &mut Walk<'_>, node: &mut Node, doc: &Doc<'_>, f: &mut Facts<'_>) {
     }
     // In text order, as before: evidence shows the first script.
     scripts.sort_by(|a, b| a.code.cmp(&b.code));
+    node.add_fingerprint(js_fingerprint(&scripts));
 
     let pages = f.pages.len();
     let mut format = match &doc.version {
@@ -927,6 +940,23 @@ fn xfa_script_bodies(x: &[u8]) -> Vec<Vec<u8>> {
         pos = end;
     }
     out
+}
+
+/// The document's [`FingerprintKind::PdfJavaScript`] fingerprint: each distinct script text once, in
+/// the order of the lowest-numbered object whose action carries it (a re-saved copy renumbers objects
+/// but rarely reorders them), text order between scripts of one object. Notes standing in for scripts that could not be
+/// read (encrypted, unsupported filter) carry object numbers, not code: they are left out.
+fn js_fingerprint(scripts: &[Script]) -> Option<crate::Fingerprint> {
+    let mut real: Vec<(u32, &str)> = scripts
+        .iter()
+        .filter(|s| s.text)
+        .map(|s| (s.objs.first().copied().unwrap_or(0), s.code.as_str()))
+        .collect();
+    real.sort_unstable();
+    fingerprint_parts(
+        FingerprintKind::PdfJavaScript,
+        real.iter().map(|(_, c)| c.as_bytes()),
+    )
 }
 
 fn list<T: std::fmt::Display>(items: impl IntoIterator<Item = T>, max: usize) -> String {

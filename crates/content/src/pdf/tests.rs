@@ -542,3 +542,81 @@ fn decoy_actions_do_not_crowd_out_the_open_action() {
     assert_eq!(sev(&n, "pdf.auto_javascript"), Some(Severity::Critical));
     assert!(n.has("content.limit"));
 }
+
+/// A PDF with an OpenAction script `open` (a string in object `a`) and a document-level script
+/// `init` (a stream in object `b`, compressed or not).
+fn two_scripts(a: u32, open: &str, b: u32, init: &[u8], flate: bool) -> Vec<u8> {
+    let mut objs = vec![o(
+        1,
+        &format!(
+            "<< /Type /Catalog /Pages 2 0 R /OpenAction {a} 0 R /Names << /JavaScript 6 0 R >> >>"
+        ),
+    )];
+    objs.extend(pages());
+    objs.push(o(6, "<< /Names [(init) 7 0 R] >>"));
+    objs.push(o(7, &format!("<< /S /JavaScript /JS {b} 0 R >>")));
+    objs.push(o(
+        a,
+        &format!("<< /Type /Action /S /JavaScript /JS ({open}) >>"),
+    ));
+    objs.push(if flate {
+        stream(b, "/Filter /FlateDecode", &zlib(init))
+    } else {
+        stream(b, "", init)
+    });
+    pdf(&objs, "<< /Root 1 0 R >>")
+}
+
+#[test]
+fn javascript_fingerprint_survives_renumbering_compression_and_spacing() {
+    let a = two_scripts(
+        10,
+        "app.alert\\('hello'\\); this.exportDataObject\\({cName: 'a.txt', nLaunch: 0}\\);",
+        11,
+        b"var x = util.printf('%45000f', 1);",
+        true,
+    );
+    let b = two_scripts(
+        20,
+        "app.alert\\('hello'\\);\n    this.exportDataObject\\({cName: 'a.txt',   nLaunch: 0}\\);",
+        21,
+        b"var x =\r\n  util.printf('%45000f', 1);\r\n",
+        false,
+    );
+    let (na, nb) = (run(&a), run(&b));
+    assert_ne!(na.sha256, nb.sha256);
+    assert_eq!(na.fingerprints.len(), 1, "{:?}", na.fingerprints);
+    assert_eq!(
+        na.fingerprints[0].kind,
+        crate::FingerprintKind::PdfJavaScript
+    );
+    assert_eq!(na.fingerprints, nb.fingerprints);
+    // Both scripts, in the order of the objects that name them: the name tree's action (7) before
+    // the OpenAction (10).
+    let want = crate::fingerprint_parts(
+        crate::FingerprintKind::PdfJavaScript,
+        [
+            b"var x = util.printf('%45000f', 1);".as_slice(),
+            b"app.alert('hello'); this.exportDataObject({cName: 'a.txt', nLaunch: 0});",
+        ],
+    );
+    assert_eq!(na.fingerprints.first(), want.as_ref());
+    // The scripts the other way round (the OpenAction now object 5), or another script: another
+    // fingerprint. Case counts.
+    let swapped = two_scripts(
+        5,
+        "app.alert\\('hello'\\); this.exportDataObject\\({cName: 'a.txt', nLaunch: 0}\\);",
+        11,
+        b"var x = util.printf('%45000f', 1);",
+        true,
+    );
+    assert_ne!(run(&swapped).fingerprints, na.fingerprints);
+    let c = two_scripts(10, "app.alert\\('Hello'\\);", 11, b"var x = 1;", true);
+    assert_ne!(run(&c).fingerprints, na.fingerprints);
+    // No script, no fingerprint.
+    let mut objs = vec![o(1, "<< /Type /Catalog /Pages 2 0 R >>")];
+    objs.extend(pages());
+    assert!(run(&pdf(&objs, "<< /Root 1 0 R >>"))
+        .fingerprints
+        .is_empty());
+}
