@@ -43,7 +43,10 @@ pub fn write_view(out: &mut impl Write, v: &CampaignView) -> std::io::Result<()>
             out,
             "  Attribution (analyst): {}{}",
             a.actor,
-            a.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default()
+            a.note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default()
         )?,
         None => writeln!(out, "  Attribution: not confirmed (hypotheses below)")?,
     }
@@ -58,10 +61,20 @@ pub fn write_view(out: &mut impl Write, v: &CampaignView) -> std::io::Result<()>
             truncate_str(m.from.as_deref().unwrap_or("(no From)"), 40),
             truncate_str(&m.recipients.join(", "), 60)
         )?;
-        writeln!(out, "          {}", truncate_str(m.subject.as_deref().unwrap_or("(no subject)"), 90))?;
+        writeln!(
+            out,
+            "          {}",
+            truncate_str(m.subject.as_deref().unwrap_or("(no subject)"), 90)
+        )?;
     }
     writeln!(out, "\nRecipients: {}", v.recipients.join(", "))?;
-    writeln!(out, "Variants: {} subjects, {} senders, {} attachment names", v.subjects.len(), v.senders.len(), v.attachment_names.len())?;
+    writeln!(
+        out,
+        "Variants: {} subjects, {} senders, {} attachment names",
+        v.subjects.len(),
+        v.senders.len(),
+        v.attachment_names.len()
+    )?;
     for s in v.subjects.iter().take(10) {
         writeln!(out, "  subject   {}", truncate_str(s, 90))?;
     }
@@ -73,28 +86,66 @@ pub fn write_view(out: &mut impl Write, v: &CampaignView) -> std::io::Result<()>
     }
     writeln!(out, "\nTechniques")?;
     for t in &v.techniques {
-        writeln!(out, "  {:<10} {:<45} in {} messages", t.id, t.name, t.messages)?;
+        writeln!(
+            out,
+            "  {:<10} {:<45} in {} messages",
+            t.id, t.name, t.messages
+        )?;
     }
-    writeln!(out, "\nIndicators (attacker-controlled values, never seen in clean mail)")?;
+    writeln!(
+        out,
+        "\nIndicators (attacker-controlled values, never seen in clean mail)"
+    )?;
     for i in v.indicators.iter().take(40) {
-        writeln!(out, "  {:<13} {:<70} {} msgs", i.kind, truncate_str(&i.value, 70), i.messages)?;
+        writeln!(
+            out,
+            "  {:<13} {:<70} {} msgs",
+            i.kind,
+            truncate_str(&i.value, 70),
+            i.messages
+        )?;
     }
     writeln!(out, "\nWhy the messages are together")?;
     for l in &v.links {
-        writeln!(out, "  #{} ~ #{}: {}", l.scan_id, l.other_id, truncate_str(&l.detail, 110))?;
+        writeln!(
+            out,
+            "  #{} ~ #{}: {}",
+            l.scan_id,
+            l.other_id,
+            truncate_str(&l.detail, 110)
+        )?;
     }
     writeln!(out, "\nTimeline")?;
     for e in &v.timeline {
-        writeln!(out, "  {}  {:<10} {}", day(e.at), e.kind, truncate_str(&e.detail, 110))?;
+        writeln!(
+            out,
+            "  {}  {:<10} {}",
+            day(e.at),
+            e.kind,
+            truncate_str(&e.detail, 110)
+        )?;
     }
-    writeln!(out, "\nActor hypotheses (traits read: {})", v.traits.join(", "))?;
+    writeln!(
+        out,
+        "\nActor hypotheses (traits read: {})",
+        v.traits.join(", ")
+    )?;
     if v.hypotheses.is_empty() {
         writeln!(out, "  none: the evidence is generic")?;
     }
     for h in v.hypotheses.iter().take(5) {
-        writeln!(out, "  {} {} — confidence {}", h.actor_id, h.name, h.confidence)?;
+        writeln!(
+            out,
+            "  {} {} — confidence {}",
+            h.actor_id, h.name, h.confidence
+        )?;
         for r in h.reasons.iter().take(6) {
-            writeln!(out, "      +{:.2} {}", r.weight, truncate_str(&r.detail, 110))?;
+            writeln!(
+                out,
+                "      +{:.2} {}",
+                r.weight,
+                truncate_str(&r.detail, 110)
+            )?;
         }
     }
     writeln!(out, "\nATT&CK data © The MITRE Corporation, reproduced with permission (crates/actors/data/ATTACK-NOTICE.txt).")
@@ -170,7 +221,9 @@ pub fn rule_scanner(
     threads: Option<usize>,
 ) -> Result<Box<spearwatch_register::hunt::RuleScan>> {
     if let Some(t) = threads {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(t.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build_global();
     }
     let engine = spearwatch_engine::Engine::default()
         .with_content_options(crate::content_options(rules, false)?);
@@ -180,7 +233,12 @@ pub fn rule_scanner(
             .findings
             .iter()
             .filter(|f| f.id.starts_with("yara."))
-            .map(|f| (f.id.trim_start_matches("yara.").to_string(), f.title.clone()))
+            .map(|f| {
+                (
+                    f.id.trim_start_matches("yara.").to_string(),
+                    f.title.clone(),
+                )
+            })
             .collect()
     }))
 }

@@ -1,9 +1,9 @@
 //! `spearwatch`: the command line. Thin by design: argument parsing, reading inputs, printing. All
 //! analysis lives in the library crates (`spearwatch-engine` and below).
 
+mod campaign;
 mod eval;
 mod inspect;
-mod campaign;
 mod intel;
 mod org;
 mod pipeline;

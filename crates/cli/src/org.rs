@@ -79,9 +79,12 @@ pub fn default_store_path() -> Result<PathBuf> {
     Ok(data.join("spearwatch").join("store.db"))
 }
 
+/// A store opened with the path it was opened at.
+pub type OpenStore = (Store, PathBuf);
+
 /// For `scan`: the organisation context when `--org` is given, and the store (with its path) when
 /// `--org` or `--store` is: `scan --store` alone records scans without organisation context.
-pub fn open_for_scan(args: &OrgArgs) -> Result<(Option<Arc<OrgContext>>, Option<(Store, PathBuf)>)> {
+pub fn open_for_scan(args: &OrgArgs) -> Result<(Option<Arc<OrgContext>>, Option<OpenStore>)> {
     if args.org.is_none() {
         let Some(path) = &args.store else {
             return Ok((None, None));
@@ -118,7 +121,11 @@ fn open_with_path(args: &OrgArgs) -> Result<Option<(Arc<OrgContext>, Store, Path
     let knowledge: Knowledge = store
         .knowledge()
         .with_context(|| format!("loading {}", path.display()))?;
-    Ok(Some((Arc::new(OrgContext::new(profile, knowledge)), store, path)))
+    Ok(Some((
+        Arc::new(OrgContext::new(profile, knowledge)),
+        store,
+        path,
+    )))
 }
 
 /// Unix seconds now, for messages without a Date.

@@ -56,7 +56,11 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn new(store_file: &Path, args: &RecordArgs, store: &Store) -> Result<Recorder> {
-        let blobs = BlobStore::new(args.blobs.clone().unwrap_or_else(|| default_blobs(store_file)));
+        let blobs = BlobStore::new(
+            args.blobs
+                .clone()
+                .unwrap_or_else(|| default_blobs(store_file)),
+        );
         let cutoff = crate::org::now() - (args.retain_days.min(365 * 100) as i64) * 86_400;
         let expired = store.expire_blobs(cutoff)?;
         for key in &expired {
@@ -203,7 +207,14 @@ pub fn campaigns(a: CampaignsArgs) -> Result<u8> {
                     )?;
                 }
                 if rows.is_empty() {
-                    eprintln!("spearwatch: no campaigns{}", if all { "" } else { " of two or more messages (--all lists single ones)" });
+                    eprintln!(
+                        "spearwatch: no campaigns{}",
+                        if all {
+                            ""
+                        } else {
+                            " of two or more messages (--all lists single ones)"
+                        }
+                    );
                 }
             }
         }
@@ -235,14 +246,20 @@ pub fn campaigns(a: CampaignsArgs) -> Result<u8> {
             store.set_campaign_actor(&id, actor.as_deref(), note.as_deref(), crate::org::now())?;
             eprintln!(
                 "spearwatch: {id}: {}",
-                actor.map_or("attribution cleared".to_string(), |a| format!("attributed to {a}"))
+                actor.map_or("attribution cleared".to_string(), |a| format!(
+                    "attributed to {a}"
+                ))
             );
         }
         CampaignsCmd::Split { id, messages, note } => {
             let id = store
                 .resolve_campaign(&id)?
                 .ok_or_else(|| anyhow!("no campaign {id}"))?;
-            let members: Vec<i64> = store.campaign_members(&id)?.iter().map(|m| m.scan.id).collect();
+            let members: Vec<i64> = store
+                .campaign_members(&id)?
+                .iter()
+                .map(|m| m.scan.id)
+                .collect();
             if let Some(m) = messages.iter().find(|m| !members.contains(m)) {
                 bail!("message #{m} is not in {id}");
             }
@@ -252,10 +269,15 @@ pub fn campaigns(a: CampaignsArgs) -> Result<u8> {
             let new_id = format!("{id}-s{}", store.campaign_events(&id)?.len());
             let detail = format!(
                 "analyst split messages {} off into {new_id}{}",
-                messages.iter().map(|m| format!("#{m}")).collect::<Vec<_>>().join(", "),
+                messages
+                    .iter()
+                    .map(|m| format!("#{m}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 note.map(|n| format!(": {n}")).unwrap_or_default()
             );
-            let moved = store.split_campaign(&id, &new_id, &messages, crate::org::now(), &detail)?;
+            let moved =
+                store.split_campaign(&id, &new_id, &messages, crate::org::now(), &detail)?;
             eprintln!("spearwatch: {moved} messages moved from {id} to {new_id}");
         }
         CampaignsCmd::Rename { id, name } => {
@@ -319,11 +341,12 @@ pub fn hunt(a: HuntArgs) -> Result<u8> {
     if !a.intel.is_empty() {
         let set = crate::intel::load_set(&a.intel, a.quiet)?;
         let rep = store.in_transaction(|_| {
-            reg.hunt_indicators(&set, &name, now)
-                .map_err(|e| spearwatch_store::StoreError::Inconsistent {
+            reg.hunt_indicators(&set, &name, now).map_err(|e| {
+                spearwatch_store::StoreError::Inconsistent {
                     path: path.clone(),
                     detail: e.to_string(),
-                })
+                }
+            })
         })?;
         hits_total += rep.hits.len();
         print_hits(&mut out, &store, &rep.hits, a.json)?;
@@ -343,17 +366,20 @@ pub fn hunt(a: HuntArgs) -> Result<u8> {
     }
     if !a.rules.is_empty() {
         let scan = crate::campaign::rule_scanner(&a.rules, a.threads)?;
-        let since = a.days.map_or(0, |d| now - (d.min(365 * 100) as i64) * 86_400);
+        let since = a
+            .days
+            .map_or(0, |d| now - (d.min(365 * 100) as i64) * 86_400);
         let total = store.scan_count()?;
         let started = std::time::Instant::now();
         let mut last = std::time::Instant::now();
         let quiet = a.quiet;
-        let (rep, unreadable) = reg.hunt_rescan(&name, since, i64::MAX, now, &*scan, &mut |done| {
-            if !quiet && last.elapsed().as_secs() >= 2 {
-                last = std::time::Instant::now();
-                eprintln!("spearwatch: hunt {name}: {done}/{total} messages re-scanned");
-            }
-        })?;
+        let (rep, unreadable) =
+            reg.hunt_rescan(&name, since, i64::MAX, now, &*scan, &mut |done| {
+                if !quiet && last.elapsed().as_secs() >= 2 {
+                    last = std::time::Instant::now();
+                    eprintln!("spearwatch: hunt {name}: {done}/{total} messages re-scanned");
+                }
+            })?;
         hits_total += rep.hits.len();
         print_hits(&mut out, &store, &rep.hits, a.json)?;
         if !a.quiet {
@@ -367,7 +393,11 @@ pub fn hunt(a: HuntArgs) -> Result<u8> {
             );
         }
     }
-    Ok(if hits_total > 0 { exit::FAIL_ON } else { exit::OK })
+    Ok(if hits_total > 0 {
+        exit::FAIL_ON
+    } else {
+        exit::OK
+    })
 }
 
 fn print_hits(
@@ -392,7 +422,9 @@ fn print_hits(
                 out,
                 "#{:<6} {:<12} {:<8} {:<40} {}",
                 h.scan_id,
-                scan.as_ref().and_then(|s| s.campaign.clone()).unwrap_or_else(|| "-".into()),
+                scan.as_ref()
+                    .and_then(|s| s.campaign.clone())
+                    .unwrap_or_else(|| "-".into()),
                 h.kind,
                 spearwatch_core::truncate_str(&h.value, 40),
                 spearwatch_core::truncate_str(

@@ -17,7 +17,12 @@ fn file(a: &AttachmentView) -> x::File {
         sha256: a.sha256.clone(),
         size: a.size,
         mime: a.mime.clone(),
-        children: a.children.iter().filter(|c| !c.sha256.is_empty()).map(file).collect(),
+        children: a
+            .children
+            .iter()
+            .filter(|c| !c.sha256.is_empty())
+            .map(file)
+            .collect(),
     }
 }
 
@@ -37,11 +42,21 @@ pub fn campaign(v: &CampaignView, profiles: &Profiles, now: i64) -> x::Campaign 
             verdict: m.verdict.clone(),
             sender_ip: m.origin_ip.clone(),
             urls: m.urls.clone(),
-            attachments: m.attachments.iter().filter(|a| !a.sha256.is_empty()).map(file).collect(),
+            attachments: m
+                .attachments
+                .iter()
+                .filter(|a| !a.sha256.is_empty())
+                .map(file)
+                .collect(),
         })
         .collect();
     let first_of = |pred: &dyn Fn(&crate::view::MemberView) -> bool| {
-        v.messages.iter().filter(|m| pred(m)).map(|m| m.date).min().unwrap_or(v.first_seen)
+        v.messages
+            .iter()
+            .filter(|m| pred(m))
+            .map(|m| m.date)
+            .min()
+            .unwrap_or(v.first_seen)
     };
     let mut indicators = Vec::new();
     for i in &v.indicators {
@@ -53,7 +68,9 @@ pub fn campaign(v: &CampaignView, profiles: &Profiles, now: i64) -> x::Campaign 
                     .messages
                     .iter()
                     .flat_map(|m| &m.urls)
-                    .find(|u| spearwatch_intel::normalise::url_key(u).as_deref() == Some(i.value.as_str()))
+                    .find(|u| {
+                        spearwatch_intel::normalise::url_key(u).as_deref() == Some(i.value.as_str())
+                    })
                     .cloned()
                     .unwrap_or_else(|| format!("http://{}", i.value));
                 (x::IndicatorKind::Url, full)
@@ -93,7 +110,10 @@ pub fn campaign(v: &CampaignView, profiles: &Profiles, now: i64) -> x::Campaign 
                 confidence: 100,
                 reasons: vec![format!(
                     "confirmed by an analyst{}",
-                    a.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+                    a.note
+                        .as_deref()
+                        .map(|n| format!(": {n}"))
+                        .unwrap_or_default()
                 )],
                 confirmed: true,
             }]

@@ -7,15 +7,17 @@
 use crate::minhash::Signature;
 use crate::observables::{self as k, Observables};
 use crate::record::{CampaignChange, Register, RegisterError};
+use rayon::prelude::*;
 use spearwatch_intel::{Indicator, IndicatorSet, Kind};
 use spearwatch_store::HuntHit;
-use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
 /// Re-scans one raw message; returns the (rule, detail) pairs that matched.
-pub type RuleScan = dyn Fn(&[u8]) -> Vec<(String, String)> + Sync;
+pub type RuleScan = dyn Fn(&[u8]) -> RuleHits + Sync;
+/// (rule, detail) pairs.
+pub type RuleHits = Vec<(String, String)>;
 
 /// Verdicts from worst to best (the store keeps them as text).
 const RANK: &[&str] = &["clean", "suspicious", "phishing", "malicious"];
@@ -141,7 +143,7 @@ impl Register<'_> {
             let Some(last) = page.last() else { break };
             after = last.0;
             // Reading and re-scanning run in parallel; recording stays in id order.
-            let results: Vec<(i64, Option<Vec<(String, String)>>)> = page
+            let results: Vec<(i64, Option<RuleHits>)> = page
                 .par_iter()
                 .map(|(scan_id, key)| (*scan_id, blobs.get(key).ok().map(|raw| scan(&raw))))
                 .collect();
@@ -223,8 +225,16 @@ impl Register<'_> {
                 .message_key
                 .clone()
                 .unwrap_or_else(|| scan_id.to_string());
-            let change =
-                self.cluster(scan_id, &obs, signature.as_ref(), seen, now, &name, &seed)?;
+            let change = self.cluster(
+                scan_id,
+                &obs,
+                signature.as_ref(),
+                seen,
+                now,
+                &name,
+                &seed,
+                true,
+            )?;
             if let Some(c) = change.campaign() {
                 self.store.campaign_event(
                     c,

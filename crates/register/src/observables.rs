@@ -179,6 +179,9 @@ pub fn extract(report: &Report, mail: &Mail) -> Observables {
             Some(n) => node_hashes(&mut o, n),
             None => {
                 o.add(SHA256, a.sha256.to_ascii_lowercase());
+                for f in &a.fingerprints {
+                    o.add(FINGERPRINT, format!("{}:{}", f.kind, f.sha256));
+                }
                 for c in &a.children {
                     tree_hashes(&mut o, c);
                 }
@@ -206,7 +209,9 @@ fn node_hashes(o: &mut Observables, n: &Node) {
     if !n.sha256.is_empty() && hashed(n.detected_type, n.size) {
         o.add(SHA256, n.sha256.to_ascii_lowercase());
     }
-    // FP-MERGE
+    for f in &n.fingerprints {
+        o.add(FINGERPRINT, format!("{}:{}", f.kind, f.sha256));
+    }
     for c in &n.children {
         node_hashes(o, c);
     }

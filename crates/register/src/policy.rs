@@ -73,8 +73,12 @@ pub const MIN_LINKING_SUBJECT: usize = 24;
 
 #[derive(Debug, Clone)]
 pub struct LinkPolicy {
-    /// Verdicts whose messages are clustered.
+    /// Verdicts whose messages are clustered (they found a campaign when they link to none).
     pub cluster_verdicts: Vec<String>,
+    /// Verdicts whose messages join a campaign they link to, but never found one: a suspicious
+    /// message that shares an attacker's file or host with a campaign is one more of its messages,
+    /// while suspicious mail that links to nothing is too common to be a campaign of its own.
+    pub join_verdicts: Vec<String>,
     /// Estimated Jaccard similarity of the text from which two messages are near-duplicates.
     pub text_similarity: f32,
     /// Earlier messages considered per shared value (the oldest; a value shared by hundreds of
@@ -88,6 +92,7 @@ impl Default for LinkPolicy {
     fn default() -> Self {
         LinkPolicy {
             cluster_verdicts: vec!["phishing".into(), "malicious".into()],
+            join_verdicts: vec!["suspicious".into()],
             text_similarity: 0.6,
             max_candidates: 20,
             max_links: 12,
@@ -128,6 +133,19 @@ pub fn is_freemail(domain: &str) -> bool {
 impl LinkPolicy {
     pub fn clusters(&self, verdict: &str) -> bool {
         self.cluster_verdicts.iter().any(|v| v == verdict)
+    }
+
+    pub fn joins(&self, verdict: &str) -> bool {
+        self.join_verdicts.iter().any(|v| v == verdict)
+    }
+
+    /// Verdicts of the messages a new one may link to.
+    pub fn linkable(&self) -> Vec<&str> {
+        self.cluster_verdicts
+            .iter()
+            .chain(&self.join_verdicts)
+            .map(String::as_str)
+            .collect()
     }
 
     /// Whether `kind`/`value` of a message links it to other flagged messages carrying the same, and

@@ -132,7 +132,8 @@ impl Register<'_> {
         arrival: &Arrival,
     ) -> Result<Recorded, RegisterError> {
         let verdict = report.verdict.to_string();
-        let flagged = self.policy.clusters(&verdict);
+        let founds = self.policy.clusters(&verdict);
+        let flagged = founds || self.policy.joins(&verdict);
         let obs = k::extract(report, mail);
         let signature = flagged.then(|| Signature::of(&k::text_of(mail))).flatten();
         let mut pairs = obs.to_vec();
@@ -177,6 +178,7 @@ impl Register<'_> {
                 arrival.received_at,
                 &name,
                 &seed,
+                founds,
             )?
         } else {
             CampaignChange::None
@@ -184,7 +186,8 @@ impl Register<'_> {
         Ok(Recorded { scan_id, campaign })
     }
 
-    /// Places a stored scan into a campaign (after recording, or when a retro-hunt flags an old one).
+    /// Places a stored scan into a campaign (after recording, or when a retro-hunt flags an old one);
+    /// with `may_found` false it only joins one it links to.
     #[allow(clippy::too_many_arguments)]
     pub fn cluster(
         &self,
@@ -195,13 +198,9 @@ impl Register<'_> {
         now: i64,
         name: &str,
         seed: &str,
+        may_found: bool,
     ) -> Result<CampaignChange, RegisterError> {
-        let verdicts: Vec<&str> = self
-            .policy
-            .cluster_verdicts
-            .iter()
-            .map(String::as_str)
-            .collect();
+        let verdicts = self.policy.linkable();
         let sender_freemail = obs.values(k::SENDER_DOMAIN).any(is_freemail)
             || obs
                 .values(k::SENDER)
@@ -276,6 +275,9 @@ impl Register<'_> {
             by_campaign.entry(c.campaign.clone()).or_default().push(c);
         }
         if by_campaign.is_empty() {
+            if !may_found {
+                return Ok(CampaignChange::None);
+            }
             let id = campaign_id(self.store, seed)?;
             self.store.create_campaign(
                 &id,

@@ -5,7 +5,9 @@
 use crate::observables as k;
 use crate::policy::LinkPolicy;
 use serde::Serialize;
-use spearwatch_actors::{phished_brand_trait, traits_from_findings, Evidence, Hypothesis, Profiles, Trait};
+use spearwatch_actors::{
+    phished_brand_trait, traits_from_findings, Evidence, Hypothesis, Profiles, Trait,
+};
 use spearwatch_store::{CampaignEvent, CampaignLink, Store, StoreError};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -102,8 +104,15 @@ fn attachment_views(v: &serde_json::Value) -> Vec<AttachmentView> {
     list.iter()
         .map(|a| AttachmentView {
             name: a.get("name").and_then(|n| n.as_str()).map(str::to_string),
-            sha256: a.get("sha256").and_then(|n| n.as_str()).unwrap_or_default().to_string(),
-            size: a.get("size").and_then(serde_json::Value::as_u64).unwrap_or(0),
+            sha256: a
+                .get("sha256")
+                .and_then(|n| n.as_str())
+                .unwrap_or_default()
+                .to_string(),
+            size: a
+                .get("size")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0),
             mime: a
                 .get("declared_type")
                 .and_then(|n| n.as_str())
@@ -115,7 +124,11 @@ fn attachment_views(v: &serde_json::Value) -> Vec<AttachmentView> {
 
 fn strings(v: Option<&serde_json::Value>) -> Vec<String> {
     v.and_then(|v| v.as_array())
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -159,7 +172,8 @@ pub fn campaign_view(
     let policy = LinkPolicy::default();
     let mut messages = Vec::new();
     let mut recipients = BTreeSet::new();
-    let (mut subjects, mut senders, mut names) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    let (mut subjects, mut senders, mut names) =
+        (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     let mut technique_count: BTreeMap<String, usize> = BTreeMap::new();
     let mut indicator_count: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut finding_ids: BTreeSet<String> = BTreeSet::new();
@@ -169,13 +183,19 @@ pub fn campaign_view(
     for m in store.campaign_members(&id)? {
         let report: serde_json::Value = serde_json::from_str(&m.scan.report).unwrap_or_default();
         let obs = store.observables_of(m.scan.id)?;
-        let rcpts: Vec<String> = obs.iter().filter(|(kk, _)| kk == k::RECIPIENT).map(|(_, v)| v.clone()).collect();
+        let rcpts: Vec<String> = obs
+            .iter()
+            .filter(|(kk, _)| kk == k::RECIPIENT)
+            .map(|(_, v)| v.clone())
+            .collect();
         recipients.extend(rcpts.iter().cloned());
         let sender_freemail = obs
             .iter()
             .any(|(kk, v)| kk == k::SENDER_DOMAIN && crate::policy::is_freemail(v));
         for (kk, v) in &obs {
-            if INDICATOR_KINDS.contains(&kk.as_str()) && policy.links(kk, v, sender_freemail).is_some() {
+            if INDICATOR_KINDS.contains(&kk.as_str())
+                && policy.links(kk, v, sender_freemail).is_some()
+            {
                 *indicator_count.entry((kk.clone(), v.clone())).or_default() += 1;
             }
             if kk == k::LINK_HOST || kk == k::SENDER_DOMAIN {
@@ -194,7 +214,12 @@ pub fn campaign_view(
                 let fid = f.get("id").and_then(|x| x.as_str()).unwrap_or_default();
                 ids.push(fid.to_string());
                 if fid == "intel.indicator" {
-                    for e in f.get("evidence").and_then(|e| e.as_array()).into_iter().flatten() {
+                    for e in f
+                        .get("evidence")
+                        .and_then(|e| e.as_array())
+                        .into_iter()
+                        .flatten()
+                    {
                         if let Some(note) = e.get("note").and_then(|n| n.as_str()) {
                             for a in named_actors(note) {
                                 actor_names.push((a, "intel.indicator".into()));
@@ -208,7 +233,11 @@ pub fn campaign_view(
             for a in named_actors(&h.source) {
                 actor_names.push((a, h.source.clone()));
             }
-            ids.push(if h.kind == "yara" { format!("yara.{}", h.value) } else { "intel.indicator".into() });
+            ids.push(if h.kind == "yara" {
+                format!("yara.{}", h.value)
+            } else {
+                "intel.indicator".into()
+            });
         }
         finding_ids.extend(ids.iter().cloned());
         if let Some(s) = &m.scan.subject {
@@ -222,7 +251,11 @@ pub fn campaign_view(
         if let Some(s) = &m.scan.sender {
             senders.insert(s.clone());
         }
-        let attachments = attachment_views(report.get("attachments").unwrap_or(&serde_json::Value::Null));
+        let attachments = attachment_views(
+            report
+                .get("attachments")
+                .unwrap_or(&serde_json::Value::Null),
+        );
         for a in &attachments {
             if let Some(n) = &a.name {
                 names.insert(n.clone());
@@ -231,21 +264,31 @@ pub fn campaign_view(
         let urls = report
             .get("urls")
             .and_then(|u| u.as_array())
-            .map(|a| a.iter().filter_map(|u| u.get("url")?.as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|u| u.get("url")?.as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         messages.push(MemberView {
             scan_id: m.scan.id,
             date: m.date.unwrap_or(m.scan.received_at),
             received_at: m.scan.received_at,
             message_id: m.scan.message_id.clone(),
-            from: report.get("from").and_then(|f| f.as_str()).map(str::to_string),
+            from: report
+                .get("from")
+                .and_then(|f| f.as_str())
+                .map(str::to_string),
             subject: m.scan.subject.clone(),
             verdict: m.scan.verdict.clone(),
             score: m.scan.score,
             recipients: rcpts,
             attachments,
             urls,
-            origin_ip: obs.iter().find(|(kk, _)| kk == k::ORIGIN_IP).map(|(_, v)| v.clone()),
+            origin_ip: obs
+                .iter()
+                .find(|(kk, _)| kk == k::ORIGIN_IP)
+                .map(|(_, v)| v.clone()),
             findings: ids,
             techniques,
         });
@@ -267,7 +310,9 @@ pub fn campaign_view(
     let techniques = technique_count
         .into_iter()
         .map(|(id, messages)| TechniqueView {
-            name: spearwatch_core::technique::name(&id).unwrap_or("").to_string(),
+            name: spearwatch_core::technique::name(&id)
+                .unwrap_or("")
+                .to_string(),
             id,
             messages,
         })
@@ -278,9 +323,18 @@ pub fn campaign_view(
         if store.count_with(&kind, &value, &["clean"], 1)? > 0 {
             continue;
         }
-        indicators.push(IndicatorView { kind, value, messages: n });
+        indicators.push(IndicatorView {
+            kind,
+            value,
+            messages: n,
+        });
     }
-    indicators.sort_by(|a, b| b.messages.cmp(&a.messages).then(a.kind.cmp(&b.kind)).then(a.value.cmp(&b.value)));
+    indicators.sort_by(|a, b| {
+        b.messages
+            .cmp(&a.messages)
+            .then(a.kind.cmp(&b.kind))
+            .then(a.value.cmp(&b.value))
+    });
     Ok(Some(CampaignView {
         id: id.clone(),
         name: row.name,
@@ -298,7 +352,10 @@ pub fn campaign_view(
         timeline: store.campaign_events(&id)?,
         traits: traits.iter().map(|t| t.as_str().to_string()).collect(),
         hypotheses,
-        analyst: row.actor.map(|actor| Analyst { actor, note: row.actor_note }),
+        analyst: row.actor.map(|actor| Analyst {
+            actor,
+            note: row.actor_note,
+        }),
     }))
 }
 
@@ -308,9 +365,17 @@ mod tests {
 
     #[test]
     fn actor_names_come_from_sources_and_notes() {
-        assert_eq!(named_actors("ESET (Lazarus Group, Andariel)"), ["ESET", "Lazarus Group", "Andariel"]);
+        assert_eq!(
+            named_actors("ESET (Lazarus Group, Andariel)"),
+            ["ESET", "Lazarus Group", "Andariel"]
+        );
         assert_eq!(named_actors("apt_kimsuky"), ["apt_kimsuky"]);
-        let n = named_actors("domain indicator x.example from apt_kimsuky; actor Kimsuky; confidence 80");
-        assert!(n.contains(&"Kimsuky".to_string()) && n.contains(&"apt_kimsuky".to_string()), "{n:?}");
+        let n = named_actors(
+            "domain indicator x.example from apt_kimsuky; actor Kimsuky; confidence 80",
+        );
+        assert!(
+            n.contains(&"Kimsuky".to_string()) && n.contains(&"apt_kimsuky".to_string()),
+            "{n:?}"
+        );
     }
 }
