@@ -106,14 +106,15 @@ pub fn write_view(out: &mut impl Write, v: &CampaignView) -> std::io::Result<()>
         )?;
     }
     writeln!(out, "\nWhy the messages are together")?;
-    for l in &v.links {
-        writeln!(
-            out,
-            "  #{} ~ #{}: {}",
-            l.scan_id,
-            l.other_id,
-            truncate_str(&l.detail, 110)
-        )?;
+    let mut i = 0;
+    while i < v.links.len() {
+        let id = v.links[i].scan_id;
+        let mut parts = Vec::new();
+        while i < v.links.len() && v.links[i].scan_id == id {
+            parts.push(truncate_str(&v.links[i].detail, 90));
+            i += 1;
+        }
+        writeln!(out, "  #{id}: {}", parts.join("; "))?;
     }
     writeln!(out, "\nTimeline")?;
     for e in &v.timeline {

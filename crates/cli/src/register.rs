@@ -49,6 +49,8 @@ pub struct Recorder {
     blobs: BlobStore,
     policy: LinkPolicy,
     pub recorded: usize,
+    /// Messages recorded before (same bytes).
+    pub duplicates: usize,
     pub created: usize,
     pub joined: usize,
     pub merged: usize,
@@ -70,6 +72,7 @@ impl Recorder {
             blobs,
             policy: LinkPolicy::default(),
             recorded: 0,
+            duplicates: 0,
             created: 0,
             joined: 0,
             merged: 0,
@@ -96,6 +99,10 @@ impl Recorder {
             ..Default::default()
         };
         let r = reg.record(raw, report, mail, &arrival)?;
+        if r.duplicate {
+            self.duplicates += 1;
+            return Ok(());
+        }
         self.recorded += 1;
         match r.campaign {
             spearwatch_register::CampaignChange::Created(_) => self.created += 1,

@@ -211,8 +211,8 @@ pub fn run(a: ScanArgs) -> Result<u8> {
         }
         if let Some(r) = &recorder {
             eprintln!(
-                "spearwatch: recorded {} scans; campaigns: {} new, {} messages joined one, {} merges (spearwatch campaigns list)",
-                r.recorded, r.created, r.joined, r.merged
+                "spearwatch: recorded {} scans ({} recorded before); campaigns: {} new, {} messages joined one, {} merges (spearwatch campaigns list)",
+                r.recorded, r.duplicates, r.created, r.joined, r.merged
             );
         }
     }

@@ -64,6 +64,8 @@ impl CampaignChange {
 pub struct Recorded {
     pub scan_id: i64,
     pub campaign: CampaignChange,
+    /// The same raw message was recorded before (as `scan_id`); nothing was added.
+    pub duplicate: bool,
 }
 
 /// The register over a store (and optionally a blob store for raw messages).
@@ -131,6 +133,16 @@ impl Register<'_> {
         mail: &Mail,
         arrival: &Arrival,
     ) -> Result<Recorded, RegisterError> {
+        // The same bytes scanned again (a re-run over a folder, a message fed twice) are one
+        // message: a second row would count it twice in its campaign.
+        let key = k::message_key(raw);
+        if let Some(scan_id) = self.store.scan_by_key(&key)? {
+            return Ok(Recorded {
+                scan_id,
+                campaign: CampaignChange::None,
+                duplicate: true,
+            });
+        }
         let verdict = report.verdict.to_string();
         let founds = self.policy.clusters(&verdict);
         let flagged = founds || self.policy.joins(&verdict);
@@ -159,7 +171,7 @@ impl Register<'_> {
             report: serde_json::to_string(report).unwrap_or_default(),
         };
         let extra = ScanExtra {
-            message_key: Some(k::message_key(raw)),
+            message_key: Some(key),
             date: mail.date,
             blob,
             signature: signature.as_ref().map(Signature::to_bytes),
@@ -183,7 +195,11 @@ impl Register<'_> {
         } else {
             CampaignChange::None
         };
-        Ok(Recorded { scan_id, campaign })
+        Ok(Recorded {
+            scan_id,
+            campaign,
+            duplicate: false,
+        })
     }
 
     /// Places a stored scan into a campaign (after recording, or when a retro-hunt flags an old one);
@@ -234,6 +250,7 @@ impl Register<'_> {
         }
         if let Some(sig) = signature {
             let mut checked = std::collections::HashSet::new();
+            let mut near: Vec<(f32, i64, String)> = Vec::new();
             for band in sig.bands() {
                 for (other, _, campaign) in self.store.scans_with(
                     k::TEXT_BAND,
@@ -252,17 +269,22 @@ impl Register<'_> {
                     };
                     let sim = sig.similarity(&theirs);
                     if sim >= self.policy.text_similarity {
-                        cands.push(Candidate {
-                            other,
-                            campaign: c,
-                            kind: "text".into(),
-                            value: format!("{sim:.2}"),
-                            detail: format!(
-                                "near-duplicate text of message #{other} (estimated Jaccard similarity {sim:.2})"
-                            ),
-                        });
+                        near.push((sim, other, c));
                     }
                 }
+            }
+            // Most similar first: the one link kept per campaign names the closest message.
+            near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            for (sim, other, campaign) in near {
+                cands.push(Candidate {
+                    other,
+                    campaign,
+                    kind: "text".into(),
+                    value: "near-duplicate".into(),
+                    detail: format!(
+                        "near-duplicate text of message #{other} (estimated Jaccard similarity {sim:.2})"
+                    ),
+                });
             }
         }
         // Current campaigns of the candidates (they may have merged since the rows were read).
@@ -303,14 +325,14 @@ impl Register<'_> {
         let into = order[0].1.clone();
         let mut links = Vec::new();
         for cs in by_campaign.values() {
-            // Strong values first, one link per (other message, kind), bounded.
+            // One link per shared value (to the earliest message carrying it), bounded.
             for c in cs {
                 if links.len() >= self.policy.max_links {
                     break;
                 }
                 if links
                     .iter()
-                    .any(|l: &CampaignLink| l.other_id == c.other && l.kind == c.kind)
+                    .any(|l: &CampaignLink| l.kind == c.kind && l.value == c.value)
                 {
                     continue;
                 }

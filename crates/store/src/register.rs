@@ -209,6 +209,14 @@ impl Store {
         Ok(())
     }
 
+    /// The first scan recorded of the raw message with this key.
+    pub fn scan_by_key(&self, message_key: &str) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT min(id) FROM scans WHERE message_key = ?1")
+            .and_then(|mut st| st.query_row([message_key], |r| r.get(0)))
+            .map_err(self.ctx.err("looking up a message"))
+    }
+
     pub fn registered_scan(&self, id: i64) -> Result<Option<RegisteredScan>, StoreError> {
         self.conn
             .prepare_cached(&format!(

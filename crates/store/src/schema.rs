@@ -132,6 +132,7 @@ ALTER TABLE scans ADD COLUMN blob TEXT;
 ALTER TABLE scans ADD COLUMN signature BLOB;
 ALTER TABLE scans ADD COLUMN campaign TEXT;
 CREATE INDEX scans_campaign ON scans(campaign) WHERE campaign IS NOT NULL;
+CREATE INDEX scans_key ON scans(message_key) WHERE message_key IS NOT NULL;
 CREATE INDEX scans_blob ON scans(received_at) WHERE blob IS NOT NULL;
 
 CREATE TABLE observables (
