@@ -19,8 +19,6 @@ use std::process::Command;
 
 use spearwatch_export::{misp, stix, Options};
 
-
-
 fn run(cmd: &mut Command) -> (bool, String) {
     match cmd.output() {
         Ok(o) => (

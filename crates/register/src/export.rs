@@ -102,9 +102,12 @@ pub fn campaign(v: &CampaignView, profiles: &Profiles, now: i64) -> x::Campaign 
     let actors = match &v.analyst {
         Some(a) => {
             // The CLI stores "G0094 Kimsuky"; users may have written a name or an alias.
-            let p = profiles
-                .get(&a.actor)
-                .or_else(|| a.actor.split_whitespace().next().and_then(|id| profiles.get(id)));
+            let p = profiles.get(&a.actor).or_else(|| {
+                a.actor
+                    .split_whitespace()
+                    .next()
+                    .and_then(|id| profiles.get(id))
+            });
             vec![x::ActorHypothesis {
                 attack_id: p.map(|p| p.id.clone()).unwrap_or_default(),
                 name: p.map(|p| p.name.clone()).unwrap_or_else(|| a.actor.clone()),

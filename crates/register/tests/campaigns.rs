@@ -218,7 +218,11 @@ fn run_cmd(cmd: &mut std::process::Command) -> (bool, String) {
     match cmd.output() {
         Ok(o) => (
             o.status.success(),
-            format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr)),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ),
         ),
         Err(e) => (false, format!("could not run {cmd:?}: {e}")),
     }
@@ -229,10 +233,24 @@ fn run_cmd(cmd: &mut std::process::Command) -> (bool, String) {
 #[test]
 fn the_campaign_exports_as_valid_stix_and_misp() {
     let run = run();
-    let id = run.rows.iter().find(|r| r.truth == Some("dprk-2026")).and_then(|r| r.campaign.clone()).unwrap();
+    let id = run
+        .rows
+        .iter()
+        .find(|r| r.truth == Some("dprk-2026"))
+        .and_then(|r| r.campaign.clone())
+        .unwrap();
     let profiles = Profiles::bundled();
-    run.store.set_campaign_actor(&id, Some("G0094 Kimsuky"), Some("HWP/LNK tax lure"), 1_790_000_000).unwrap();
-    let v = campaign_view(&run.store, &id, &profiles, &[]).unwrap().unwrap();
+    run.store
+        .set_campaign_actor(
+            &id,
+            Some("G0094 Kimsuky"),
+            Some("HWP/LNK tax lure"),
+            1_790_000_000,
+        )
+        .unwrap();
+    let v = campaign_view(&run.store, &id, &profiles, &[])
+        .unwrap()
+        .unwrap();
     let input = spearwatch_register::export::campaign(&v, &profiles, 1_790_000_000);
     assert_eq!(input.actors.len(), 1);
     assert!(input.actors[0].confirmed && input.actors[0].attack_id == "G0094");
@@ -240,7 +258,10 @@ fn the_campaign_exports_as_valid_stix_and_misp() {
     let stix_text = spearwatch_export::stix::bundle_text(&input, &opts);
     let misp_text = spearwatch_export::misp::event_text(&input, &opts);
     // Deterministic: the same campaign exports to the same bytes.
-    assert_eq!(stix_text, spearwatch_export::stix::bundle_text(&input, &opts));
+    assert_eq!(
+        stix_text,
+        spearwatch_export::stix::bundle_text(&input, &opts)
+    );
     let bundle: serde_json::Value = serde_json::from_str(&stix_text).unwrap();
     let objects = bundle["objects"].as_array().unwrap();
     let count = |t: &str| objects.iter().filter(|o| o["type"] == t).count();
@@ -250,36 +271,75 @@ fn the_campaign_exports_as_valid_stix_and_misp() {
     assert!(count("attack-pattern") >= 5);
     assert_eq!(count("observed-data"), v.messages.len());
     assert_eq!(count("email-message"), v.messages.len());
-    assert!(objects.iter().any(|o| o["type"] == "relationship" && o["relationship_type"] == "attributed-to"));
-    assert!(objects.iter().any(|o| o["type"] == "relationship" && o["relationship_type"] == "indicates"));
-    assert!(objects.iter().any(|o| o["type"] == "relationship" && o["relationship_type"] == "uses"));
+    assert!(objects
+        .iter()
+        .any(|o| o["type"] == "relationship" && o["relationship_type"] == "attributed-to"));
+    assert!(objects
+        .iter()
+        .any(|o| o["type"] == "relationship" && o["relationship_type"] == "indicates"));
+    assert!(objects
+        .iter()
+        .any(|o| o["type"] == "relationship" && o["relationship_type"] == "uses"));
     assert!(stix_text.contains("[domain-name:value = 'login.nts-docs.kr']"));
     let event: serde_json::Value = serde_json::from_str(&misp_text).unwrap();
     let ev = &event["Event"];
     let objs = ev["Object"].as_array().unwrap();
     assert!(objs.iter().filter(|o| o["name"] == "email").count() >= v.messages.len());
     assert!(objs.iter().any(|o| o["name"] == "file"));
-    assert!(ev["Tag"].as_array().unwrap().iter().any(|t| t["name"].as_str().unwrap_or("").contains("Kimsuky")));
-    println!("scenario export: STIX bundle {} objects ({} bytes), MISP event {} objects ({} bytes)", objects.len(), stix_text.len(), objs.len(), misp_text.len());
+    assert!(ev["Tag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"].as_str().unwrap_or("").contains("Kimsuky")));
+    println!(
+        "scenario export: STIX bundle {} objects ({} bytes), MISP event {} objects ({} bytes)",
+        objects.len(),
+        stix_text.len(),
+        objs.len(),
+        misp_text.len()
+    );
 
     if std::env::var("SPEARWATCH_VALIDATORS").as_deref() != Ok("1") {
-        eprintln!("official validators skipped: set SPEARWATCH_VALIDATORS=1 (.ci/validate-export does)");
+        eprintln!(
+            "official validators skipped: set SPEARWATCH_VALIDATORS=1 (.ci/validate-export does)"
+        );
         return;
     }
-    let venv = std::path::PathBuf::from(std::env::var("SPEARWATCH_VENV").unwrap_or_else(|_| "/var/tmp/spearwatch-venv".into()));
+    let venv = std::path::PathBuf::from(
+        std::env::var("SPEARWATCH_VENV").unwrap_or_else(|_| "/var/tmp/spearwatch-venv".into()),
+    );
     let dir = tempfile::tempdir().unwrap();
     let stix_path = dir.path().join("scenario.stix.json");
     let misp_path = dir.path().join("scenario.misp.json");
     std::fs::write(&stix_path, &stix_text).unwrap();
     std::fs::write(&misp_path, &misp_text).unwrap();
-    let (ok, out) = run_cmd(std::process::Command::new(venv.join("bin/stix2_validator")).args(["--version", "2.1", "--enforce-refs"]).arg(&stix_path));
-    println!("stix2_validator: {} warnings; {}", out.matches("[!] Warning").count(), out.lines().find(|l| l.contains("STIX JSON")).unwrap_or("").trim());
+    let (ok, out) = run_cmd(
+        std::process::Command::new(venv.join("bin/stix2_validator"))
+            .args(["--version", "2.1", "--enforce-refs"])
+            .arg(&stix_path),
+    );
+    println!(
+        "stix2_validator: {} warnings; {}",
+        out.matches("[!] Warning").count(),
+        out.lines()
+            .find(|l| l.contains("STIX JSON"))
+            .unwrap_or("")
+            .trim()
+    );
     assert!(ok && out.contains("Valid") && !out.contains("[X]"), "{out}");
     let scripts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../export/tests");
-    let (ok, out) = run_cmd(std::process::Command::new(venv.join("bin/python")).arg(scripts.join("sco_ids.py")).arg(&stix_path));
+    let (ok, out) = run_cmd(
+        std::process::Command::new(venv.join("bin/python"))
+            .arg(scripts.join("sco_ids.py"))
+            .arg(&stix_path),
+    );
     println!("{}", out.trim());
     assert!(ok, "{out}");
-    let (ok, out) = run_cmd(std::process::Command::new(venv.join("bin/python")).arg(scripts.join("check_misp.py")).arg(&misp_path));
+    let (ok, out) = run_cmd(
+        std::process::Command::new(venv.join("bin/python"))
+            .arg(scripts.join("check_misp.py"))
+            .arg(&misp_path),
+    );
     println!("{}", out.trim());
     assert!(ok, "{out}");
 }
