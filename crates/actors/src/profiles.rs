@@ -131,6 +131,15 @@ impl Profiles {
         }
     }
 
+    /// The bundled profiles without a copy (for callers that never extend them).
+    pub fn bundled_ref() -> &'static Profiles {
+        static EMPTY: Profiles = Profiles { actors: Vec::new() };
+        match &*BUNDLED {
+            Ok(p) => p,
+            Err(_) => &EMPTY,
+        }
+    }
+
     /// [`Profiles::bundled`], with the error if the compiled-in data does not load.
     pub fn try_bundled() -> Result<Profiles, Error> {
         BUNDLED.clone()

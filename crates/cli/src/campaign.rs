@@ -8,17 +8,14 @@ use spearwatch_register::view::{campaign_view, CampaignView};
 use spearwatch_store::Store;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::LazyLock;
-
-static PROFILES: LazyLock<Profiles> = LazyLock::new(Profiles::bundled);
 
 pub fn view(store: &Store, id: &str) -> Result<Option<CampaignView>> {
-    Ok(campaign_view(store, id, &PROFILES, &[])?)
+    Ok(campaign_view(store, id, Profiles::bundled_ref(), &[])?)
 }
 
 /// "kimsuky" -> "G0094 Kimsuky"; names the bundled profiles do not know are kept as given.
 pub fn canonical_actor(a: &str) -> String {
-    match PROFILES.get(a) {
+    match Profiles::bundled_ref().get(a) {
         Some(p) => format!("{} {}", p.id, p.name),
         None => a.trim().to_string(),
     }
@@ -194,7 +191,8 @@ pub fn export(a: ExportArgs) -> Result<u8> {
         "red" => spearwatch_export::Tlp::Red,
         other => bail!("--tlp {other}: use white, green, amber or red"),
     };
-    let input = spearwatch_register::export::campaign(&v, &PROFILES, crate::org::now());
+    let input =
+        spearwatch_register::export::campaign(&v, Profiles::bundled_ref(), crate::org::now());
     let opts = spearwatch_export::Options { tlp };
     let text = match a.format {
         ExportFormat::Stix => spearwatch_export::stix::bundle_text(&input, &opts),

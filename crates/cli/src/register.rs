@@ -26,14 +26,11 @@ pub struct RecordArgs {
     pub retain_days: u64,
 }
 
-/// `<store>.blobs` next to the store file.
-pub fn default_blobs(store: &Path) -> PathBuf {
-    let mut name = store
-        .file_stem()
-        .map(|s| s.to_os_string())
-        .unwrap_or_else(|| "store".into());
-    name.push(".blobs");
-    store.with_file_name(name)
+fn blobs(dir: &Option<PathBuf>, store: &Path) -> BlobStore {
+    match dir {
+        Some(d) => BlobStore::new(d.clone()),
+        None => BlobStore::beside(store),
+    }
 }
 
 /// The store file of the register commands: `--store`, else the per-user default.
@@ -58,11 +55,7 @@ pub struct Recorder {
 
 impl Recorder {
     pub fn new(store_file: &Path, args: &RecordArgs, store: &Store) -> Result<Recorder> {
-        let blobs = BlobStore::new(
-            args.blobs
-                .clone()
-                .unwrap_or_else(|| default_blobs(store_file)),
-        );
+        let blobs = blobs(&args.blobs, store_file);
         let cutoff = crate::org::now() - (args.retain_days.min(365 * 100) as i64) * 86_400;
         let expired = store.expire_blobs(cutoff)?;
         for key in &expired {
@@ -333,7 +326,7 @@ pub fn hunt(a: HuntArgs) -> Result<u8> {
         bail!("nothing to hunt for: give --intel FILE and/or --rules PATH");
     }
     let (store, path) = open_existing(&a.store)?;
-    let blobs = BlobStore::new(a.blobs.clone().unwrap_or_else(|| default_blobs(&path)));
+    let blobs = blobs(&a.blobs, &path);
     let policy = LinkPolicy::default();
     let reg = Register {
         store: &store,

@@ -53,6 +53,16 @@ impl BlobStore {
         BlobStore { dir: dir.into() }
     }
 
+    /// The default folder for a store file: `<store stem>.blobs` beside it.
+    pub fn beside(store_file: &Path) -> BlobStore {
+        let mut name = store_file
+            .file_stem()
+            .map(|s| s.to_os_string())
+            .unwrap_or_else(|| "store".into());
+        name.push(".blobs");
+        BlobStore::new(store_file.with_file_name(name))
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

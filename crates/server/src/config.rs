@@ -190,6 +190,13 @@ pub struct ServeConfig {
     pub store: PathBuf,
     /// Quarantine folder (raw messages and their index).
     pub quarantine_dir: PathBuf,
+    /// Raw messages of every scan, gzip-compressed, for retro-hunts and exports (default: beside the
+    /// store, `<store>.blobs`).
+    #[serde(default)]
+    pub blobs_dir: Option<PathBuf>,
+    /// Days raw messages are kept in `blobs_dir` (0: forever). The scan records stay.
+    #[serde(default = "default_blob_retention")]
+    pub blob_retention_days: u64,
     /// Days a quarantined message is kept before it is deleted (0: forever).
     #[serde(default = "default_retention")]
     pub quarantine_retention_days: u64,
@@ -228,6 +235,9 @@ fn default_http() -> SocketAddr {
 }
 fn default_retention() -> u64 {
     30
+}
+fn default_blob_retention() -> u64 {
+    90
 }
 fn default_authserv() -> String {
     "spearwatch.localhost".into()
@@ -287,6 +297,7 @@ impl ServeConfig {
             toml::from_str(text).map_err(|e| invalid(e.span(), e.message().to_string()))?;
         for p in [&mut c.store, &mut c.quarantine_dir]
             .into_iter()
+            .chain(c.blobs_dir.as_mut())
             .chain(c.policy.as_mut())
             .chain(c.org.as_mut())
         {

@@ -6,7 +6,7 @@
 //! message content and need no token. Bodies larger than `max_request_bytes` are refused with 413.
 
 use crate::config::Role;
-use crate::{App, Origin};
+use crate::{now, App, Origin};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -30,6 +30,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/scan", post(scan))
         .route("/v1/messages", get(list_messages))
         .route("/v1/messages/{id}", get(get_message))
+        .route("/v1/campaigns", get(list_campaigns))
+        .route("/v1/campaigns/{id}", get(get_campaign))
+        .route("/v1/campaigns/{id}/export", get(export_campaign))
         .route("/v1/quarantine", get(list_quarantine))
         .route(
             "/v1/quarantine/{id}",
@@ -162,15 +165,16 @@ async fn scan(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> R
         );
     }
     let started = std::time::Instant::now();
-    match app.scan(Arc::new(body.to_vec()), "api".into()).await {
-        Ok(report) => {
+    let raw = Arc::new(body.to_vec());
+    match app.scan(Arc::clone(&raw), "api".into()).await {
+        Ok((report, mail)) => {
             app.metrics
                 .message("api", report.verdict.as_str(), started.elapsed());
             let origin = Origin {
                 source: "api",
                 envelope: Default::default(),
             };
-            app.record(&report, &origin, "none", None).await;
+            app.record(raw, &report, mail, &origin, "none", None).await;
             Json(report).into_response()
         }
         Err(why) => error(StatusCode::SERVICE_UNAVAILABLE, why),
@@ -200,14 +204,12 @@ async fn list_messages(
         limit: q.limit.unwrap_or(100),
         offset: q.offset.unwrap_or(0),
     };
-    let a = Arc::clone(&app);
-    let res = tokio::task::spawn_blocking(move || match a.store.lock() {
-        Ok(s) => s.list_scans(&filter).map_err(|e| e.to_string()),
-        Err(_) => Err("store lock poisoned".to_string()),
+    match on_store(&app, move |s| {
+        s.list_scans(&filter).map_err(|e| e.to_string())
     })
-    .await;
-    match res {
-        Ok(Ok(rows)) => {
+    .await
+    {
+        Ok(rows) => {
             let items: Vec<_> = rows
                 .into_iter()
                 .map(|r| {
@@ -221,7 +223,7 @@ async fn list_messages(
                 .collect();
             Json(json!({ "messages": items })).into_response()
         }
-        _ => error(StatusCode::INTERNAL_SERVER_ERROR, "store unavailable"),
+        Err(r) => r,
     }
 }
 
@@ -236,14 +238,8 @@ async fn get_message(
     let Ok(id) = id.parse::<i64>() else {
         return error(StatusCode::BAD_REQUEST, "message ids are numbers");
     };
-    let a = Arc::clone(&app);
-    let res = tokio::task::spawn_blocking(move || match a.store.lock() {
-        Ok(s) => s.get_scan(id).map_err(|e| e.to_string()),
-        Err(_) => Err("store lock poisoned".to_string()),
-    })
-    .await;
-    match res {
-        Ok(Ok(Some(r))) => {
+    match on_store(&app, move |s| s.get_scan(id).map_err(|e| e.to_string())).await {
+        Ok(Some(r)) => {
             let report: serde_json::Value =
                 serde_json::from_str(&r.report).unwrap_or(serde_json::Value::Null);
             Json(json!({
@@ -252,9 +248,123 @@ async fn get_message(
             }))
             .into_response()
         }
-        Ok(Ok(None)) => error(StatusCode::NOT_FOUND, "no such message"),
-        _ => error(StatusCode::INTERNAL_SERVER_ERROR, "store unavailable"),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such message"),
+        Err(r) => r,
     }
+}
+
+/// Runs `f` on the store on the blocking pool (SQLite calls block).
+async fn on_store<T: Send + 'static>(
+    app: &Arc<App>,
+    f: impl FnOnce(&spearwatch_store::Store) -> Result<T, String> + Send + 'static,
+) -> Result<T, Response> {
+    let a = Arc::clone(app);
+    match tokio::task::spawn_blocking(move || match a.store.lock() {
+        Ok(s) => f(&s),
+        Err(_) => Err("store lock poisoned".to_string()),
+    })
+    .await
+    {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => {
+            eprintln!("spearwatch: store: {e}");
+            Err(error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "store unavailable",
+            ))
+        }
+        Err(_) => Err(error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "store task failed",
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+struct CampaignQuery {
+    /// Include campaigns of one message.
+    all: Option<bool>,
+    /// stix or misp (export).
+    format: Option<String>,
+}
+
+async fn list_campaigns(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(q): Query<CampaignQuery>,
+) -> Response {
+    if let Err(r) = authorise(&app, &headers, Role::Analyst) {
+        return r.into_response();
+    }
+    let min = if q.all.unwrap_or(false) { 1 } else { 2 };
+    match on_store(&app, move |s| {
+        s.list_campaigns(min).map_err(|e| e.to_string())
+    })
+    .await
+    {
+        Ok(rows) => Json(json!({ "campaigns": rows })).into_response(),
+        Err(r) => r,
+    }
+}
+
+fn view(
+    s: &spearwatch_store::Store,
+    id: &str,
+) -> Result<Option<spearwatch_register::view::CampaignView>, String> {
+    spearwatch_register::view::campaign_view(s, id, spearwatch_actors::Profiles::bundled_ref(), &[])
+        .map_err(|e| e.to_string())
+}
+
+async fn get_campaign(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(r) = authorise(&app, &headers, Role::Analyst) {
+        return r.into_response();
+    }
+    match on_store(&app, move |s| view(s, &id)).await {
+        Ok(Some(v)) => Json(v).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such campaign"),
+        Err(r) => r,
+    }
+}
+
+async fn export_campaign(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<CampaignQuery>,
+) -> Response {
+    if let Err(r) = authorise(&app, &headers, Role::Analyst) {
+        return r.into_response();
+    }
+    let stix = match q.format.as_deref() {
+        Some("stix") => true,
+        Some("misp") => false,
+        _ => return error(StatusCode::BAD_REQUEST, "format must be stix or misp"),
+    };
+    let v = match on_store(&app, move |s| view(s, &id)).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return error(StatusCode::NOT_FOUND, "no such campaign"),
+        Err(r) => return r,
+    };
+    let input = spearwatch_register::export::campaign(
+        &v,
+        spearwatch_actors::Profiles::bundled_ref(),
+        now(),
+    );
+    let opts = spearwatch_export::Options::default();
+    let text = if stix {
+        spearwatch_export::stix::bundle_text(&input, &opts)
+    } else {
+        spearwatch_export::misp::event_text(&input, &opts)
+    };
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        text,
+    )
+        .into_response()
 }
 
 fn parse_state(s: Option<&str>) -> Result<Option<QState>, Refusal> {

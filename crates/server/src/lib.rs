@@ -28,8 +28,9 @@ pub mod milter;
 use config::{Action, FailMode, ServeConfig};
 use spearwatch_core::{Policy, Verdict};
 use spearwatch_engine::{Engine, OrgContext, Report};
+use spearwatch_message::Mail;
 use spearwatch_quarantine::{Envelope, NewEntry, Quarantine};
-use spearwatch_store::{ScanRecord, Store};
+use spearwatch_store::Store;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -40,6 +41,9 @@ pub struct App {
     pub auth: Option<spearwatch_auth::Authenticator>,
     engine: RwLock<Arc<Engine>>,
     pub store: Mutex<Store>,
+    /// Raw messages of every scan (the register's blob store).
+    pub blobs: spearwatch_register::BlobStore,
+    link_policy: spearwatch_register::LinkPolicy,
     pub quarantine: Quarantine,
     pub metrics: metrics::Metrics,
     /// SHA-256 of each API token with its role and name.
@@ -112,6 +116,10 @@ impl App {
             config.quarantine_dir.display()
         );
         let engine = build_engine(&config, &store)?;
+        let blobs = match &config.blobs_dir {
+            Some(d) => spearwatch_register::BlobStore::new(d.clone()),
+            None => spearwatch_register::BlobStore::beside(&config.store),
+        };
         let auth = if config.auth.enabled {
             let choice = if config.auth.nameservers.is_empty() {
                 spearwatch_auth::ResolverChoice::System
@@ -143,6 +151,8 @@ impl App {
             auth,
             engine: RwLock::new(Arc::new(engine)),
             store: Mutex::new(store),
+            blobs,
+            link_policy: spearwatch_register::LinkPolicy::default(),
             quarantine,
             metrics: metrics::Metrics::default(),
             tokens,
@@ -210,7 +220,7 @@ impl App {
         self: &Arc<Self>,
         raw: Arc<Vec<u8>>,
         path: String,
-    ) -> Result<Report, &'static str> {
+    ) -> Result<(Report, Mail), &'static str> {
         let engine = self.engine();
         self.metrics
             .in_flight
@@ -223,14 +233,14 @@ impl App {
                 }
                 _ => None,
             };
-            (report, obs)
+            (report, mail, obs)
         });
         let res = tokio::time::timeout(self.config.scan_timeout(), job).await;
         self.metrics
             .in_flight
             .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
         match res {
-            Ok(Ok((report, obs))) => {
+            Ok(Ok((report, mail, obs))) => {
                 if let Some(o) = obs {
                     // SQLite writes run on the blocking pool, off the runtime's threads.
                     let app = Arc::clone(self);
@@ -248,7 +258,7 @@ impl App {
                         eprintln!("spearwatch: learning a clean message failed: {e}");
                     }
                 }
-                Ok(report)
+                Ok((report, mail))
             }
             Ok(Err(_)) => {
                 self.metrics.error("scan_failed");
@@ -302,7 +312,7 @@ impl App {
             .queue_id
             .clone()
             .unwrap_or_else(|| origin.source.to_string());
-        let report = match self.scan(scanned, path).await {
+        let (report, mail) = match self.scan(Arc::clone(&scanned), path).await {
             Ok(r) => r,
             Err(why) => {
                 let d = self.fail(cfg.fail_mode, why.to_string());
@@ -372,8 +382,15 @@ impl App {
         self.metrics
             .message(origin.source, report.verdict.as_str(), started.elapsed());
         self.metrics.action(action.as_str());
-        self.record(&report, &origin, action.as_str(), quarantine_id.clone())
-            .await;
+        self.record(
+            scanned,
+            &report,
+            mail,
+            &origin,
+            action.as_str(),
+            quarantine_id.clone(),
+        )
+        .await;
         Decision {
             action,
             report: Some(report),
@@ -382,6 +399,32 @@ impl App {
             reply,
             quarantine_id,
             reason,
+        }
+    }
+
+    /// Removes raw messages older than `blob_retention_days` (their scan records stay).
+    pub fn expire_blobs(&self) {
+        let days = self.config.blob_retention_days;
+        if days == 0 {
+            return;
+        }
+        let cutoff = now() - (days.min(365 * 100) as i64) * 86_400;
+        let keys = match self.store.lock() {
+            Ok(s) => s.expire_blobs(cutoff),
+            Err(_) => return,
+        };
+        match keys {
+            Ok(keys) => {
+                for k in keys {
+                    if let Err(e) = self.blobs.remove(&k) {
+                        eprintln!("spearwatch: removing an expired raw message: {e}");
+                    }
+                }
+            }
+            Err(e) => {
+                self.metrics.error("store");
+                eprintln!("spearwatch: expiring raw messages: {e}");
+            }
         }
     }
 
@@ -406,31 +449,36 @@ impl App {
         }
     }
 
-    /// Records the scan in the store with the action taken ("none" for API scans, which act on nothing).
+    /// Records the scan in the register with the action taken ("none" for API scans, which act on
+    /// nothing): the scan row, its observables, the raw message (as scanned, with spearwatch's own
+    /// Authentication-Results) in the blob store, and its campaign when flagged.
     pub async fn record(
         self: &Arc<Self>,
+        raw: Arc<Vec<u8>>,
         report: &Report,
+        mail: Mail,
         origin: &Origin,
         action: &str,
         quarantine: Option<String>,
     ) {
-        let rec = ScanRecord {
-            id: 0,
+        let arrival = spearwatch_register::Arrival {
             received_at: now(),
             source: origin.source.to_string(),
             queue_id: origin.envelope.queue_id.clone(),
-            message_id: report.message_id.clone(),
-            sender: report.from.clone(),
-            subject: report.subject.clone(),
-            verdict: report.verdict.as_str().to_string(),
-            score: report.score,
             action: action.to_string(),
             quarantine,
-            report: serde_json::to_string(report).unwrap_or_default(),
         };
         let app = Arc::clone(self);
+        let report = report.clone();
         let res = tokio::task::spawn_blocking(move || match app.store.lock() {
-            Ok(s) => s.record_scan(&rec).map(|_| ()).map_err(|e| e.to_string()),
+            Ok(s) => spearwatch_register::Register {
+                store: &s,
+                blobs: Some(&app.blobs),
+                policy: &app.link_policy,
+            }
+            .record(&raw, &report, &mail, &arrival)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
             Err(_) => Err("store lock poisoned".to_string()),
         })
         .await
@@ -503,6 +551,8 @@ pub async fn serve(app: Arc<App>) -> anyhow::Result<()> {
                     .expire(Duration::from_secs(retention * 86_400), now())
             })
             .await;
+            let a = Arc::clone(&expiry_app);
+            let _ = tokio::task::spawn_blocking(move || a.expire_blobs()).await;
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(3_600)) => {}
                 _ = stopped(&mut expiry_stop) => return,

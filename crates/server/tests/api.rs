@@ -227,3 +227,103 @@ async fn health_metrics_and_openapi_need_no_token_and_carry_no_content() {
     assert_eq!(doc["openapi"], "3.0.3");
     assert!(doc["paths"]["/v1/quarantine/{id}/release"]["post"].is_object());
 }
+
+#[tokio::test]
+async fn scanned_mail_forms_campaigns_the_api_shows_and_exports() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(dir.path());
+    // The same phishing kit (same link host, same Reply-To) to two people, a week apart.
+    for (to, id) in [("bob@example.org", "k1"), ("carol@example.org", "k2")] {
+        let m = String::from_utf8_lossy(MAIL)
+            .replace("bob@example.org", to)
+            .replace("<p1@x>", &format!("<{id}@x>"));
+        let (st, body) = call(&app, "POST", "/v1/scan", Some(SCANNER), m.into_bytes()).await;
+        assert_eq!(st, StatusCode::OK);
+        assert_eq!(
+            json(&body)["verdict"],
+            "phishing",
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+    // Scanners do not read campaigns.
+    assert_eq!(
+        call(&app, "GET", "/v1/campaigns", Some(SCANNER), vec![])
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let (st, body) = call(&app, "GET", "/v1/campaigns", Some(ANALYST), vec![]).await;
+    assert_eq!(st, StatusCode::OK);
+    let list = json(&body);
+    let c = &list["campaigns"][0];
+    assert_eq!(
+        (c["messages"].as_u64(), c["recipients"].as_u64()),
+        (Some(2), Some(2)),
+        "{list}"
+    );
+    let id = c["id"].as_str().unwrap().to_string();
+    let (st, body) = call(
+        &app,
+        "GET",
+        &format!("/v1/campaigns/{id}"),
+        Some(ANALYST),
+        vec![],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    let v = json(&body);
+    assert!(
+        v["links"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["kind"] == "reply_to"),
+        "{v}"
+    );
+    assert!(v["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["value"] == "198.51.100.23"));
+    let (st, body) = call(
+        &app,
+        "GET",
+        &format!("/v1/campaigns/{id}/export?format=stix"),
+        Some(ANALYST),
+        vec![],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(json(&body)["type"], "bundle");
+    let (st, body) = call(
+        &app,
+        "GET",
+        &format!("/v1/campaigns/{id}/export?format=misp"),
+        Some(ANALYST),
+        vec![],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(json(&body)["Event"]["Object"].as_array().is_some());
+    assert_eq!(
+        call(
+            &app,
+            "GET",
+            &format!("/v1/campaigns/{id}/export?format=pdf"),
+            Some(ANALYST),
+            vec![]
+        )
+        .await
+        .0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        call(&app, "GET", "/v1/campaigns/C-none", Some(ANALYST), vec![])
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    // The raw messages are kept for retro-hunts.
+    assert!(dir.path().join("s.blobs").is_dir());
+}
