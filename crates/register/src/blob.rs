@@ -2,9 +2,11 @@
 //! sha256, so a retro-hunt can re-scan what was received and an analyst can export it.
 //!
 //! Layout: `<dir>/<first two hex digits>/<sha256>.eml.gz`. A blob is written to a temporary file in
-//! the same directory, flushed to disk and renamed into place, so a crash leaves either no blob or a
-//! whole one; the same message received twice is stored once. Reads decompress with a size bound
-//! and check the sha256, so a damaged or swapped file is an error, never another message.
+//! the same directory and renamed into place, so readers never see half a blob; the same message
+//! received twice is stored once. Blobs are not fsynced: they serve hunts and exports, not delivery
+//! (the quarantine, which does, syncs), and a sync per message would cost the gateway milliseconds;
+//! after a power loss a blob may be missing or damaged. Reads decompress with a size bound and check
+//! the sha256, so a damaged or swapped file is reported as such, never read as another message.
 
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -95,8 +97,7 @@ impl BlobStore {
             let f = fs::File::create(&tmp)?;
             let mut gz = GzEncoder::new(f, Compression::new(6));
             gz.write_all(raw)?;
-            let f = gz.finish()?;
-            f.sync_all()?;
+            gz.finish()?;
             fs::rename(&tmp, &path)
         };
         write().map_err(|e| {
