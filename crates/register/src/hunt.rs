@@ -73,7 +73,7 @@ impl Register<'_> {
                 continue;
             }
             for kind in kinds {
-                for (id, _, _) in self.store.scans_with(kind, &ind.value, &[], usize::MAX)? {
+                for id in self.store.scans_with(kind, &ind.value, usize::MAX)? {
                     found.push((id, ind, kind));
                 }
             }
@@ -86,7 +86,7 @@ impl Register<'_> {
                 };
                 for ind in set.match_ip(ip) {
                     if ind.value.contains('/') {
-                        for (id, _, _) in self.store.scans_with(k::IP, &v, &[], usize::MAX)? {
+                        for id in self.store.scans_with(k::IP, &v, usize::MAX)? {
                             found.push((id, ind, k::IP));
                         }
                     }

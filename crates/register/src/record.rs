@@ -123,7 +123,25 @@ fn campaign_name(mail: &Mail, report: &Report) -> String {
     }
 }
 
+/// The message's sender is a free-mail mailbox (its originating IP is then the provider's).
+fn sender_freemail(obs: &Observables) -> bool {
+    obs.values(k::SENDER_DOMAIN).any(is_freemail)
+        || obs
+            .values(k::SENDER)
+            .any(|a| a.rsplit_once('@').is_some_and(|(_, d)| is_freemail(d)))
+}
+
 impl Register<'_> {
+    /// The pairs the linking policy would link on (what clean mail marks as shared).
+    fn linkable_pairs(&self, obs: &Observables) -> Vec<(String, String)> {
+        let free = sender_freemail(obs);
+        obs.pairs
+            .iter()
+            .filter(|(k, v)| self.policy.links(k, v, free).is_some())
+            .cloned()
+            .collect()
+    }
+
     /// Records a scanned message: the scan row, its observables, the raw bytes in the blob store and,
     /// for a flagged verdict, its campaign.
     pub fn record(
@@ -148,10 +166,7 @@ impl Register<'_> {
         let flagged = founds || self.policy.joins(&verdict);
         let obs = k::extract(report, mail);
         let signature = flagged.then(|| Signature::of(&k::text_of(mail))).flatten();
-        let mut pairs = obs.to_vec();
-        if let Some(s) = &signature {
-            pairs.extend(s.bands().into_iter().map(|b| (k::TEXT_BAND.to_string(), b)));
-        }
+        let pairs = obs.to_vec();
         let blob = match self.blobs {
             Some(b) => Some(b.put(raw)?),
             None => None,
@@ -178,6 +193,10 @@ impl Register<'_> {
             observables: pairs,
         };
         let scan_id = self.store.record_registered(&rec, &extra)?;
+        if verdict == "clean" {
+            // What clean mail carries is shared with legitimate senders: it never links campaigns.
+            self.store.add_clean_values(&self.linkable_pairs(&obs))?;
+        }
         let campaign = if flagged {
             let seen = mail.date.unwrap_or(arrival.received_at);
             let name = campaign_name(mail, report);
@@ -216,52 +235,47 @@ impl Register<'_> {
         seed: &str,
         may_found: bool,
     ) -> Result<CampaignChange, RegisterError> {
-        let verdicts = self.policy.linkable();
-        let sender_freemail = obs.values(k::SENDER_DOMAIN).any(is_freemail)
-            || obs
-                .values(k::SENDER)
-                .any(|a| a.rsplit_once('@').is_some_and(|(_, d)| is_freemail(d)));
+        let sender_freemail = sender_freemail(obs);
         let mut cands: Vec<Candidate> = Vec::new();
+        let mut linkable = Vec::new();
         for (kind, value) in &obs.pairs {
             let Some(why) = self.policy.links(kind, value, sender_freemail) else {
                 continue;
             };
             // A value in mail judged clean is shared with legitimate senders: not the attacker's.
-            if self.store.count_with(kind, value, &["clean"], 1)? > 0 {
+            if self.store.is_clean_value(kind, value)? {
                 continue;
             }
-            for (other, _, campaign) in
+            linkable.push((kind.clone(), value.clone()));
+            for (other, campaign) in
                 self.store
-                    .scans_with(kind, value, &verdicts, self.policy.max_candidates + 1)?
+                    .campaign_scans_with(kind, value, self.policy.max_candidates + 1)?
             {
                 if other == scan_id {
                     continue;
                 }
-                if let Some(c) = campaign {
-                    cands.push(Candidate {
-                        other,
-                        campaign: c,
-                        kind: kind.clone(),
-                        value: value.clone(),
-                        detail: format!("{why} as message #{other}: {}", short(value)),
-                    });
-                }
+                cands.push(Candidate {
+                    other,
+                    campaign,
+                    kind: kind.clone(),
+                    value: value.clone(),
+                    detail: format!("{why} as message #{other}: {}", short(value)),
+                });
             }
         }
         if let Some(sig) = signature {
             let mut checked = std::collections::HashSet::new();
             let mut near: Vec<(f32, i64, String)> = Vec::new();
             for band in sig.bands() {
-                for (other, _, campaign) in self.store.scans_with(
+                for (other, c) in self.store.campaign_scans_with(
                     k::TEXT_BAND,
                     &band,
-                    &verdicts,
                     self.policy.max_candidates + 1,
                 )? {
                     if other == scan_id || !checked.insert(other) {
                         continue;
                     }
-                    let (Some(c), Some(bytes)) = (campaign, self.store.signature(other)?) else {
+                    let Some(bytes) = self.store.signature(other)? else {
                         continue;
                     };
                     let Some(theirs) = Signature::from_bytes(&bytes) else {
@@ -272,6 +286,7 @@ impl Register<'_> {
                         near.push((sim, other, c));
                     }
                 }
+                linkable.push((k::TEXT_BAND.to_string(), band));
             }
             // Most similar first: the one link kept per campaign names the closest message.
             near.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -300,6 +315,7 @@ impl Register<'_> {
             if !may_found {
                 return Ok(CampaignChange::None);
             }
+            self.store.add_campaign_values(scan_id, &linkable)?;
             let id = campaign_id(self.store, seed)?;
             self.store.create_campaign(
                 &id,
@@ -346,6 +362,7 @@ impl Register<'_> {
             }
         }
         let first = &by_campaign[&into][0];
+        self.store.add_campaign_values(scan_id, &linkable)?;
         self.store.join_campaign(
             &into,
             scan_id,

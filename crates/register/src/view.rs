@@ -320,7 +320,7 @@ pub fn campaign_view(
     let mut indicators: Vec<IndicatorView> = Vec::new();
     for ((kind, value), n) in indicator_count {
         // A value seen in clean mail is shared with legitimate senders: not the attacker's.
-        if store.count_with(&kind, &value, &["clean"], 1)? > 0 {
+        if store.is_clean_value(&kind, &value)? {
             continue;
         }
         indicators.push(IndicatorView {

@@ -35,12 +35,19 @@ fn message(i: usize) -> Vec<u8> {
 #[test]
 #[ignore]
 fn hunt_over_100k_stored_messages() {
-    let n: usize = std::env::var("SPEARWATCH_HUNT_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("SPEARWATCH_HUNT_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("s.db")).unwrap();
     let blobs = BlobStore::new(dir.path().join("blobs"));
     let policy = LinkPolicy::default();
-    let reg = Register { store: &store, blobs: Some(&blobs), policy: &policy };
+    let reg = Register {
+        store: &store,
+        blobs: Some(&blobs),
+        policy: &policy,
+    };
     let engine = Engine::default();
     let t = Instant::now();
     for chunk in (0..n).collect::<Vec<_>>().chunks(1_000) {
@@ -49,16 +56,30 @@ fn hunt_over_100k_stored_messages() {
                 for &i in chunk {
                     let raw = message(i);
                     let (report, mail) = engine.scan_keep(&raw, "gen");
-                    let a = Arrival { received_at: 1_772_000_000 + i as i64, source: "scan".into(), action: "none".into(), ..Default::default() };
-                    reg.record(&raw, &report, &mail, &a).map_err(|e| spearwatch_store::StoreError::Inconsistent { path: "x".into(), detail: e.to_string() })?;
+                    let a = Arrival {
+                        received_at: 1_772_000_000 + i as i64,
+                        source: "scan".into(),
+                        action: "none".into(),
+                        ..Default::default()
+                    };
+                    reg.record(&raw, &report, &mail, &a).map_err(|e| {
+                        spearwatch_store::StoreError::Inconsistent {
+                            path: "x".into(),
+                            detail: e.to_string(),
+                        }
+                    })?;
                 }
                 Ok(())
             })
             .unwrap();
     }
     let rec = t.elapsed();
-    let db = std::fs::metadata(dir.path().join("s.db")).map(|m| m.len()).unwrap_or(0)
-        + std::fs::metadata(dir.path().join("s.db-wal")).map(|m| m.len()).unwrap_or(0);
+    let db = std::fs::metadata(dir.path().join("s.db"))
+        .map(|m| m.len())
+        .unwrap_or(0)
+        + std::fs::metadata(dir.path().join("s.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
     println!(
         "recorded {n} messages (scan + record + blob) in {:.1} s = {:.0} msg/s; store {:.1} MB",
         rec.as_secs_f64(),
@@ -67,9 +88,18 @@ fn hunt_over_100k_stored_messages() {
     );
     assert_eq!(store.scan_count().unwrap(), n as u64);
 
-    let set = IndicatorSet::new([Indicator::new(Kind::Domain, "late-found-c2.example", Arc::from("isac"))], 0);
+    let set = IndicatorSet::new(
+        [Indicator::new(
+            Kind::Domain,
+            "late-found-c2.example",
+            Arc::from("isac"),
+        )],
+        0,
+    );
     let t = Instant::now();
-    let rep = reg.hunt_indicators(&set, "new-domain", 1_800_000_000).unwrap();
+    let rep = reg
+        .hunt_indicators(&set, "new-domain", 1_800_000_000)
+        .unwrap();
     let el = t.elapsed();
     println!(
         "hunt for one new domain over {n} stored messages: {} hits in {:.1} ms (look-ups, recording the hits, clustering them)",
@@ -85,7 +115,10 @@ fn hunt_over_100k_stored_messages() {
         let mut inds = Vec::new();
         for e in walk(iocs) {
             if let Ok(bytes) = std::fs::read(&e) {
-                let stem = e.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let stem = e
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 if let Ok(imp) = spearwatch_intel::load(&bytes, &stem) {
                     inds.extend(imp.indicators);
                 }
@@ -93,7 +126,9 @@ fn hunt_over_100k_stored_messages() {
         }
         let set = IndicatorSet::new(inds, 0);
         let t = Instant::now();
-        let rep = reg.hunt_indicators(&set, "shared-lists", 1_800_000_000).unwrap();
+        let rep = reg
+            .hunt_indicators(&set, "shared-lists", 1_800_000_000)
+            .unwrap();
         println!(
             "hunt for the {} shared indicators over {n} stored messages: {} hits in {:.0} ms",
             set.len(),

@@ -120,49 +120,92 @@ impl Store {
         Ok(id)
     }
 
-    /// Scans that carried `kind`/`value`, oldest first, at most `limit`; with `verdicts`, only those.
+    /// Scans that carried `kind`/`value`, oldest first, at most `limit` (the retro-hunt's look-up).
     pub fn scans_with(
         &self,
         kind: &str,
         value: &str,
-        verdicts: &[&str],
         limit: usize,
-    ) -> Result<Vec<(i64, String, Option<String>)>, StoreError> {
+    ) -> Result<Vec<i64>, StoreError> {
         let err = self.ctx.err("looking up an observable");
         let mut st = self
             .conn
             .prepare_cached(
-                "SELECT s.id, s.verdict, s.campaign FROM observables o JOIN scans s ON s.id = o.scan_id
-                 WHERE o.kind = ?1 AND o.value = ?2 ORDER BY s.id",
+                "SELECT scan_id FROM observables WHERE kind = ?1 AND value = ?2 ORDER BY scan_id LIMIT ?3",
             )
             .map_err(err)?;
         let rows = st
-            .query_map(params![kind, value], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_map(
+                params![kind, value, limit.min(i64::MAX as usize) as i64],
+                |r| r.get(0),
+            )
             .map_err(err)?;
-        let mut out = Vec::new();
-        for r in rows {
-            let r: (i64, String, Option<String>) = r.map_err(err)?;
-            if verdicts.is_empty() || verdicts.contains(&r.1.as_str()) {
-                out.push(r);
-                if out.len() >= limit {
-                    break;
-                }
-            }
-        }
-        Ok(out)
+        rows.collect::<Result<Vec<i64>, _>>().map_err(err)
     }
 
-    /// How many scans with one of `verdicts` carried `kind`/`value` (stops counting at `cap`).
-    pub fn count_with(
+    /// Marks values as seen in clean mail.
+    pub fn add_clean_values(&self, pairs: &[(String, String)]) -> Result<(), StoreError> {
+        let err = self.ctx.err("recording clean values");
+        let mut st = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO clean_values (kind, value) VALUES (?1, ?2)")
+            .map_err(err)?;
+        for (k, v) in pairs {
+            st.execute(params![k, v]).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// Whether the value was seen in clean mail.
+    pub fn is_clean_value(&self, kind: &str, value: &str) -> Result<bool, StoreError> {
+        self.conn
+            .prepare_cached("SELECT 1 FROM clean_values WHERE kind = ?1 AND value = ?2")
+            .and_then(|mut st| st.exists(params![kind, value]))
+            .map_err(self.ctx.err("looking up clean values"))
+    }
+
+    /// Indexes a campaign member's linkable values.
+    pub fn add_campaign_values(
+        &self,
+        scan_id: i64,
+        pairs: &[(String, String)],
+    ) -> Result<(), StoreError> {
+        let err = self.ctx.err("indexing a campaign member");
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO campaign_values (kind, value, scan_id) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(err)?;
+        for (k, v) in pairs {
+            st.execute(params![k, v, scan_id]).map_err(err)?;
+        }
+        Ok(())
+    }
+
+    /// Campaign members that carried `kind`/`value`, oldest first, with their campaign (as stored:
+    /// resolve merges with [`Store::resolve_campaign`]).
+    pub fn campaign_scans_with(
         &self,
         kind: &str,
         value: &str,
-        verdicts: &[&str],
-        cap: usize,
-    ) -> Result<usize, StoreError> {
-        Ok(self.scans_with(kind, value, verdicts, cap)?.len())
+        limit: usize,
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let err = self.ctx.err("looking up campaign values");
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT v.scan_id, s.campaign FROM campaign_values v JOIN scans s ON s.id = v.scan_id
+                 WHERE v.kind = ?1 AND v.value = ?2 AND s.campaign IS NOT NULL ORDER BY v.scan_id LIMIT ?3",
+            )
+            .map_err(err)?;
+        let rows = st
+            .query_map(
+                params![kind, value, limit.min(i64::MAX as usize) as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(err)
     }
 
     /// Distinct values of one kind (for matching networks and suffixes outside SQL).

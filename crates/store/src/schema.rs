@@ -119,6 +119,9 @@ CREATE INDEX scans_queue ON scans(queue_id) WHERE queue_id IS NOT NULL;
 ///   its text (`spearwatch-register`'s `minhash`, little-endian u32s) and its campaign.
 /// - `observables`: what each scan carried, as (kind, value) pairs; `WITHOUT ROWID` keyed by
 ///   (kind, value, scan) so "which messages carried X" is one index range, the retro-hunt's look-up.
+/// - `clean_values` and `campaign_values`: the clustering's look-ups (values of clean mail never link;
+///   values of messages in campaigns are what a new message links to), each a primary-key probe, so
+///   recording costs the same with ten or ten million stored messages.
 /// - `campaigns`: one row per campaign; `merged_into` points at the campaign that absorbed it, so an
 ///   old id still resolves. The analyst's attribution (`actor`, `actor_note`) overrides the computed
 ///   hypotheses.
@@ -142,6 +145,22 @@ CREATE TABLE observables (
     PRIMARY KEY (kind, value, scan_id)
 ) WITHOUT ROWID;
 CREATE INDEX observables_scan ON observables(scan_id);
+
+-- Values of linkable kinds seen in mail judged clean: never campaign links.
+CREATE TABLE clean_values (
+    kind     TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    PRIMARY KEY (kind, value)
+) WITHOUT ROWID;
+
+-- The linkable values (and text bands) of messages in campaigns: the clustering's look-up, kept
+-- apart from `observables` so its cost does not grow with the clean mail around it.
+CREATE TABLE campaign_values (
+    kind     TEXT NOT NULL,
+    value    TEXT NOT NULL,
+    scan_id  INTEGER NOT NULL REFERENCES scans(id),
+    PRIMARY KEY (kind, value, scan_id)
+) WITHOUT ROWID;
 
 CREATE TABLE campaigns (
     id          TEXT PRIMARY KEY NOT NULL,
