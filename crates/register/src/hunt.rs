@@ -35,6 +35,19 @@ pub struct HuntReport {
     pub messages: BTreeSet<i64>,
     pub campaigns: Vec<(i64, CampaignChange)>,
     pub elapsed: Duration,
+    /// Of `elapsed`, the look-ups alone (the rest records the hits and places them in campaigns).
+    pub lookup: Duration,
+}
+
+/// A register error inside a store transaction.
+fn into_store(e: RegisterError) -> spearwatch_store::StoreError {
+    match e {
+        RegisterError::Store(s) => s,
+        other => spearwatch_store::StoreError::Inconsistent {
+            path: Default::default(),
+            detail: other.to_string(),
+        },
+    }
 }
 
 /// The stored observables an indicator is looked up in.
@@ -93,7 +106,29 @@ impl Register<'_> {
                 }
             }
         }
-        for (scan_id, ind, kind) in found {
+        rep.lookup = start.elapsed();
+        // All hits in one transaction: one commit, and a hunt that fails records nothing.
+        self.store.in_transaction(|_| {
+            for (scan_id, ind, kind) in &found {
+                self.apply_indicator_hit(&mut rep, *scan_id, ind, kind, hunt, now)
+                    .map_err(into_store)?;
+            }
+            Ok(())
+        })?;
+        rep.elapsed = start.elapsed();
+        Ok(rep)
+    }
+
+    fn apply_indicator_hit(
+        &self,
+        rep: &mut HuntReport,
+        scan_id: i64,
+        ind: &Indicator,
+        kind: &str,
+        hunt: &str,
+        now: i64,
+    ) -> Result<(), RegisterError> {
+        {
             let hit = HuntHit {
                 hunt: hunt.to_string(),
                 at: now,
@@ -114,10 +149,8 @@ impl Register<'_> {
                 "phishing"
             };
             let value = format!("{}:{}", ind.kind, ind.value);
-            self.apply_hit(&mut rep, hit, verdict, value, now)?;
+            self.apply_hit(rep, hit, verdict, value, now)
         }
-        rep.elapsed = start.elapsed();
-        Ok(rep)
     }
 
     /// Re-scans the stored raw messages received in `[since, until)` with `scan`, which returns the
@@ -147,25 +180,30 @@ impl Register<'_> {
                 .par_iter()
                 .map(|(scan_id, key)| (*scan_id, blobs.get(key).ok().map(|raw| scan(&raw))))
                 .collect();
-            for (scan_id, matched) in results {
-                rep.searched += 1;
-                let Some(matched) = matched else {
-                    unreadable += 1;
-                    continue;
-                };
-                for (rule, detail) in matched {
-                    let hit = HuntHit {
-                        hunt: hunt.to_string(),
-                        at: now,
-                        scan_id,
-                        kind: "yara".into(),
-                        value: rule.clone(),
-                        source: hunt.to_string(),
-                        detail,
+            // One transaction per page.
+            self.store.in_transaction(|_| {
+                for (scan_id, matched) in results {
+                    rep.searched += 1;
+                    let Some(matched) = matched else {
+                        unreadable += 1;
+                        continue;
                     };
-                    self.apply_hit(&mut rep, hit, "malicious", format!("yara:{rule}"), now)?;
+                    for (rule, detail) in matched {
+                        let hit = HuntHit {
+                            hunt: hunt.to_string(),
+                            at: now,
+                            scan_id,
+                            kind: "yara".into(),
+                            value: rule.clone(),
+                            source: hunt.to_string(),
+                            detail,
+                        };
+                        self.apply_hit(&mut rep, hit, "malicious", format!("yara:{rule}"), now)
+                            .map_err(into_store)?;
+                    }
                 }
-            }
+                Ok(())
+            })?;
             progress(rep.searched);
         }
         rep.elapsed = start.elapsed();

@@ -102,9 +102,10 @@ fn hunt_over_100k_stored_messages() {
         .unwrap();
     let el = t.elapsed();
     println!(
-        "hunt for one new domain over {n} stored messages: {} hits in {:.1} ms (look-ups, recording the hits, clustering them)",
+        "hunt for one new domain over {n} stored messages: {} hits in {:.1} ms (look-ups {:.2} ms; the rest records the hits and clusters them)",
         rep.hits.len(),
-        el.as_secs_f64() * 1e3
+        el.as_secs_f64() * 1e3,
+        rep.lookup.as_secs_f64() * 1e3
     );
     assert_eq!(rep.hits.len(), n / 2_000);
     assert!(el.as_secs_f64() < 1.0, "{el:?}");
@@ -130,10 +131,11 @@ fn hunt_over_100k_stored_messages() {
             .hunt_indicators(&set, "shared-lists", 1_800_000_000)
             .unwrap();
         println!(
-            "hunt for the {} shared indicators over {n} stored messages: {} hits in {:.0} ms",
+            "hunt for the {} shared indicators over {n} stored messages: {} hits in {:.0} ms (look-ups {:.0} ms)",
             set.len(),
             rep.hits.len(),
-            t.elapsed().as_secs_f64() * 1e3
+            t.elapsed().as_secs_f64() * 1e3,
+            rep.lookup.as_secs_f64() * 1e3
         );
     }
 }
