@@ -330,11 +330,7 @@ impl Register<'_> {
         // The oldest campaign survives a merge: its id is the one analysts have seen longest.
         let mut order: Vec<(i64, String)> = Vec::new();
         for id in by_campaign.keys() {
-            let created = self
-                .store
-                .campaign(id)?
-                .map(|c| c.created)
-                .unwrap_or(i64::MAX);
+            let created = self.store.campaign_created(id)?.unwrap_or(i64::MAX);
             order.push((created, id.clone()));
         }
         order.sort();

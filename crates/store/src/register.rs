@@ -576,8 +576,8 @@ impl Store {
             .prepare_cached(
                 "SELECT c.id, c.name, c.created, c.first_seen, c.last_seen,
                    (SELECT count(*) FROM scans s WHERE s.campaign = c.id),
-                   (SELECT count(DISTINCT o.value) FROM scans s JOIN observables o ON o.scan_id = s.id
-                      WHERE s.campaign = c.id AND o.kind = 'recipient'),
+                   (SELECT count(DISTINCT o.value) FROM observables o
+                      WHERE +o.kind = 'recipient' AND o.scan_id IN (SELECT id FROM scans WHERE campaign = c.id)),
                    c.actor, c.actor_note
                  FROM campaigns c WHERE c.merged_into IS NULL ORDER BY c.last_seen DESC, c.id",
             )
@@ -601,12 +601,20 @@ impl Store {
             .prepare_cached(
                 "SELECT c.id, c.name, c.created, c.first_seen, c.last_seen,
                    (SELECT count(*) FROM scans s WHERE s.campaign = c.id),
-                   (SELECT count(DISTINCT o.value) FROM scans s JOIN observables o ON o.scan_id = s.id
-                      WHERE s.campaign = c.id AND o.kind = 'recipient'),
+                   (SELECT count(DISTINCT o.value) FROM observables o
+                      WHERE +o.kind = 'recipient' AND o.scan_id IN (SELECT id FROM scans WHERE campaign = c.id)),
                    c.actor, c.actor_note
                  FROM campaigns c WHERE c.id = ?1",
             )
             .and_then(|mut st| st.query_row([&id], campaign_row).optional())
+            .map_err(self.ctx.err("reading a campaign"))
+    }
+
+    /// When the campaign was created (`None`: no such campaign).
+    pub fn campaign_created(&self, id: &str) -> Result<Option<i64>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT created FROM campaigns WHERE id = ?1")
+            .and_then(|mut st| st.query_row([id], |r| r.get(0)).optional())
             .map_err(self.ctx.err("reading a campaign"))
     }
 
