@@ -171,6 +171,13 @@ fn open_existing(store: &Option<PathBuf>) -> Result<(Store, PathBuf)> {
     Ok((s, path))
 }
 
+/// The campaign holding `id` now (merged campaigns resolve to the one that absorbed them).
+fn resolve(store: &Store, id: &str) -> Result<String> {
+    store
+        .resolve_campaign(id)?
+        .ok_or_else(|| anyhow!("no campaign {id}"))
+}
+
 fn date(ts: i64) -> String {
     spearwatch_intel::format_rfc3339(ts)
 }
@@ -235,9 +242,7 @@ pub fn campaigns(a: CampaignsArgs) -> Result<u8> {
             note,
             clear,
         } => {
-            let id = store
-                .resolve_campaign(&id)?
-                .ok_or_else(|| anyhow!("no campaign {id}"))?;
+            let id = resolve(&store, &id)?;
             let actor = if clear {
                 None
             } else {
@@ -252,9 +257,7 @@ pub fn campaigns(a: CampaignsArgs) -> Result<u8> {
             );
         }
         CampaignsCmd::Split { id, messages, note } => {
-            let id = store
-                .resolve_campaign(&id)?
-                .ok_or_else(|| anyhow!("no campaign {id}"))?;
+            let id = resolve(&store, &id)?;
             let members: Vec<i64> = store
                 .campaign_members(&id)?
                 .iter()
@@ -281,9 +284,7 @@ pub fn campaigns(a: CampaignsArgs) -> Result<u8> {
             eprintln!("spearwatch: {moved} messages moved from {id} to {new_id}");
         }
         CampaignsCmd::Rename { id, name } => {
-            let id = store
-                .resolve_campaign(&id)?
-                .ok_or_else(|| anyhow!("no campaign {id}"))?;
+            let id = resolve(&store, &id)?;
             store.rename_campaign(&id, &name)?;
         }
     }

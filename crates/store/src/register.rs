@@ -127,20 +127,12 @@ impl Store {
         value: &str,
         limit: usize,
     ) -> Result<Vec<i64>, StoreError> {
-        let err = self.ctx.err("looking up an observable");
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT scan_id FROM observables WHERE kind = ?1 AND value = ?2 ORDER BY scan_id LIMIT ?3",
-            )
-            .map_err(err)?;
-        let rows = st
-            .query_map(
-                params![kind, value, limit.min(i64::MAX as usize) as i64],
-                |r| r.get(0),
-            )
-            .map_err(err)?;
-        rows.collect::<Result<Vec<i64>, _>>().map_err(err)
+        self.rows(
+            "looking up an observable",
+            "SELECT scan_id FROM observables WHERE kind = ?1 AND value = ?2 ORDER BY scan_id LIMIT ?3",
+            params![kind, value, limit.min(i64::MAX as usize) as i64],
+            |r| r.get(0),
+        )
     }
 
     /// Marks values as seen in clean mail.
@@ -191,46 +183,32 @@ impl Store {
         value: &str,
         limit: usize,
     ) -> Result<Vec<(i64, String)>, StoreError> {
-        let err = self.ctx.err("looking up campaign values");
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT v.scan_id, s.campaign FROM campaign_values v JOIN scans s ON s.id = v.scan_id
-                 WHERE v.kind = ?1 AND v.value = ?2 AND s.campaign IS NOT NULL ORDER BY v.scan_id LIMIT ?3",
-            )
-            .map_err(err)?;
-        let rows = st
-            .query_map(
-                params![kind, value, limit.min(i64::MAX as usize) as i64],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+        self.rows(
+            "looking up campaign values",
+            "SELECT v.scan_id, s.campaign FROM campaign_values v JOIN scans s ON s.id = v.scan_id
+             WHERE v.kind = ?1 AND v.value = ?2 AND s.campaign IS NOT NULL ORDER BY v.scan_id LIMIT ?3",
+            params![kind, value, limit.min(i64::MAX as usize) as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// Distinct values of one kind (for matching networks and suffixes outside SQL).
     pub fn observable_values(&self, kind: &str) -> Result<Vec<String>, StoreError> {
-        let err = self.ctx.err("listing observables");
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT DISTINCT value FROM observables WHERE kind = ?1")
-            .map_err(err)?;
-        let rows = st.query_map([kind], |r| r.get(0)).map_err(err)?;
-        rows.collect::<Result<Vec<String>, _>>().map_err(err)
+        self.rows(
+            "listing observables",
+            "SELECT DISTINCT value FROM observables WHERE kind = ?1",
+            [kind],
+            |r| r.get(0),
+        )
     }
 
     pub fn observables_of(&self, scan_id: i64) -> Result<Vec<(String, String)>, StoreError> {
-        let err = self.ctx.err("reading observables");
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT kind, value FROM observables WHERE scan_id = ?1 ORDER BY kind, value",
-            )
-            .map_err(err)?;
-        let rows = st
-            .query_map([scan_id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+        self.rows(
+            "reading observables",
+            "SELECT kind, value FROM observables WHERE scan_id = ?1 ORDER BY kind, value",
+            [scan_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// Adds observables to a stored scan (a retro-hunt hit, text bands when it joins a campaign).
@@ -285,20 +263,13 @@ impl Store {
         after_id: i64,
         limit: usize,
     ) -> Result<Vec<(i64, String)>, StoreError> {
-        let err = self.ctx.err("listing stored messages");
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT id, blob FROM scans WHERE blob IS NOT NULL AND received_at >= ?1 AND received_at < ?2
-                 AND id > ?3 ORDER BY id LIMIT ?4",
-            )
-            .map_err(err)?;
-        let rows = st
-            .query_map(params![since, until, after_id, limit as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+        self.rows(
+            "listing stored messages",
+            "SELECT id, blob FROM scans WHERE blob IS NOT NULL AND received_at >= ?1 AND received_at < ?2
+             AND id > ?3 ORDER BY id LIMIT ?4",
+            params![since, until, after_id, limit.min(i64::MAX as usize) as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     /// Drops the blob reference of scans received before `cutoff`; returns the keys no scan refers to
@@ -570,44 +541,30 @@ impl Store {
 
     /// Campaigns not merged away with at least `min_messages`, most recent activity first.
     pub fn list_campaigns(&self, min_messages: u64) -> Result<Vec<CampaignRow>, StoreError> {
-        let err = self.ctx.err("listing campaigns");
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT c.id, c.name, c.created, c.first_seen, c.last_seen,
-                   (SELECT count(*) FROM scans s WHERE s.campaign = c.id),
-                   (SELECT count(DISTINCT o.value) FROM observables o
-                      WHERE +o.kind = 'recipient' AND o.scan_id IN (SELECT id FROM scans WHERE campaign = c.id)),
-                   c.actor, c.actor_note
-                 FROM campaigns c WHERE c.merged_into IS NULL ORDER BY c.last_seen DESC, c.id",
-            )
-            .map_err(err)?;
-        let rows = st.query_map([], campaign_row).map_err(err)?;
-        let mut out = Vec::new();
-        for r in rows {
-            let r = r.map_err(err)?;
-            if r.messages >= min_messages {
-                out.push(r);
-            }
-        }
-        Ok(out)
+        let mut rows = self.rows(
+            "listing campaigns",
+            &format!(
+                "{CAMPAIGN_SELECT} WHERE c.merged_into IS NULL ORDER BY c.last_seen DESC, c.id"
+            ),
+            [],
+            campaign_row,
+        )?;
+        rows.retain(|r| r.messages >= min_messages);
+        Ok(rows)
     }
 
     pub fn campaign(&self, id: &str) -> Result<Option<CampaignRow>, StoreError> {
         let Some(id) = self.resolve_campaign(id)? else {
             return Ok(None);
         };
-        self.conn
-            .prepare_cached(
-                "SELECT c.id, c.name, c.created, c.first_seen, c.last_seen,
-                   (SELECT count(*) FROM scans s WHERE s.campaign = c.id),
-                   (SELECT count(DISTINCT o.value) FROM observables o
-                      WHERE +o.kind = 'recipient' AND o.scan_id IN (SELECT id FROM scans WHERE campaign = c.id)),
-                   c.actor, c.actor_note
-                 FROM campaigns c WHERE c.id = ?1",
-            )
-            .and_then(|mut st| st.query_row([&id], campaign_row).optional())
-            .map_err(self.ctx.err("reading a campaign"))
+        Ok(self
+            .rows(
+                "reading a campaign",
+                &format!("{CAMPAIGN_SELECT} WHERE c.id = ?1"),
+                [&id],
+                campaign_row,
+            )?
+            .pop())
     }
 
     /// When the campaign was created (`None`: no such campaign).
@@ -620,29 +577,24 @@ impl Store {
 
     /// The campaign's messages in time order.
     pub fn campaign_members(&self, id: &str) -> Result<Vec<RegisteredScan>, StoreError> {
-        let err = self.ctx.err("reading a campaign's messages");
-        let mut st = self
-            .conn
-            .prepare_cached(&format!(
+        self.rows(
+            "reading a campaign's messages",
+            &format!(
                 "SELECT {COLUMNS}, message_key, date, blob, campaign FROM scans WHERE campaign = ?1
                  ORDER BY coalesce(date, received_at), id"
-            ))
-            .map_err(err)?;
-        let rows = st.query_map([id], registered).map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+            ),
+            [id],
+            registered,
+        )
     }
 
     pub fn campaign_links(&self, id: &str) -> Result<Vec<CampaignLink>, StoreError> {
-        let err = self.ctx.err("reading a campaign's links");
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT scan_id, other_id, kind, value, detail FROM campaign_links WHERE campaign = ?1
-                 ORDER BY rowid",
-            )
-            .map_err(err)?;
-        let rows = st
-            .query_map([id], |r| {
+        self.rows(
+            "reading a campaign's links",
+            "SELECT scan_id, other_id, kind, value, detail FROM campaign_links WHERE campaign = ?1
+             ORDER BY rowid",
+            [id],
+            |r| {
                 Ok(CampaignLink {
                     scan_id: r.get(0)?,
                     other_id: r.get(1)?,
@@ -650,30 +602,24 @@ impl Store {
                     value: r.get(3)?,
                     detail: r.get(4)?,
                 })
-            })
-            .map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+            },
+        )
     }
 
     pub fn campaign_events(&self, id: &str) -> Result<Vec<CampaignEvent>, StoreError> {
-        let err = self.ctx.err("reading a campaign's timeline");
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT at, kind, scan_id, detail FROM campaign_events WHERE campaign = ?1 ORDER BY id",
-            )
-            .map_err(err)?;
-        let rows = st
-            .query_map([id], |r| {
+        self.rows(
+            "reading a campaign's timeline",
+            "SELECT at, kind, scan_id, detail FROM campaign_events WHERE campaign = ?1 ORDER BY id",
+            [id],
+            |r| {
                 Ok(CampaignEvent {
                     at: r.get(0)?,
                     kind: r.get(1)?,
                     scan_id: r.get(2)?,
                     detail: r.get(3)?,
                 })
-            })
-            .map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+            },
+        )
     }
 
     /// Adds a timeline entry (a hunt hit, a note).
@@ -705,15 +651,11 @@ impl Store {
     }
 
     pub fn hunt_hits_of(&self, scan_id: i64) -> Result<Vec<HuntHit>, StoreError> {
-        let err = self.ctx.err("reading hunt hits");
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "SELECT hunt, at, scan_id, kind, value, source, detail FROM hunt_hits WHERE scan_id = ?1 ORDER BY id",
-            )
-            .map_err(err)?;
-        let rows = st
-            .query_map([scan_id], |r| {
+        self.rows(
+            "reading hunt hits",
+            "SELECT hunt, at, scan_id, kind, value, source, detail FROM hunt_hits WHERE scan_id = ?1 ORDER BY id",
+            [scan_id],
+            |r| {
                 Ok(HuntHit {
                     hunt: r.get(0)?,
                     at: r.get(1)?,
@@ -723,9 +665,8 @@ impl Store {
                     source: r.get(5)?,
                     detail: r.get(6)?,
                 })
-            })
-            .map_err(err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(err)
+            },
+        )
     }
 
     /// Raises a stored scan's verdict (a retro-hunt found it bad); never lowers one.
@@ -791,6 +732,31 @@ impl Store {
         } else {
             Ok(Tx(None))
         }
+    }
+}
+
+/// A campaign's row with its counts (recipients through the campaign's scans: filtering all
+/// recipient rows by campaign instead costs a scan of every message).
+const CAMPAIGN_SELECT: &str = "SELECT c.id, c.name, c.created, c.first_seen, c.last_seen,
+    (SELECT count(*) FROM scans s WHERE s.campaign = c.id),
+    (SELECT count(DISTINCT o.value) FROM observables o
+       WHERE +o.kind = 'recipient' AND o.scan_id IN (SELECT id FROM scans WHERE campaign = c.id)),
+    c.actor, c.actor_note
+  FROM campaigns c";
+
+impl Store {
+    /// Runs a query and collects its rows; errors name `context`.
+    fn rows<T>(
+        &self,
+        context: &'static str,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let err = self.ctx.err(context);
+        let mut st = self.conn.prepare_cached(sql).map_err(err)?;
+        let rows = st.query_map(params, map).map_err(err)?;
+        rows.collect::<Result<Vec<T>, _>>().map_err(err)
     }
 }
 
