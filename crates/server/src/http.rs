@@ -238,13 +238,20 @@ async fn get_message(
     let Ok(id) = id.parse::<i64>() else {
         return error(StatusCode::BAD_REQUEST, "message ids are numbers");
     };
-    match on_store(&app, move |s| s.get_scan(id).map_err(|e| e.to_string())).await {
-        Ok(Some(r)) => {
+    let found = on_store(&app, move |s| {
+        let scan = s.registered_scan(id).map_err(|e| e.to_string())?;
+        let hits = s.hunt_hits_of(id).map_err(|e| e.to_string())?;
+        Ok(scan.map(|r| (r, hits)))
+    })
+    .await;
+    match found {
+        Ok(Some((r, hits))) => {
             let report: serde_json::Value =
-                serde_json::from_str(&r.report).unwrap_or(serde_json::Value::Null);
+                serde_json::from_str(&r.scan.report).unwrap_or(serde_json::Value::Null);
             Json(json!({
-                "id": r.id, "received_at": r.received_at, "source": r.source, "queue_id": r.queue_id,
-                "action": r.action, "quarantine_id": r.quarantine, "report": report,
+                "id": r.scan.id, "received_at": r.scan.received_at, "source": r.scan.source,
+                "queue_id": r.scan.queue_id, "action": r.scan.action, "quarantine_id": r.scan.quarantine,
+                "verdict": r.scan.verdict, "campaign": r.campaign, "hunt_hits": hits, "report": report,
             }))
             .into_response()
         }

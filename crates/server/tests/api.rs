@@ -324,6 +324,22 @@ async fn scanned_mail_forms_campaigns_the_api_shows_and_exports() {
             .0,
         StatusCode::NOT_FOUND
     );
+    // A message's record names its campaign (and, after a retro-hunt, its hunt hits).
+    let (_, body) = call(&app, "GET", "/v1/messages?limit=1", Some(ANALYST), vec![]).await;
+    let mid = json(&body)["messages"][0]["id"].as_i64().unwrap();
+    let (st, body) = call(
+        &app,
+        "GET",
+        &format!("/v1/messages/{mid}"),
+        Some(ANALYST),
+        vec![],
+    )
+    .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(json(&body)["campaign"], id.as_str());
+    assert!(json(&body)["hunt_hits"]
+        .as_array()
+        .is_some_and(|h| h.is_empty()));
     // The raw messages are kept for retro-hunts.
     assert!(dir.path().join("s.blobs").is_dir());
 }
