@@ -9,7 +9,7 @@ use spearwatch_engine::{Engine, Report};
 use spearwatch_input::{InputError, Item, Limits, Source};
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{channel, sync_channel, Receiver};
+use std::sync::mpsc::{sync_channel, Receiver};
 use std::sync::{Arc, Mutex};
 
 /// One outcome, in input order.
@@ -65,7 +65,9 @@ pub fn map<T: Send>(
 ) {
     let threads = threads.max(1);
     let (item_tx, item_rx) = sync_channel::<(usize, Result<Item, InputError>)>(threads * 4);
-    let (out_tx, out_rx) = channel::<(usize, Result<T, String>)>();
+    // Bounded too: a collector slower than the workers (recording into the store) holds them back
+    // instead of queueing every parsed message in memory.
+    let (out_tx, out_rx) = sync_channel::<(usize, Result<T, String>)>(threads * 8);
     let item_rx = Arc::new(Mutex::new(item_rx));
     let work = &work;
 
@@ -118,7 +120,7 @@ pub fn map<T: Send>(
 fn worker<T>(
     work: &(impl Fn(&Item) -> T + Sync),
     rx: &Mutex<Receiver<(usize, Result<Item, InputError>)>>,
-    tx: &std::sync::mpsc::Sender<(usize, Result<T, String>)>,
+    tx: &std::sync::mpsc::SyncSender<(usize, Result<T, String>)>,
 ) {
     loop {
         let next = match rx.lock() {

@@ -41,10 +41,14 @@ pub fn store_path(store: &Option<PathBuf>) -> Result<PathBuf> {
     crate::org::default_store_path()
 }
 
-/// Records scans as they come (one transaction per batch) and expires old raw messages.
+/// Messages recorded per transaction.
+const BATCH: usize = 500;
+
+/// Records scans as they come (one transaction per [`BATCH`] messages) and expires old raw messages.
 pub struct Recorder {
     blobs: BlobStore,
     policy: LinkPolicy,
+    in_batch: usize,
     pub recorded: usize,
     /// Messages recorded before (same bytes).
     pub duplicates: usize,
@@ -64,6 +68,7 @@ impl Recorder {
         Ok(Recorder {
             blobs,
             policy: LinkPolicy::default(),
+            in_batch: 0,
             recorded: 0,
             duplicates: 0,
             created: 0,
@@ -79,6 +84,7 @@ impl Recorder {
         report: &spearwatch_engine::Report,
         mail: &spearwatch_message::Mail,
         now: i64,
+        blob: Option<String>,
     ) -> Result<()> {
         let reg = Register {
             store,
@@ -89,9 +95,17 @@ impl Recorder {
             received_at: now,
             source: "scan".into(),
             action: "none".into(),
+            blob,
             ..Default::default()
         };
+        if self.in_batch == 0 {
+            store.begin_batch()?;
+        }
+        self.in_batch += 1;
         let r = reg.record(raw, report, mail, &arrival)?;
+        if self.in_batch >= BATCH {
+            self.finish(store)?;
+        }
         if r.duplicate {
             self.duplicates += 1;
             return Ok(());
@@ -103,6 +117,20 @@ impl Recorder {
             spearwatch_register::CampaignChange::Merged { .. } => self.merged += 1,
             spearwatch_register::CampaignChange::None => {}
         }
+        Ok(())
+    }
+}
+
+impl Recorder {
+    /// The blob store, for storing raw messages on the scanning threads.
+    pub fn blobs(&self) -> BlobStore {
+        self.blobs.clone()
+    }
+
+    /// Commits what is recorded so far (before other writers, such as learning, and at the end).
+    pub fn finish(&mut self, store: &Store) -> Result<()> {
+        self.in_batch = 0;
+        store.commit_batch()?;
         Ok(())
     }
 }

@@ -82,6 +82,7 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     }
     let learning = a.learn;
     let recording = recorder.is_some();
+    let blobs = recorder.as_ref().map(|r| r.blobs());
     pipeline::map(
         &sources,
         &a.common.input_limits(),
@@ -96,7 +97,11 @@ pub fn run(a: ScanArgs) -> Result<u8> {
             };
             // The recorder needs the raw bytes and the parsed message; it runs on this thread's
             // results in input order, so campaign ids do not depend on thread timing.
-            let keep = recording.then(|| Box::new((item.bytes.clone(), mail)));
+            // The raw message is compressed and stored here, in parallel.
+            let keep = recording.then(|| {
+                let blob = blobs.as_ref().map(|b| b.put(&item.bytes));
+                Box::new((item.bytes.clone(), mail, blob))
+            });
             (
                 Event::Scanned {
                     report: Box::new(report),
@@ -115,12 +120,21 @@ pub fn run(a: ScanArgs) -> Result<u8> {
                     if let (Some(rec), Some(st), Some(k), Event::Scanned { report, .. }, None) =
                         (recorder.as_mut(), store.as_ref(), keep, &ev, &record_err)
                     {
-                        let (raw, mail) = *k;
-                        record_err = rec.record(st, &raw, report, &mail, now).err();
+                        let (raw, mail, blob) = *k;
+                        record_err = match blob.transpose() {
+                            Ok(blob) => rec.record(st, &raw, report, &mail, now, blob).err(),
+                            Err(e) => Some(e.into()),
+                        };
                     }
                     if let (Some(o), Some(st), None) = (obs, store.as_mut(), &learn_err) {
                         learn_batch.push(o);
                         if learn_batch.len() >= 1_000 {
+                            // Learning opens its own transaction: end the recording batch first.
+                            if let Some(rec) = recorder.as_mut() {
+                                if let Err(e) = rec.finish(st) {
+                                    record_err.get_or_insert(e);
+                                }
+                            }
                             learn_err = crate::org::flush(
                                 &mut learn_batch,
                                 st,
@@ -185,6 +199,11 @@ pub fn run(a: ScanArgs) -> Result<u8> {
     }
     if let Some(e) = extract_err {
         return Err(e);
+    }
+    if let (Some(rec), Some(st)) = (recorder.as_mut(), store.as_ref()) {
+        if let Err(e) = rec.finish(st) {
+            record_err.get_or_insert(e);
+        }
     }
     if let (Some(st), None) = (store.as_mut(), &learn_err) {
         learn_err = crate::org::flush(&mut learn_batch, st, &mut learned, &mut duplicates).err();

@@ -34,6 +34,9 @@ pub struct Arrival {
     pub queue_id: Option<String>,
     pub action: String,
     pub quarantine: Option<String>,
+    /// The blob key when the caller stored the raw message already (in parallel, off the recording
+    /// thread); otherwise the register stores it.
+    pub blob: Option<String>,
 }
 
 /// What happened to a message's campaign membership.
@@ -167,9 +170,10 @@ impl Register<'_> {
         let obs = k::extract(report, mail);
         let signature = flagged.then(|| Signature::of(&k::text_of(mail))).flatten();
         let pairs = obs.to_vec();
-        let blob = match self.blobs {
-            Some(b) => Some(b.put(raw)?),
-            None => None,
+        let blob = match (&arrival.blob, self.blobs) {
+            (Some(k), _) => Some(k.clone()),
+            (None, Some(b)) => Some(b.put(raw)?),
+            (None, None) => None,
         };
         let rec = ScanRecord {
             id: 0,

@@ -174,7 +174,8 @@ async fn scan(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> R
                 source: "api",
                 envelope: Default::default(),
             };
-            app.record(raw, &report, mail, &origin, "none", None).await;
+            app.record(raw, report.clone(), mail, &origin, "none", None)
+                .await;
             Json(report).into_response()
         }
         Err(why) => error(StatusCode::SERVICE_UNAVAILABLE, why),

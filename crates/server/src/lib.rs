@@ -382,15 +382,19 @@ impl App {
         self.metrics
             .message(origin.source, report.verdict.as_str(), started.elapsed());
         self.metrics.action(action.as_str());
-        self.record(
-            scanned,
-            &report,
-            mail,
-            &origin,
+        // Recording (observables, raw message, campaign) runs after the answer to the MTA: it is
+        // the register, not the decision, and costs about a millisecond.
+        let app = Arc::clone(self);
+        let (rec_report, rec_origin, rec_action, rec_q) = (
+            report.clone(),
+            origin.clone(),
             action.as_str(),
             quarantine_id.clone(),
-        )
-        .await;
+        );
+        tokio::spawn(async move {
+            app.record(scanned, rec_report, mail, &rec_origin, rec_action, rec_q)
+                .await;
+        });
         Decision {
             action,
             report: Some(report),
@@ -455,7 +459,7 @@ impl App {
     pub async fn record(
         self: &Arc<Self>,
         raw: Arc<Vec<u8>>,
-        report: &Report,
+        report: Report,
         mail: Mail,
         origin: &Origin,
         action: &str,
@@ -467,9 +471,9 @@ impl App {
             queue_id: origin.envelope.queue_id.clone(),
             action: action.to_string(),
             quarantine,
+            blob: None,
         };
         let app = Arc::clone(self);
-        let report = report.clone();
         let res = tokio::task::spawn_blocking(move || match app.store.lock() {
             Ok(s) => spearwatch_register::Register {
                 store: &s,

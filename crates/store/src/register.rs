@@ -700,6 +700,27 @@ impl Store {
             .map_err(self.ctx.err("counting scans"))
     }
 
+    /// Opens a transaction that [`Store::commit_batch`] ends, for bulk recording by a caller that
+    /// cannot hold a closure open (the CLI's result loop). Calls inside it join it.
+    pub fn begin_batch(&self) -> Result<(), StoreError> {
+        if self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(self.ctx.err("starting a batch"))?;
+        }
+        Ok(())
+    }
+
+    /// Commits the transaction of [`Store::begin_batch`] (nothing when none is open).
+    pub fn commit_batch(&self) -> Result<(), StoreError> {
+        if !self.conn.is_autocommit() {
+            self.conn
+                .execute_batch("COMMIT")
+                .map_err(self.ctx.err("committing a batch"))?;
+        }
+        Ok(())
+    }
+
     /// Runs `f` in one transaction (bulk recording).
     pub fn in_transaction<T>(
         &self,
