@@ -219,26 +219,53 @@ pub fn rule_scanner(
     rules: &[PathBuf],
     threads: Option<usize>,
 ) -> Result<Box<spearwatch_register::hunt::RuleScan>> {
+    use spearwatch_content::yara::{scan_bytes, YaraRules};
     if let Some(t) = threads {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(t.max(1))
             .build_global();
     }
-    let engine = spearwatch_engine::Engine::default()
-        .with_content_options(crate::content_options(rules, false)?);
+    let dirs: Vec<&std::path::Path> = rules.iter().map(PathBuf::as_path).collect();
+    let yara: &'static YaraRules = YaraRules::load(&dirs)
+        .map_err(|e| anyhow::anyhow!("YARA rules: {e}"))?
+        .leak();
+    let engine =
+        spearwatch_engine::Engine::default().with_content_options(spearwatch_content::Options {
+            yara: Some(yara),
+            ..Default::default()
+        });
+    let timeout = std::time::Duration::from_secs(2);
     Ok(Box::new(move |raw: &[u8]| {
-        let report = engine.scan(raw, "hunt");
-        report
+        // The attachments (every object inside, as the scan does), the raw message and each decoded
+        // body: a rule written for a lure's text finds it whatever the transfer encoding.
+        let (report, mail) = engine.scan_keep(raw, "hunt");
+        let mut hits: Vec<(String, String)> = report
             .findings
             .iter()
-            .filter(|f| f.id.starts_with("yara."))
-            .map(|f| {
-                (
-                    f.id.trim_start_matches("yara.").to_string(),
-                    f.title.clone(),
-                )
+            .filter_map(|f| {
+                let ident = f.id.strip_prefix("yara.")?;
+                let at = f
+                    .evidence
+                    .first()
+                    .map(|e| e.value.clone())
+                    .unwrap_or_default();
+                Some((ident.to_string(), format!("attachment: {at}")))
             })
-            .collect()
+            .collect();
+        let bodies = std::iter::once(raw).chain(mail.bodies.iter().map(|b| b.text.as_bytes()));
+        for (i, data) in bodies.enumerate() {
+            for (ident, detail) in scan_bytes(yara, data, timeout) {
+                if !hits.iter().any(|(h, _)| *h == ident) {
+                    let place = if i == 0 {
+                        "raw message".to_string()
+                    } else {
+                        format!("body {i}")
+                    };
+                    hits.push((ident, format!("{place}: {detail}")));
+                }
+            }
+        }
+        hits
     }))
 }
 

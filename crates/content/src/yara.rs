@@ -155,6 +155,38 @@ fn collect(p: &Path, out: &mut Vec<std::path::PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Runs the rules over bytes that are not an attachment (a whole stored message, a decoded body, for
+/// a retro-hunt): (rule identifier, what matched where) per matching rule.
+pub fn scan_bytes(
+    rules: &'static YaraRules,
+    data: &[u8],
+    timeout: Duration,
+) -> Vec<(String, String)> {
+    let mut node = Node::new(
+        "message",
+        "message".into(),
+        crate::Kind::Email,
+        data.len() as u64,
+        0,
+        0,
+    );
+    let mut scanner = take_scanner(rules);
+    scan(&mut scanner, &mut node, data, timeout);
+    give_back(rules, scanner);
+    node.findings
+        .iter()
+        .filter_map(|f| {
+            let ident = f.id.strip_prefix("yara.")?;
+            let detail = f
+                .evidence
+                .first()
+                .map(|e| e.value.clone())
+                .unwrap_or_default();
+            Some((ident.to_string(), detail))
+        })
+        .collect()
+}
+
 /// Scans `data` within `timeout` (what is left of the walk's time budget) and adds one finding per
 /// matching rule to `node`.
 pub(crate) fn scan(

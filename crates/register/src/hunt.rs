@@ -54,7 +54,7 @@ fn into_store(e: RegisterError) -> spearwatch_store::StoreError {
 fn kinds_for(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Domain => &[k::DOMAIN],
-        Kind::Url => &[k::URL],
+        Kind::Url => &[k::URL, k::RESOURCE],
         Kind::Ipv4 | Kind::Ipv6 => &[k::IP],
         Kind::Email => &[k::SENDER, k::REPLY_TO, k::RETURN_PATH],
         Kind::Sha256 => &[k::SHA256],

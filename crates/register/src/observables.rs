@@ -30,6 +30,11 @@ pub const IP: &str = "ip";
 pub const URL: &str = "url";
 /// A link's host.
 pub const LINK_HOST: &str = "link_host";
+/// The sender's domain when a detector found it to be a look-alike registration (the attacker's own
+/// domain, not a spoofed one): its sender links are strong.
+pub const SENDER_LOOKALIKE: &str = "sender_lookalike";
+/// A resource the HTML loads (image, frame, script), by the intel URL key.
+pub const RESOURCE: &str = "resource";
 /// Every host (sender, Reply-To, Return-Path, links) and its parents down to the registrable domain.
 pub const DOMAIN: &str = "domain";
 /// sha256 of an attachment or of any object inside one.
@@ -130,8 +135,8 @@ pub fn extract(report: &Report, mail: &Mail) -> Observables {
         let addr = addr.to_ascii_lowercase();
         if let Some(d) = address_domain(&addr) {
             o.add_host(None, d);
-            if let Some(reg) = registrable(d) {
-                o.add(SENDER_DOMAIN, reg);
+            if let Some(key) = crate::policy::sender_domain_key(d) {
+                o.add(SENDER_DOMAIN, key);
             }
         }
         o.add(SENDER, addr);
@@ -159,19 +164,28 @@ pub fn extract(report: &Report, mail: &Mail) -> Observables {
             o.add(RECIPIENT, addr.to_ascii_lowercase());
         }
     }
-    let ips = received_ips(mail);
-    if let Some(first) = ips.last() {
-        o.add(ORIGIN_IP, first.to_string());
+    let hops = received_hops(mail);
+    // The sending infrastructure is the earliest hop that is not a large mail provider's server:
+    // Microsoft 365's or Gmail's relays carry the mail of millions of unrelated senders.
+    if let Some(first) = hops
+        .iter()
+        .rev()
+        .find(|h| !h.hosts.iter().any(|n| crate::policy::is_mail_provider(n)))
+    {
+        o.add(ORIGIN_IP, first.ip.to_string());
     }
-    for ip in &ips {
-        o.add(IP, ip.to_string());
+    for h in &hops {
+        o.add(IP, h.ip.to_string());
     }
     for u in &report.urls {
+        // Images, frames and scripts the HTML loads are kits' hot-linked assets (a brand's logo on
+        // its CDN or on Wikimedia): kept for hunts, apart from the links a reader follows.
+        let resource = u.source == spearwatch_message::UrlSource::Resource;
         if let Some(key) = spearwatch_intel::normalise::url_key(&u.url) {
-            o.add(URL, key);
+            o.add(if resource { RESOURCE } else { URL }, key);
         }
         if let Some(h) = &u.host {
-            o.add_host(Some(LINK_HOST), h);
+            o.add_host((!resource).then_some(LINK_HOST), h);
         }
     }
     for a in &report.attachments {
@@ -188,9 +202,18 @@ pub fn extract(report: &Report, mail: &Mail) -> Observables {
             }
         }
     }
+    let sender_domain = o.values(SENDER_DOMAIN).next().map(str::to_string);
     for f in &report.findings {
         if f.id.starts_with("lure.") {
             o.add(LURE, f.id.clone());
+        }
+        if matches!(
+            f.id.as_str(),
+            "sender.lookalike_domain" | "lookalike.domain"
+        ) {
+            if let Some(d) = &sender_domain {
+                o.add(SENDER_LOOKALIKE, d.clone());
+            }
         }
     }
     if let Some(s) = mail.subject.as_deref().and_then(normalise_subject) {
@@ -226,12 +249,21 @@ fn tree_hashes(o: &mut Observables, n: &TreeNode) {
     }
 }
 
-/// The public IPs named in the Received chain, newest hop first (RFC 5321 §4.4: each relay
+/// A Received hop: the public IP its `from` clause names, and the host names it gives (the HELO
+/// name and the reverse-DNS name in the comment), lower-case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    pub ip: IpAddr,
+    pub hosts: Vec<String>,
+}
+
+/// The hops of the Received chain that name a public IP, newest first (RFC 5321 §4.4: each relay
 /// prepends its header, so the last one names the first hop). Taken from the `from` clause's
-/// bracketed address (`from host (rdns [192.0.2.1])`), the form every MTA writes; private,
-/// loopback, link-local and shared addresses are the sender's LAN or ours, not infrastructure.
-pub fn received_ips(mail: &Mail) -> Vec<IpAddr> {
-    let mut out = Vec::new();
+/// bracketed or parenthesised address (`from helo (rdns [192.0.2.1])`), the form MTAs write;
+/// private, loopback, link-local and shared addresses are the sender's LAN or ours, not
+/// infrastructure. One entry per IP (its newest hop).
+pub fn received_hops(mail: &Mail) -> Vec<Hop> {
+    let mut out: Vec<Hop> = Vec::new();
     for (name, value) in &mail.headers {
         if !name.eq_ignore_ascii_case("received") {
             continue;
@@ -239,22 +271,41 @@ pub fn received_ips(mail: &Mail) -> Vec<IpAddr> {
         // Only the part before " by ": the relaying host's own address is not the sender's.
         let lower = value.to_ascii_lowercase();
         let from_part = match lower.find(" by ") {
-            Some(i) => &value[..i],
-            None => value.as_str(),
+            Some(i) => &lower[..i],
+            None => lower.as_str(),
         };
-        for cand in from_part.split(['[', ']', '(', ')', ' ']) {
+        let mut ips = Vec::new();
+        let mut hosts = Vec::new();
+        for cand in from_part.split(['[', ']', '(', ')', ' ', '\t', '\r', '\n']) {
             let cand = cand
                 .trim()
-                .trim_start_matches("IPv6:")
-                .trim_start_matches("ipv6:");
-            if let Ok(ip) = cand.parse::<IpAddr>() {
-                if is_public(ip) && !out.contains(&ip) {
-                    out.push(ip);
-                }
+                .trim_start_matches("ipv6:")
+                .trim_end_matches('.');
+            if cand.is_empty() || cand == "from" {
+                continue;
+            }
+            match cand.parse::<IpAddr>() {
+                Ok(ip) if is_public(ip) => ips.push(ip),
+                Ok(_) => {}
+                Err(_) if cand.contains('.') && !cand.contains('=') => hosts.push(cand.to_string()),
+                Err(_) => {}
+            }
+        }
+        for ip in ips {
+            if !out.iter().any(|h| h.ip == ip) {
+                out.push(Hop {
+                    ip,
+                    hosts: hosts.clone(),
+                });
             }
         }
     }
     out
+}
+
+/// The public IPs of the Received chain, newest first (see [`received_hops`]).
+pub fn received_ips(mail: &Mail) -> Vec<IpAddr> {
+    received_hops(mail).into_iter().map(|h| h.ip).collect()
 }
 
 /// Addresses routable on the Internet (documentation ranges count: they stand for public ones in
@@ -353,6 +404,29 @@ mod tests {
                 "203.0.113.9".parse().unwrap()
             ]
         );
+    }
+
+    #[test]
+    fn a_mail_providers_relay_is_not_the_origin() {
+        let m = parse(
+            "Received: from NAM02-BN1-obe.outbound.protection.outlook.com (mail-bn1.outbound.protection.outlook.com. [40.92.15.92]) by mx.google.com\r\n\
+             Received: from SA0PR04MB7370.namprd04.prod.outlook.com (2603:10b6:806:e5::23) by BN0PR04MB7999.namprd04.prod.outlook.com\r\n\
+             From: a@b.example\r\nSubject: x\r\n\r\nbody\r\n",
+        );
+        let hops = received_hops(&m);
+        assert_eq!(hops.len(), 2);
+        assert!(hops[1]
+            .hosts
+            .iter()
+            .any(|h| h.ends_with("prod.outlook.com")));
+        let o = extract_for_test(&m);
+        assert_eq!(o.values(ORIGIN_IP).count(), 0, "only provider relays");
+        assert_eq!(o.values(IP).count(), 2, "all public hops stay huntable");
+    }
+
+    fn extract_for_test(m: &Mail) -> Observables {
+        let report = spearwatch_engine::Engine::default().scan(b"From: a@b.example\r\n\r\nx", "t");
+        extract(&report, m)
     }
 
     #[test]

@@ -1,18 +1,23 @@
 //! What links two flagged messages into one campaign.
 //!
-//! A *strong* observable is one an attacker controls and unrelated attackers rarely share: the payload
-//! (a file's sha256, a structural fingerprint of its script), the infrastructure (a link host or URL,
-//! the sender's address or own domain, the originating IP of a non-free-mail sender, the Reply-To
-//! mailbox), an indicator both matched, or a long identical subject. One shared strong value links.
+//! A *strong* value is one an attacker controls and unrelated attackers rarely share: the payload (a
+//! file's sha256, a structural fingerprint of its script), the infrastructure (a link host or URL, the
+//! sender's address or own domain, the Reply-To mailbox) or an indicator both matched. A *medium* one
+//! is shared by chance more often: the originating IP (a VPS hosts several crews) and near-duplicate
+//! text (estimated Jaccard >= [`LinkPolicy::text_similarity`]: kits are sold). A strong value links a
+//! message to every campaign carrying it, merging them; a medium one only lets a message join the
+//! single campaign it resembles most, never merge two, so chains of look-alike templates do not grow
+//! one campaign out of unrelated ones.
 //!
-//! Excluded, because unrelated campaigns share them: free-mail domains and their servers' IPs, URL
-//! shorteners' and public services' hosts (bit.ly, docs.google.com, a brand's real site used as a
-//! decoy link), the bare domain of free hosting (but `evil-login.web.app` is the attacker's), click
-//! trackers and image hosts, images (a brand's logo is in every one of its phish), tiny files, and any
-//! value already seen in mail judged clean (checked against the store by the register).
-//!
-//! Lure class alone never links (every tax phish has it); near-duplicate text links at a Jaccard
-//! estimate of [`LinkPolicy::text_similarity`] or more.
+//! Excluded, because unrelated campaigns share them: free-mail domains and their servers' IPs, large
+//! mail providers' relays (Microsoft 365, Gmail, SendGrid...), URL shorteners', link rewriters' and
+//! public services' hosts (bit.ly, clicktime.symantec.com, docs.google.com, a brand's real site used as
+//! a decoy link), the bare domain of free hosting (but `evil-login.web.app` is the attacker's), click
+//! trackers and image hosts, "hosts" without a public suffix (a mail client's content-id token taken
+//! for a link), images (a brand's logo is in every one of its phish), tiny files, the recipient's own
+//! address and domain in From (a spoof of the victim is not the attacker's identity), and any value
+//! already seen in mail judged clean (checked against the store by the register). Lure class and
+//! subject never link: they are the template's, and unrelated kit users share them.
 
 use crate::observables as k;
 use spearwatch_detect::data::{BRANDS, DOMAINS};
@@ -68,8 +73,100 @@ const PUBLIC_SERVICES: &[&str] = &[
     "mozilla.org",
 ];
 
-/// Subjects shorter than this (characters of the normalised subject) do not link.
-pub const MIN_LINKING_SUBJECT: usize = 24;
+/// Security gateways' link rewriters: the host is the vendor's, whatever the link.
+const LINK_REWRITERS: &[&str] = &[
+    "clicktime.symantec.com",
+    "urldefense.com",
+    "urldefense.proofpoint.com",
+    "linkprotect.cudasvc.com",
+    "protect2.fireeye.com",
+    "mimecastprotect.com",
+    "url.emailprotection.link",
+    "twimg.com",
+    "fbcdn.net",
+];
+
+/// Large mail providers and sending services: their relays carry unrelated senders' mail, so their
+/// IPs are no campaign's infrastructure.
+const MAIL_PROVIDERS: &[&str] = &[
+    "outlook.com",
+    "office365.com",
+    "hotmail.com",
+    "live.com",
+    "google.com",
+    "googlemail.com",
+    "gmail.com",
+    "yahoo.com",
+    "yahoodns.net",
+    "aol.com",
+    "icloud.com",
+    "me.com",
+    "amazonses.com",
+    "sendgrid.net",
+    "mailgun.org",
+    "mailgun.net",
+    "mandrillapp.com",
+    "mcsv.net",
+    "rsgsv.net",
+    "mcdlv.net",
+    "sparkpostmail.com",
+    "messagelabs.com",
+    "pphosted.com",
+    "mimecast.com",
+    "zoho.com",
+    "naver.com",
+    "daum.net",
+    "kakao.com",
+    "qq.com",
+    "163.com",
+    "mail.ru",
+    "yandex.net",
+    "protonmail.ch",
+    "postmarkapp.com",
+    "mailjet.com",
+    "sendinblue.com",
+];
+
+/// Platforms whose customers get a name under the platform's domain (a Microsoft 365 tenant's
+/// `contoso.onmicrosoft.com`, an app's `x.web.app`): there the tenant is the host, not the
+/// registrable domain.
+const TENANT_PLATFORMS: &[&str] = &[
+    "onmicrosoft.com",
+    "onmicrosoft.us",
+    "azurewebsites.net",
+    "firebaseapp.com",
+    "web.app",
+    "netlify.app",
+    "vercel.app",
+    "herokuapp.com",
+    "appspot.com",
+    "blogspot.com",
+    "wixsite.com",
+    "weebly.com",
+    "000webhostapp.com",
+    "github.io",
+    "pages.dev",
+    "workers.dev",
+    "sharepoint.com",
+];
+
+/// The sender's domain as the register keys it: the registrable domain, or the whole host on a
+/// multi-tenant platform (and on the free-hosting list).
+pub fn sender_domain_key(host: &str) -> Option<String> {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let reg = registrable(&host)?;
+    let platform = TENANT_PLATFORMS.contains(&reg.as_str())
+        || DOMAINS
+            .free_hosting
+            .iter()
+            .any(|d| within(&host, d) && host != *d);
+    Some(if platform { host } else { reg })
+}
+
+/// A host of a large mail provider or sending service.
+pub fn is_mail_provider(host: &str) -> bool {
+    MAIL_PROVIDERS.iter().any(|d| within(host, d))
+}
 
 #[derive(Debug, Clone)]
 pub struct LinkPolicy {
@@ -112,7 +209,21 @@ fn within(host: &str, domain: &str) -> bool {
 pub fn is_shared_host(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     let reg = registrable(&host).unwrap_or_else(|| host.clone());
+    // The big platforms under any country suffix (www.google.co.uk, amazon.de).
+    let label = reg.split('.').next().unwrap_or("");
     PUBLIC_SERVICES.iter().any(|d| within(&host, d))
+        || [
+            "google",
+            "youtube",
+            "facebook",
+            "microsoft",
+            "apple",
+            "amazon",
+            "linkedin",
+            "twitter",
+        ]
+        .contains(&label)
+        || LINK_REWRITERS.iter().any(|d| within(&host, d))
         || DOMAINS.freemail.contains(&reg)
         || DOMAINS.shorteners.contains(&reg)
         || DOMAINS.shorteners.contains(&host)
@@ -125,9 +236,39 @@ pub fn is_shared_host(host: &str) -> bool {
         || BRANDS.iter().any(|b| b.owns(&host))
 }
 
+/// A host name under a public suffix, or an IP: not a mail client's content-id token
+/// (`01d892aa.6b48fa30`) that URL extraction took for a host.
+fn is_real_host(host: &str) -> bool {
+    let h = host.trim_matches(['[', ']']);
+    let h = h.split(':').next().unwrap_or(h);
+    // psl answers every name with the default "*" rule; only a listed suffix makes a real host.
+    h.parse::<std::net::IpAddr>().is_ok() || psl::suffix(h.as_bytes()).is_some_and(|s| s.is_known())
+}
+
 pub fn is_freemail(domain: &str) -> bool {
     let d = domain.to_ascii_lowercase();
     DOMAINS.freemail.contains(&d) || registrable(&d).is_some_and(|r| DOMAINS.freemail.contains(&r))
+}
+
+/// Medium kinds join one campaign but never merge two (near-duplicate text is the kind `text`).
+/// From is forgeable: a brand's or a stranger's address spoofed by several crews is no shared
+/// infrastructure, so sender address and domain are medium too.
+pub fn is_medium(kind: &str) -> bool {
+    matches!(kind, k::ORIGIN_IP | k::SENDER | k::SENDER_DOMAIN | "text")
+}
+
+/// A URL key whose path names an image: a logo or banner copied by kits, not attacker pages.
+fn is_image_path(rest: &str) -> bool {
+    let path = rest
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(rest)
+        .to_ascii_lowercase();
+    [
+        ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".bmp",
+    ]
+    .iter()
+    .any(|e| path.ends_with(e))
 }
 
 impl LinkPolicy {
@@ -152,6 +293,7 @@ impl LinkPolicy {
     /// how to say so. `sender_freemail`: the message's sender domain is a free-mail provider (its
     /// originating IP is then the provider's, shared by millions).
     pub fn links(&self, kind: &str, value: &str, sender_freemail: bool) -> Option<&'static str> {
+        // (ORIGIN_IP and text are medium: see the module documentation and [`is_medium`].)
         match kind {
             k::SHA256 => Some("the same file (sha256)"),
             k::FINGERPRINT => Some("the same payload fingerprint"),
@@ -163,11 +305,20 @@ impl LinkPolicy {
                     None => (value, ""),
                 };
                 // A public site's front page is in unrelated mail; a specific document on it is not.
-                (!(is_shared_host(host) && rest.len() < 12)).then_some("the same link")
+                (is_real_host(host)
+                    && !is_image_path(rest)
+                    && !(is_shared_host(host) && rest.len() < 12))
+                    .then_some("the same link")
             }
-            k::LINK_HOST => (!is_shared_host(value)).then_some("the same link host"),
+            k::LINK_HOST => {
+                (is_real_host(value) && !is_shared_host(value)).then_some("the same link host")
+            }
             k::SENDER => {
                 let d = value.rsplit_once('@').map(|(_, d)| d).unwrap_or_default();
+                if !is_real_host(d) {
+                    // A redacted or broken address (`phishing@pot`) names nobody.
+                    return None;
+                }
                 // A brand's real address in From is spoofed by everybody; a free-mail mailbox is
                 // one person's (the provider checks who sends from it).
                 (is_freemail(d) || !BRANDS.iter().any(|b| b.owns(d)))
@@ -175,12 +326,12 @@ impl LinkPolicy {
             }
             k::REPLY_TO => Some("the same Reply-To mailbox"),
             k::SENDER_DOMAIN => {
-                (!is_freemail(value) && !is_shared_host(value)).then_some("the same sender domain")
+                (is_real_host(value) && !is_freemail(value) && !is_shared_host(value))
+                    .then_some("the same sender domain")
             }
             k::ORIGIN_IP => (!sender_freemail).then_some("the same originating IP"),
-            k::SUBJECT => {
-                (value.chars().count() >= MIN_LINKING_SUBJECT).then_some("the same subject")
-            }
+            // A subject is a template's: unrelated senders of one phishing kit share it. Copied
+            // text links through the near-duplicate check instead.
             _ => None,
         }
     }
@@ -220,16 +371,44 @@ mod tests {
     }
 
     #[test]
-    fn lure_class_and_short_subjects_never_link() {
+    fn lure_class_and_subjects_never_link() {
         let p = LinkPolicy::default();
         assert_eq!(p.links(k::LURE, "lure.tax", false), None);
-        assert_eq!(p.links(k::SUBJECT, "invoice overdue", false), None);
-        assert!(p
-            .links(
+        assert_eq!(
+            p.links(
                 k::SUBJECT,
-                "2025년 귀속 근로소득 원천징수영수증 발급 안내문 송부",
+                "microsoft account unusual signin activity",
                 false
-            )
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn rewriters_tokens_and_providers() {
+        let p = LinkPolicy::default();
+        assert_eq!(p.links(k::LINK_HOST, "clicktime.symantec.com", false), None);
+        assert_eq!(p.links(k::LINK_HOST, "pbs.twimg.com", false), None);
+        assert_eq!(p.links(k::URL, "01d892aa.6b48fa30", false), None);
+        assert_eq!(p.links(k::LINK_HOST, "01d892aa.6b48fa30", false), None);
+        assert!(p
+            .links(k::URL, "198.51.100.23/paypal/login", false)
             .is_some());
+        assert!(is_mail_provider("sa0pr04mb7370.namprd04.prod.outlook.com"));
+        assert_eq!(
+            sender_domain_key("Mail.Contoso7.onmicrosoft.com").as_deref(),
+            Some("mail.contoso7.onmicrosoft.com")
+        );
+        assert_eq!(
+            sender_domain_key("mx.nts-go.kr").as_deref(),
+            Some("nts-go.kr")
+        );
+        assert_eq!(
+            p.links(k::URL, "evil.example/assets/logo.png?v=2", false),
+            None
+        );
+        assert_eq!(p.links(k::SENDER, "phishing@pot", false), None);
+        assert!(is_medium(k::SENDER) && is_medium(k::ORIGIN_IP) && !is_medium(k::LINK_HOST));
+        assert!(!is_mail_provider("mx.nts-go.kr"));
     }
 }

@@ -10,8 +10,9 @@
 use crate::blob::{BlobError, BlobStore};
 use crate::minhash::Signature;
 use crate::observables::{self as k, Observables};
-use crate::policy::{is_freemail, LinkPolicy};
+use crate::policy::{is_freemail, is_medium, LinkPolicy};
 use sha2::{Digest, Sha256};
+use spearwatch_detect::domains::registrable;
 use spearwatch_engine::Report;
 use spearwatch_message::Mail;
 use spearwatch_store::{CampaignLink, ScanExtra, ScanRecord, Store, StoreError};
@@ -85,6 +86,10 @@ struct Candidate {
     kind: String,
     value: String,
     detail: String,
+    /// Estimated Jaccard similarity for a near-duplicate text link, 0 otherwise.
+    similarity: f32,
+    /// A medium link: joins, never merges ([`is_medium`]).
+    medium: bool,
 }
 
 fn short(v: &str) -> String {
@@ -242,10 +247,25 @@ impl Register<'_> {
         let sender_freemail = sender_freemail(obs);
         let mut cands: Vec<Candidate> = Vec::new();
         let mut linkable = Vec::new();
+        // The victim's own address or domain in From is a spoof of the victim, not the attacker's
+        // identity: every self-addressed phish would otherwise be one campaign.
+        let rcpt: Vec<&str> = obs.values(k::RECIPIENT).collect();
+        // A look-alike sender domain is the attacker's registration: its links are strong.
+        let owned_sender = obs.values(k::SENDER_LOOKALIKE).next().is_some();
+        let rcpt_domains: Vec<String> = rcpt
+            .iter()
+            .filter_map(|a| a.rsplit_once('@'))
+            .map(|(_, d)| registrable(d).unwrap_or_else(|| d.to_string()))
+            .collect();
         for (kind, value) in &obs.pairs {
             let Some(why) = self.policy.links(kind, value, sender_freemail) else {
                 continue;
             };
+            if (kind == k::SENDER && rcpt.contains(&value.as_str()))
+                || (kind == k::SENDER_DOMAIN && rcpt_domains.iter().any(|d| d == value))
+            {
+                continue;
+            }
             // A value in mail judged clean is shared with legitimate senders: not the attacker's.
             if self.store.is_clean_value(kind, value)? {
                 continue;
@@ -264,6 +284,9 @@ impl Register<'_> {
                     kind: kind.clone(),
                     value: value.clone(),
                     detail: format!("{why} as message #{other}: {}", short(value)),
+                    similarity: 0.0,
+                    medium: is_medium(kind)
+                        && !(owned_sender && (kind == k::SENDER || kind == k::SENDER_DOMAIN)),
                 });
             }
         }
@@ -303,6 +326,8 @@ impl Register<'_> {
                     detail: format!(
                         "near-duplicate text of message #{other} (estimated Jaccard similarity {sim:.2})"
                     ),
+                    similarity: sim,
+                    medium: true,
                 });
             }
         }
@@ -331,14 +356,35 @@ impl Register<'_> {
             )?;
             return Ok(CampaignChange::Created(id));
         }
-        // The oldest campaign survives a merge: its id is the one analysts have seen longest.
+        // Strong links merge every campaign they reach into the oldest (its id is the one analysts
+        // have seen longest). Medium links (originating IP, near-duplicate text) only choose the
+        // one campaign to join, the one with the most similar message: they never merge.
+        let strong: Vec<&String> = by_campaign
+            .iter()
+            .filter(|(_, cs)| cs.iter().any(|c| !c.medium))
+            .map(|(id, _)| id)
+            .collect();
         let mut order: Vec<(i64, String)> = Vec::new();
-        for id in by_campaign.keys() {
-            let created = self.store.campaign_created(id)?.unwrap_or(i64::MAX);
-            order.push((created, id.clone()));
+        if strong.is_empty() {
+            let best = by_campaign
+                .iter()
+                .map(|(id, cs)| {
+                    let sim = cs.iter().map(|c| c.similarity).fold(0.0f32, f32::max);
+                    (sim, cs.len(), id.clone())
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(b.2.cmp(&a.2)));
+            if let Some((_, _, id)) = best {
+                order.push((0, id));
+            }
+        } else {
+            for id in strong {
+                let created = self.store.campaign_created(id)?.unwrap_or(i64::MAX);
+                order.push((created, id.clone()));
+            }
+            order.sort();
         }
-        order.sort();
         let into = order[0].1.clone();
+        by_campaign.retain(|id, _| order.iter().any(|(_, o)| o == id));
         let mut links = Vec::new();
         for cs in by_campaign.values() {
             // One link per shared value (to the earliest message carrying it), bounded.
@@ -361,7 +407,10 @@ impl Register<'_> {
                 });
             }
         }
-        let first = &by_campaign[&into][0];
+        let first = by_campaign[&into]
+            .iter()
+            .find(|c| !c.medium)
+            .unwrap_or(&by_campaign[&into][0]);
         self.store.add_campaign_values(scan_id, &linkable)?;
         self.store.join_campaign(
             &into,
@@ -373,7 +422,10 @@ impl Register<'_> {
         )?;
         let from: Vec<String> = order[1..].iter().map(|(_, id)| id.clone()).collect();
         for f in &from {
-            let why = &by_campaign[f][0];
+            let why = by_campaign[f]
+                .iter()
+                .find(|c| !c.medium)
+                .unwrap_or(&by_campaign[f][0]);
             let detail = format!(
                 "{f} merged into {into}: message #{scan_id} links both ({} in {into}; {} in {f})",
                 first.detail, why.detail
