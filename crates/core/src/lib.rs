@@ -13,6 +13,7 @@
 mod finding;
 mod policy;
 pub mod technique;
+pub mod time;
 mod verdict;
 
 pub use finding::{truncate_str, Evidence, Finding, Severity, Source};

@@ -1,32 +1,11 @@
 //! Unix seconds to the text forms the formats want. Inputs outside years 0000..=9999 are clamped to
 //! that range so every output stays a valid four-digit-year timestamp (no panic, no overflow).
 
-/// Seconds of 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z relative to the Unix epoch.
-const MIN: i64 = -62_167_219_200;
-const MAX: i64 = 253_402_300_799;
+use spearwatch_core::time::MAX_UNIX as MAX;
 
 fn civil(t: i64) -> (i64, u32, u32, u32, u32, u32) {
-    let t = t.clamp(MIN, MAX);
-    let days = t.div_euclid(86_400);
-    let secs = t.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days (proleptic Gregorian).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (
-        y,
-        m as u32,
-        d as u32,
-        (secs / 3600) as u32,
-        (secs % 3600 / 60) as u32,
-        (secs % 60) as u32,
-    )
+    let c = spearwatch_core::time::civil(t);
+    (c.year, c.month, c.day, c.hour, c.minute, c.second)
 }
 
 /// STIX 2.1 §3.2 timestamp: RFC 3339, UTC `Z`, here always with milliseconds
