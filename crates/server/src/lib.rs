@@ -48,6 +48,8 @@ pub struct App {
     pub metrics: metrics::Metrics,
     /// SHA-256 of each API token with its role and name.
     tokens: Vec<([u8; 32], config::Role, String)>,
+    /// Scans being recorded after their answer (awaited on shutdown).
+    recording: std::sync::atomic::AtomicUsize,
 }
 
 /// Where a message came from, for the record and the metrics.
@@ -153,6 +155,7 @@ impl App {
             store: Mutex::new(store),
             blobs,
             link_policy: spearwatch_register::LinkPolicy::default(),
+            recording: std::sync::atomic::AtomicUsize::new(0),
             quarantine,
             metrics: metrics::Metrics::default(),
             tokens,
@@ -391,9 +394,13 @@ impl App {
             action.as_str(),
             quarantine_id.clone(),
         );
+        app.recording
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         tokio::spawn(async move {
             app.record(scanned, rec_report, mail, &rec_origin, rec_action, rec_q)
                 .await;
+            app.recording
+                .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
         });
         Decision {
             action,
@@ -570,6 +577,10 @@ pub async fn serve(app: Arc<App>) -> anyhow::Result<()> {
         let _ = milter_task.await;
         let _ = http_task.await;
         let _ = expiry.await;
+        // Scans answered but still being recorded finish their records.
+        while app.recording.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     })
     .await;
     Ok(())
