@@ -6,7 +6,8 @@ use crate::model::{Link, UrlSource};
 pub fn find_in_text(text: &str, part: usize, out: &mut Vec<Link>, max: usize) {
     let mut finder = linkify::LinkFinder::new();
     finder.kinds(&[linkify::LinkKind::Url]);
-    for l in finder.links(text) {
+    let text = separate_brackets(text);
+    for l in finder.links(&text) {
         if out.len() >= max {
             return;
         }
@@ -14,6 +15,36 @@ pub fn find_in_text(text: &str, part: usize, out: &mut Vec<Link>, max: usize) {
             out.push(link);
         }
     }
+}
+
+/// The text with a space after each closing bracket that a non-ASCII letter follows. Korean and
+/// Japanese put a particle right after a parenthesised URL (`홈택스(https://www.hometax.go.kr)에서`);
+/// the finder would read the letters after the bracket as part of the URL and then reject it whole,
+/// losing the link. With the space it ends the URL at the bracket, as it does before a space.
+fn separate_brackets(text: &str) -> std::borrow::Cow<'_, str> {
+    let needs = |c: char, next: Option<char>| {
+        matches!(c, ')' | ']') && next.is_some_and(|n| !n.is_ascii() && n.is_alphanumeric())
+    };
+    let mut it = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = it.next() {
+        if needs(c, it.peek().copied()) {
+            any = true;
+            break;
+        }
+    }
+    if !any {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut it = text.chars().peekable();
+    while let Some(c) = it.next() {
+        out.push(c);
+        if needs(c, it.peek().copied()) {
+            out.push(' ');
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Builds a [`Link`] from a URL as written. Relative references, `javascript:` placeholders (`#`), and
@@ -94,6 +125,21 @@ fn truncate_url(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parenthesised_url_before_hangul_keeps_its_host() {
+        let mut v = Vec::new();
+        find_in_text(
+            "홈택스(https://www.hometax.go.kr)에서 확인하시고 https://en.wikipedia.org/wiki/Foo_(bar)를 참고",
+            0,
+            &mut v,
+            10,
+        );
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[0].url, "https://www.hometax.go.kr");
+        assert_eq!(v[0].host.as_deref(), Some("www.hometax.go.kr"));
+        assert_eq!(v[1].url, "https://en.wikipedia.org/wiki/Foo_(bar)");
+    }
 
     #[test]
     fn text_urls() {
