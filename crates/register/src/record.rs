@@ -384,6 +384,14 @@ impl Register<'_> {
             order.sort();
         }
         let into = order[0].1.clone();
+        // Campaigns an analyst split from `into` stay apart: the message joins `into` only.
+        let mut kept = Vec::with_capacity(order.len());
+        for (created, id) in order {
+            if id == into || !self.store.merge_blocked(&into, &id)? {
+                kept.push((created, id));
+            }
+        }
+        let order = kept;
         by_campaign.retain(|id, _| order.iter().any(|(_, o)| o == id));
         let mut links = Vec::new();
         for cs in by_campaign.values() {

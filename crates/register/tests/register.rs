@@ -339,3 +339,68 @@ fn a_rescan_hunt_reads_every_stored_message() {
         assert_eq!(f.store.get_scan(*m).unwrap().unwrap().verdict, "malicious");
     }
 }
+
+#[test]
+fn a_split_is_not_undone_by_the_next_bridging_message() {
+    let f = Fixture::new();
+    let exe: Vec<u8> = [
+        b"MZ\x90\x00".as_slice(),
+        &[0u8; 60],
+        b"This program cannot be run in DOS mode.",
+        &[9u8; 200],
+    ]
+    .concat();
+    let both: &[(&str, &[u8])] = &[("a.com", EICAR.as_bytes()), ("b.exe", &exe)];
+    let (a, _, ca) = f.record(
+        &mail(
+            "A <a@one.example>",
+            "x@hanbit.example",
+            "One",
+            "first",
+            both,
+        ),
+        100,
+    );
+    let (b, _, _) = f.record(
+        &mail(
+            "B <b@two.example>",
+            "y@hanbit.example",
+            "Two",
+            "second",
+            both,
+        ),
+        200,
+    );
+    let CampaignChange::Created(c) = ca else {
+        panic!("{ca:?}")
+    };
+    assert_eq!(f.store.campaign(&c).unwrap().unwrap().messages, 2);
+    // The analyst splits message b off.
+    f.store
+        .split_campaign(&c, "C-split", &[b], 300, "analyst: another crew")
+        .unwrap();
+    assert!(f.store.merge_blocked("C-split", &c).unwrap());
+    // A third message carrying both payloads links to both campaigns but merges nothing.
+    let (_, _, cc) = f.record(
+        &mail(
+            "C <c@three.example>",
+            "z@hanbit.example",
+            "Three",
+            "third",
+            both,
+        ),
+        400,
+    );
+    assert_eq!(cc, CampaignChange::Joined(c.clone()));
+    assert_eq!(f.store.campaign(&c).unwrap().unwrap().messages, 2);
+    assert_eq!(f.store.campaign("C-split").unwrap().unwrap().messages, 1);
+    assert_eq!(
+        f.store
+            .registered_scan(a)
+            .unwrap()
+            .unwrap()
+            .campaign
+            .as_deref(),
+        Some(c.as_str())
+    );
+}

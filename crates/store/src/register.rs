@@ -494,8 +494,24 @@ impl Store {
         }
         event(&self.conn, id, at, "split", None, detail).map_err(err)?;
         event(&self.conn, new_id, at, "split", None, detail).map_err(err)?;
+        self.conn
+            .execute(
+                "INSERT OR IGNORE INTO campaign_blocks (a, b) VALUES (min(?1, ?2), max(?1, ?2))",
+                params![id, new_id],
+            )
+            .map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(moved)
+    }
+
+    /// Whether an analyst split these two campaigns apart (they are then never merged).
+    pub fn merge_blocked(&self, a: &str, b: &str) -> Result<bool, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT 1 FROM campaign_blocks WHERE a = min(?1, ?2) AND b = max(?1, ?2)",
+            )
+            .and_then(|mut st| st.exists(params![a, b]))
+            .map_err(self.ctx.err("reading campaign blocks"))
     }
 
     /// Sets (or with `None`, clears) the analyst's attribution.

@@ -173,6 +173,13 @@ CREATE TABLE campaigns (
     actor_note  TEXT
 ) WITHOUT ROWID;
 
+-- Campaign pairs an analyst split apart: clustering never merges them again.
+CREATE TABLE campaign_blocks (
+    a  TEXT NOT NULL,
+    b  TEXT NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+
 CREATE TABLE campaign_links (
     campaign  TEXT NOT NULL,
     scan_id   INTEGER NOT NULL,
