@@ -22,28 +22,29 @@ pub fn find_in_text(text: &str, part: usize, out: &mut Vec<Link>, max: usize) {
 /// the finder would read the letters after the bracket as part of the URL and then reject it whole,
 /// losing the link. With the space it ends the URL at the bracket, as it does before a space.
 fn separate_brackets(text: &str) -> std::borrow::Cow<'_, str> {
-    let needs = |c: char, next: Option<char>| {
-        matches!(c, ')' | ']') && next.is_some_and(|n| !n.is_ascii() && n.is_alphanumeric())
+    // Only the brackets are looked at (a byte search), so text without them costs one pass of it.
+    let needs = |i: usize| {
+        text[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(|n| !n.is_ascii() && n.is_alphanumeric())
     };
-    let mut it = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = it.next() {
-        if needs(c, it.peek().copied()) {
-            any = true;
-            break;
-        }
-    }
-    if !any {
+    let mut cuts = text
+        .match_indices([')', ']'])
+        .map(|(i, _)| i)
+        .filter(|&i| needs(i))
+        .peekable();
+    if cuts.peek().is_none() {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
-    let mut it = text.chars().peekable();
-    while let Some(c) = it.next() {
-        out.push(c);
-        if needs(c, it.peek().copied()) {
-            out.push(' ');
-        }
+    let mut from = 0;
+    for i in cuts {
+        out.push_str(&text[from..=i]);
+        out.push(' ');
+        from = i + 1;
     }
+    out.push_str(&text[from..]);
     std::borrow::Cow::Owned(out)
 }
 
