@@ -128,29 +128,27 @@ impl Register<'_> {
         hunt: &str,
         now: i64,
     ) -> Result<(), RegisterError> {
-        {
-            let hit = HuntHit {
-                hunt: hunt.to_string(),
-                at: now,
-                scan_id,
-                kind: ind.kind.as_str().to_string(),
-                value: ind.value.clone(),
-                source: ind.attribution(),
-                detail: format!(
-                    "{} indicator {} from {} matched the stored {kind}",
-                    ind.kind,
-                    ind.value,
-                    ind.attribution()
-                ),
-            };
-            let verdict = if ind.kind.is_file_hash() {
-                "malicious"
-            } else {
-                "phishing"
-            };
-            let value = format!("{}:{}", ind.kind, ind.value);
-            self.apply_hit(rep, hit, verdict, value, now)
-        }
+        let hit = HuntHit {
+            hunt: hunt.to_string(),
+            at: now,
+            scan_id,
+            kind: ind.kind.as_str().to_string(),
+            value: ind.value.clone(),
+            source: ind.attribution(),
+            detail: format!(
+                "{} indicator {} from {} matched the stored {kind}",
+                ind.kind,
+                ind.value,
+                ind.attribution()
+            ),
+        };
+        let verdict = if ind.kind.is_file_hash() {
+            "malicious"
+        } else {
+            "phishing"
+        };
+        let value = format!("{}:{}", ind.kind, ind.value);
+        self.apply_hit(rep, hit, verdict, value, now)
     }
 
     /// Re-scans the stored raw messages received in `[since, until)` with `scan`, which returns the

@@ -141,8 +141,9 @@ impl Signature {
     }
 }
 
-/// Exact Jaccard similarity of the 3-word shingle sets (for tests and measurements).
-pub fn jaccard(a: &str, b: &str) -> f32 {
+/// Exact Jaccard similarity of the 3-word shingle sets, to check the estimate against.
+#[cfg(test)]
+fn jaccard(a: &str, b: &str) -> f32 {
     let set = |t: &str| -> std::collections::HashSet<String> {
         words(t).windows(3).map(|w| w.join(" ")).collect()
     };

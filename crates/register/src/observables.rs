@@ -303,11 +303,6 @@ pub fn received_hops(mail: &Mail) -> Vec<Hop> {
     out
 }
 
-/// The public IPs of the Received chain, newest first (see [`received_hops`]).
-pub fn received_ips(mail: &Mail) -> Vec<IpAddr> {
-    received_hops(mail).into_iter().map(|h| h.ip).collect()
-}
-
 /// Addresses routable on the Internet (documentation ranges count: they stand for public ones in
 /// examples and tests).
 pub fn is_public(ip: IpAddr) -> bool {
@@ -396,7 +391,7 @@ mod tests {
              Received: from [203.0.113.9] (helo=x) by relay.example.net\r\n\
              From: a@b.example\r\nSubject: x\r\n\r\nbody\r\n",
         );
-        let ips = received_ips(&m);
+        let ips: Vec<IpAddr> = received_hops(&m).into_iter().map(|h| h.ip).collect();
         assert_eq!(
             ips,
             [

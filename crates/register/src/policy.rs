@@ -19,7 +19,7 @@
 //! already seen in mail judged clean (checked against the store by the register). Lure class and
 //! subject never link: they are the template's, and unrelated kit users share them.
 
-use crate::observables as k;
+use crate::observables::{self as k, Observables};
 use spearwatch_detect::data::{BRANDS, DOMAINS};
 use spearwatch_detect::domains::registrable;
 
@@ -245,6 +245,14 @@ fn is_real_host(host: &str) -> bool {
     h.parse::<std::net::IpAddr>().is_ok() || psl::suffix(h.as_bytes()).is_some_and(|s| s.is_known())
 }
 
+/// The message's sender is a free-mail mailbox (its originating IP is then the provider's).
+pub fn sender_freemail(obs: &Observables) -> bool {
+    obs.values(k::SENDER_DOMAIN).any(is_freemail)
+        || obs
+            .values(k::SENDER)
+            .any(|a| a.rsplit_once('@').is_some_and(|(_, d)| is_freemail(d)))
+}
+
 pub fn is_freemail(domain: &str) -> bool {
     let d = domain.to_ascii_lowercase();
     DOMAINS.freemail.contains(&d) || registrable(&d).is_some_and(|r| DOMAINS.freemail.contains(&r))
@@ -280,13 +288,16 @@ impl LinkPolicy {
         self.join_verdicts.iter().any(|v| v == verdict)
     }
 
-    /// Verdicts of the messages a new one may link to.
-    pub fn linkable(&self) -> Vec<&str> {
-        self.cluster_verdicts
+    /// The message's pairs this policy links on (what clean mail marks as shared, what a campaign
+    /// view lists as indicators).
+    pub fn linkable_pairs<'a>(
+        &'a self,
+        obs: &'a Observables,
+    ) -> impl Iterator<Item = &'a (String, String)> + 'a {
+        let free = sender_freemail(obs);
+        obs.pairs
             .iter()
-            .chain(&self.join_verdicts)
-            .map(String::as_str)
-            .collect()
+            .filter(move |(k, v)| self.links(k, v, free).is_some())
     }
 
     /// Whether `kind`/`value` of a message links it to other flagged messages carrying the same, and

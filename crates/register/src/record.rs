@@ -10,7 +10,7 @@
 use crate::blob::{BlobError, BlobStore};
 use crate::minhash::Signature;
 use crate::observables::{self as k, Observables};
-use crate::policy::{is_freemail, is_medium, LinkPolicy};
+use crate::policy::{is_medium, sender_freemail, LinkPolicy};
 use sha2::{Digest, Sha256};
 use spearwatch_detect::domains::registrable;
 use spearwatch_engine::Report;
@@ -131,25 +131,7 @@ fn campaign_name(mail: &Mail, report: &Report) -> String {
     }
 }
 
-/// The message's sender is a free-mail mailbox (its originating IP is then the provider's).
-fn sender_freemail(obs: &Observables) -> bool {
-    obs.values(k::SENDER_DOMAIN).any(is_freemail)
-        || obs
-            .values(k::SENDER)
-            .any(|a| a.rsplit_once('@').is_some_and(|(_, d)| is_freemail(d)))
-}
-
 impl Register<'_> {
-    /// The pairs the linking policy would link on (what clean mail marks as shared).
-    fn linkable_pairs(&self, obs: &Observables) -> Vec<(String, String)> {
-        let free = sender_freemail(obs);
-        obs.pairs
-            .iter()
-            .filter(|(k, v)| self.policy.links(k, v, free).is_some())
-            .cloned()
-            .collect()
-    }
-
     /// Records a scanned message: the scan row, its observables, the raw bytes in the blob store and,
     /// for a flagged verdict, its campaign.
     pub fn record(
@@ -204,7 +186,8 @@ impl Register<'_> {
         let scan_id = self.store.record_registered(&rec, &extra)?;
         if verdict == "clean" {
             // What clean mail carries is shared with legitimate senders: it never links campaigns.
-            self.store.add_clean_values(&self.linkable_pairs(&obs))?;
+            let pairs: Vec<(String, String)> = self.policy.linkable_pairs(&obs).cloned().collect();
+            self.store.add_clean_values(&pairs)?;
         }
         let campaign = if flagged {
             let seen = mail.date.unwrap_or(arrival.received_at);

@@ -189,15 +189,15 @@ pub fn campaign_view(
             .map(|(_, v)| v.clone())
             .collect();
         recipients.extend(rcpts.iter().cloned());
-        let sender_freemail = obs
-            .iter()
-            .any(|(kk, v)| kk == k::SENDER_DOMAIN && crate::policy::is_freemail(v));
-        for (kk, v) in &obs {
-            if INDICATOR_KINDS.contains(&kk.as_str())
-                && policy.links(kk, v, sender_freemail).is_some()
-            {
+        let obs = crate::observables::Observables {
+            pairs: obs.into_iter().collect(),
+        };
+        for (kk, v) in policy.linkable_pairs(&obs) {
+            if INDICATOR_KINDS.contains(&kk.as_str()) {
                 *indicator_count.entry((kk.clone(), v.clone())).or_default() += 1;
             }
+        }
+        for (kk, v) in &obs.pairs {
             if kk == k::LINK_HOST || kk == k::SENDER_DOMAIN {
                 if let Some(t) = phished_brand_trait(v) {
                     traits.insert(t);
@@ -285,10 +285,7 @@ pub fn campaign_view(
             recipients: rcpts,
             attachments,
             urls,
-            origin_ip: obs
-                .iter()
-                .find(|(kk, _)| kk == k::ORIGIN_IP)
-                .map(|(_, v)| v.clone()),
+            origin_ip: obs.values(k::ORIGIN_IP).next().map(str::to_string),
             findings: ids,
             techniques,
         });
