@@ -4,6 +4,7 @@ use anyhow::{bail, Result};
 use spearwatch_actors::Profiles;
 use spearwatch_core::truncate_str;
 use spearwatch_intel::format_rfc3339;
+use spearwatch_register::export::{render, Format};
 use spearwatch_register::view::{campaign_view, CampaignView};
 use spearwatch_store::Store;
 use std::io::Write;
@@ -191,13 +192,18 @@ pub fn export(a: ExportArgs) -> Result<u8> {
         "red" => spearwatch_export::Tlp::Red,
         other => bail!("--tlp {other}: use white, green, amber or red"),
     };
-    let input =
-        spearwatch_register::export::campaign(&v, Profiles::bundled_ref(), crate::org::now());
-    let opts = spearwatch_export::Options { tlp };
-    let text = match a.format {
-        ExportFormat::Stix => spearwatch_export::stix::bundle_text(&input, &opts),
-        ExportFormat::Misp => spearwatch_export::misp::event_text(&input, &opts),
+    let format = match a.format {
+        ExportFormat::Stix => Format::Stix,
+        ExportFormat::Misp => Format::Misp,
     };
+    let opts = spearwatch_export::Options { tlp };
+    let text = render(
+        &v,
+        Profiles::bundled_ref(),
+        crate::org::now(),
+        format,
+        &opts,
+    );
     match &a.output {
         Some(p) => std::fs::write(p, text.as_bytes())
             .map_err(|e| anyhow::anyhow!("writing {}: {e}", p.display()))?,

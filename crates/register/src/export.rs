@@ -26,6 +26,30 @@ fn file(a: &AttachmentView) -> x::File {
     }
 }
 
+/// What `render` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A STIX 2.1 bundle.
+    Stix,
+    /// A MISP event.
+    Misp,
+}
+
+/// The campaign as the JSON text of `format` (the CLI's `export` and the API's `/export` write this).
+pub fn render(
+    v: &CampaignView,
+    profiles: &Profiles,
+    now: i64,
+    format: Format,
+    opts: &x::Options,
+) -> String {
+    let input = campaign(v, profiles, now);
+    match format {
+        Format::Stix => x::stix::bundle_text(&input, opts),
+        Format::Misp => x::misp::event_text(&input, opts),
+    }
+}
+
 /// The export input for `v`; `now` is the export's `modified` time.
 pub fn campaign(v: &CampaignView, profiles: &Profiles, now: i64) -> x::Campaign {
     let messages: Vec<x::Message> = v

@@ -16,6 +16,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 use spearwatch_quarantine::{ListFilter, Quarantine, QuarantineError, State as QState};
+use spearwatch_register::export::Format;
 use spearwatch_store::ScanFilter;
 use std::sync::Arc;
 
@@ -347,9 +348,9 @@ async fn export_campaign(
     if let Err(r) = authorise(&app, &headers, Role::Analyst) {
         return r.into_response();
     }
-    let stix = match q.format.as_deref() {
-        Some("stix") => true,
-        Some("misp") => false,
+    let format = match q.format.as_deref() {
+        Some("stix") => Format::Stix,
+        Some("misp") => Format::Misp,
         _ => return error(StatusCode::BAD_REQUEST, "format must be stix or misp"),
     };
     let v = match on_store(&app, move |s| view(s, &id)).await {
@@ -357,22 +358,14 @@ async fn export_campaign(
         Ok(None) => return error(StatusCode::NOT_FOUND, "no such campaign"),
         Err(r) => return r,
     };
-    let input = spearwatch_register::export::campaign(
+    let text = spearwatch_register::export::render(
         &v,
         spearwatch_actors::Profiles::bundled_ref(),
         now(),
+        format,
+        &spearwatch_export::Options::default(),
     );
-    let opts = spearwatch_export::Options::default();
-    let text = if stix {
-        spearwatch_export::stix::bundle_text(&input, &opts)
-    } else {
-        spearwatch_export::misp::event_text(&input, &opts)
-    };
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        text,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
 fn parse_state(s: Option<&str>) -> Result<Option<QState>, Refusal> {
