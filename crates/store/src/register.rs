@@ -99,23 +99,34 @@ impl Store {
     pub fn record_registered(&self, s: &ScanRecord, x: &ScanExtra) -> Result<i64, StoreError> {
         let err = self.ctx.err("recording a scan");
         let tx = self.begin().map_err(err)?;
-        let id = self.record_scan(s)?;
-        self.conn.execute(
-            "UPDATE scans SET message_key = ?2, date = ?3, blob = ?4, signature = ?5 WHERE id = ?1",
-            params![id, x.message_key, x.date, x.blob, x.signature],
-        )
-        .map_err(err)?;
-        {
-            let mut st = self
-                .conn
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO observables (kind, value, scan_id) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(err)?;
-            for (k, v) in &x.observables {
-                st.execute(params![k, v, id]).map_err(err)?;
-            }
-        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO scans (received_at, source, queue_id, message_id, sender, subject, verdict, score,
+                   action, quarantine, report, message_key, date, blob, signature)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    s.received_at,
+                    s.source,
+                    s.queue_id,
+                    s.message_id,
+                    s.sender,
+                    s.subject,
+                    s.verdict,
+                    f64::from(s.score),
+                    s.action,
+                    s.quarantine,
+                    s.report,
+                    x.message_key,
+                    x.date,
+                    x.blob,
+                    x.signature
+                ])
+            })
+            .map_err(err)?;
+        let id = self.conn.last_insert_rowid();
+        self.add_observables(id, &x.observables)?;
         tx.commit().map_err(err)?;
         Ok(id)
     }

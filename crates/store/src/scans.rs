@@ -60,28 +60,7 @@ pub(crate) const COLUMNS: &str = "id, received_at, source, queue_id, message_id,
 impl Store {
     /// Records one scan; returns its id.
     pub fn record_scan(&self, s: &ScanRecord) -> Result<i64, StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO scans (received_at, source, queue_id, message_id, sender, subject, verdict, score, action, quarantine, report)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    s.received_at,
-                    s.source,
-                    s.queue_id,
-                    s.message_id,
-                    s.sender,
-                    s.subject,
-                    s.verdict,
-                    f64::from(s.score),
-                    s.action,
-                    s.quarantine,
-                    s.report
-                ])
-            })
-            .map_err(self.ctx.err("recording a scan"))?;
-        Ok(self.conn.last_insert_rowid())
+        self.record_registered(s, &crate::ScanExtra::default())
     }
 
     /// Records, newest first (at most [`MAX_LIST`]).
