@@ -25,6 +25,7 @@ fn detector_findings(
             mail: &mail,
             config: &config,
             documents: &[],
+            objects: &[],
             org: None,
         },
         &mut out,

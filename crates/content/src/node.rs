@@ -22,6 +22,12 @@ pub struct Node {
     /// Empty when the bytes could not be read (an encrypted member without its password).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sha256: String,
+    /// SHA-1 and MD5 of the same bytes, empty with `sha256`. Not for linking (SHA-256 does that): feeds
+    /// still publish samples by these (ESET's READMEs, MISP events), and an indicator must match them.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sha1: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub md5: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub encrypted: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -57,6 +63,14 @@ pub const MAX_LINKS: usize = 100;
 pub const MAX_FINGERPRINTS: usize = 16;
 
 impl Node {
+    /// Hashes the object's bytes: SHA-256, SHA-1 and MD5.
+    pub fn set_hashes(&mut self, data: &[u8]) {
+        use sha2::Digest;
+        self.sha256 = hex::encode(sha2::Sha256::digest(data));
+        self.sha1 = hex::encode(sha1::Sha1::digest(data));
+        self.md5 = hex::encode(md5::Md5::digest(data));
+    }
+
     pub(crate) fn new(
         name: &str,
         path: String,
@@ -73,6 +87,8 @@ impl Node {
             format: None,
             size,
             sha256: String::new(),
+            sha1: String::new(),
+            md5: String::new(),
             encrypted: false,
             findings: Vec::new(),
             fingerprints: Vec::new(),
@@ -164,5 +180,23 @@ impl Node {
     /// Every finding in the tree, depth first.
     pub fn all_findings(&self) -> impl Iterator<Item = &Finding> {
         self.iter().flat_map(|n| n.findings.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_sha256_sha1_md5_of_the_bytes() {
+        let mut n = Node::new("a.txt", "a.txt".into(), Kind::Unknown, 6, 0, 0);
+        n.set_hashes(b"hello\n");
+        // Reference values: `printf 'hello\n' | sha256sum / sha1sum / md5sum`.
+        assert_eq!(
+            n.sha256,
+            "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
+        );
+        assert_eq!(n.sha1, "f572d396fae9206628714fb2ce00f72e94f2258f");
+        assert_eq!(n.md5, "b1946ac92492d2347c6235b4d2611184");
     }
 }

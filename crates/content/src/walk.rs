@@ -5,7 +5,6 @@
 use crate::kind::{sniff, Kind};
 use crate::names::{self, Object};
 use crate::{node::Node, Options};
-use sha2::{Digest, Sha256};
 use spearwatch_core::{technique as t, Severity};
 use spearwatch_message::filetype;
 use std::collections::BTreeMap;
@@ -152,7 +151,7 @@ impl<'o> Walk<'o> {
         let kind = forced.unwrap_or_else(|| sniff(data, name));
         let mut node = Node::new(name, path, kind, data.len() as u64, self.opts.part, depth);
         node.declared_type = declared.map(str::to_string);
-        node.sha256 = hex::encode(Sha256::digest(data));
+        node.set_hashes(data);
         if self.opts.keep_data {
             node.data = Some(data.to_vec());
         }
@@ -232,7 +231,7 @@ impl<'o> Walk<'o> {
                 self.opts.part,
                 depth,
             );
-            n.sha256 = hex::encode(Sha256::digest(data));
+            n.set_hashes(data);
             parent.children.push(n);
             return;
         }

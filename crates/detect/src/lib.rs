@@ -68,6 +68,9 @@ pub struct Context<'a> {
     pub config: &'a DetectConfig,
     /// Text the content engine pulled out of attachments (documents, pages, forwarded messages).
     pub documents: &'a [DocumentText],
+    /// Every object of every attachment's content tree (the attachment itself, archive members,
+    /// embedded objects), by its hashes. Empty when the content engine did not run.
+    pub objects: &'a [ObjectHashes<'a>],
     /// The organisation's profile and learned history, when one is configured.
     pub org: Option<&'a OrgContext>,
 }
@@ -79,6 +82,19 @@ pub struct DocumentText {
     /// The object's path in the attachment tree (`"a.zip > letter.docx"`).
     pub path: String,
     pub text: String,
+}
+
+/// One object of an attachment's content tree, by its hashes (lower-case hex; `sha1` and `md5` are
+/// empty when only the SHA-256 is known).
+#[derive(Debug, Clone, Copy)]
+pub struct ObjectHashes<'a> {
+    pub part: usize,
+    /// The object's path in the tree (`"a.zip > setup.exe"`); depth 0 is the attachment itself.
+    pub path: &'a str,
+    pub depth: usize,
+    pub sha256: &'a str,
+    pub sha1: &'a str,
+    pub md5: &'a str,
 }
 
 /// A detector: reads the message, appends findings. It must not panic on any message and must bound its
@@ -131,6 +147,7 @@ pub(crate) mod testutil {
         d.detect(
             &Context {
                 documents: &[],
+                objects: &[],
                 mail: &mail,
                 config,
                 org: None,
@@ -163,6 +180,7 @@ pub(crate) mod testutil {
         d.detect(
             &Context {
                 documents: &[],
+                objects: &[],
                 mail: &mail,
                 config: &config,
                 org: Some(&org),

@@ -108,6 +108,7 @@ mod tests {
             mail: &mail,
             config: &DetectConfig::default(),
             documents: &docs,
+            objects: &[],
             org: None,
         };
         asks(&cx).into_iter().map(|a| a.class.id.clone()).collect()

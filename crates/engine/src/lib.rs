@@ -16,7 +16,9 @@ mod report;
 pub use report::{AttachmentInfo, Report, TreeNode, UrlInfo, SCHEMA};
 pub use spearwatch_content::{Limits as ContentLimits, Node, Options as ContentOptions};
 use spearwatch_core::{Evidence, Finding, Policy, Severity};
-use spearwatch_detect::{default_detectors, Context, DetectConfig, Detector, DocumentText};
+use spearwatch_detect::{
+    default_detectors, Context, DetectConfig, Detector, DocumentText, ObjectHashes,
+};
 use spearwatch_message::{Limits, UrlSource};
 pub use spearwatch_org::OrgContext;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -121,10 +123,24 @@ impl Engine {
                 text: n.text.clone(),
             })
             .collect();
+        let objects: Vec<ObjectHashes<'_>> = trees
+            .iter()
+            .flat_map(|t| t.iter())
+            .filter(|n| !n.sha256.is_empty())
+            .map(|n| ObjectHashes {
+                part: n.part,
+                path: &n.path,
+                depth: n.depth,
+                sha256: &n.sha256,
+                sha1: &n.sha1,
+                md5: &n.md5,
+            })
+            .collect();
         let cx = Context {
             mail: &mail,
             config: &self.config,
             documents: &documents,
+            objects: &objects,
             org: self.org.as_deref(),
         };
         // Content findings first, so detectors that combine signals see them.
@@ -211,7 +227,7 @@ impl Engine {
                     let mut stub =
                         spearwatch_content::analyse(&[], name, Some(&a.declared_type), &opts);
                     stub.size = a.size as u64;
-                    stub.sha256 = a.sha256.clone();
+                    stub.set_hashes(&a.data);
                     trees.push(stub);
                 }
             }

@@ -48,6 +48,11 @@ pub struct AttachmentInfo {
     pub detected_type: FileKind,
     pub size: usize,
     pub sha256: String,
+    /// SHA-1 and MD5 of the attachment, for indicators published by those hashes.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sha1: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub md5: String,
     /// What the content engine made of it, in words ("Word 97-2003 document with VBA project").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
@@ -81,6 +86,10 @@ pub struct TreeNode {
     pub size: u64,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sha256: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sha1: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub md5: String,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub encrypted: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -103,6 +112,8 @@ impl TreeNode {
             format: n.format.clone(),
             size: n.size,
             sha256: n.sha256.clone(),
+            sha1: n.sha1.clone(),
+            md5: n.md5.clone(),
             encrypted: n.encrypted,
             findings: finding_ids(n),
             fingerprints: n.fingerprints.clone(),
@@ -170,6 +181,8 @@ impl Report {
                     detected_type: a.detected_type,
                     size: a.size,
                     sha256: a.sha256.clone(),
+                    sha1: tree.as_ref().map(|t| t.sha1.clone()).unwrap_or_default(),
+                    md5: tree.as_ref().map(|t| t.md5.clone()).unwrap_or_default(),
                     format: tree.as_ref().and_then(|t| t.format.clone()),
                     encrypted: tree.as_ref().is_some_and(|t| t.encrypted),
                     findings: tree.as_ref().map(finding_ids).unwrap_or_default(),

@@ -2,8 +2,8 @@
 //!
 //! Looked at: the addresses and domains of From, Reply-To, Sender and Return-Path; every link's URL
 //! and host (domain or IP literal), including links the content engine found in attached documents;
-//! every attachment's SHA-256 (the engine's `Context` carries the top-level attachments only: objects
-//! inside archives and documents are not matched); crypto addresses in the body text and in the text
+//! the SHA-256, SHA-1 and MD5 of every attachment and of every object the content engine opened inside
+//! one (an archive's members, a document's embedded objects); crypto addresses in the body text and in the text
 //! of attached documents.
 //!
 //! Severity: critical for a file hash, and for a network indicator whose feed gives a confidence of
@@ -13,7 +13,7 @@
 
 use crate::{Indicator, IndicatorSet, Kind};
 use spearwatch_core::{technique as t, Evidence, Finding, Severity, Source};
-use spearwatch_detect::{Context, Detector};
+use spearwatch_detect::{Context, Detector, ObjectHashes};
 use std::sync::Arc;
 
 /// Matches a message against an [`IndicatorSet`].
@@ -118,21 +118,50 @@ impl Detector for IntelDetector {
             }
         }
 
-        // Attachments.
+        // Attachments and every object inside them, by each of their hashes. Without a content tree
+        // (a caller that did not run the content engine), the attachments' own SHA-256.
+        let mut objects: Vec<ObjectHashes<'_>> = cx.objects.to_vec();
         for a in &mail.attachments {
-            for ind in s.match_hash(&a.sha256) {
-                let name = a.name.clone().unwrap_or_else(|| "(unnamed)".into());
-                hits.push(Hit {
-                    ind,
-                    evidence: Evidence::new(
-                        Source::Attachment {
-                            part: a.part,
-                            name: name.clone(),
-                        },
-                        &a.sha256,
-                    ),
-                    place: format!("attachment \"{name}\""),
+            if !objects.iter().any(|o| o.part == a.part) {
+                objects.push(ObjectHashes {
+                    part: a.part,
+                    path: a.name.as_deref().unwrap_or("(unnamed)"),
+                    depth: 0,
+                    sha256: &a.sha256,
+                    sha1: "",
+                    md5: "",
                 });
+            }
+        }
+        for o in &objects {
+            for hex in [o.sha256, o.sha1, o.md5] {
+                if hex.is_empty() {
+                    continue;
+                }
+                for ind in s.match_hash(hex) {
+                    let attachment = mail
+                        .attachments
+                        .iter()
+                        .find(|a| a.part == o.part)
+                        .and_then(|a| a.name.clone())
+                        .unwrap_or_else(|| "(unnamed)".into());
+                    let place = if o.depth == 0 {
+                        format!("attachment \"{attachment}\"")
+                    } else {
+                        format!("\"{}\" inside an attachment", o.path)
+                    };
+                    hits.push(Hit {
+                        ind,
+                        evidence: Evidence::new(
+                            Source::Attachment {
+                                part: o.part,
+                                name: attachment,
+                            },
+                            hex,
+                        ),
+                        place,
+                    });
+                }
             }
         }
 
@@ -259,6 +288,7 @@ mod tests {
                 mail: &mail,
                 config: &DetectConfig::default(),
                 documents: &[],
+                objects: &[],
                 org: None,
             },
             &mut out,
@@ -312,6 +342,67 @@ mod tests {
             .title
             .contains("(ESET (Lazarus Group)) in attachment \"cv.exe\""));
         assert!(f[0].techniques.contains(&t::MALICIOUS_FILE.to_string()));
+    }
+
+    #[test]
+    fn objects_inside_attachments_match_by_each_hash() {
+        // MD5 and SHA-1 of "hello\n": a feed that publishes samples by those hashes.
+        let md5 = "b1946ac92492d2347c6235b4d2611184";
+        let sha1 = "f572d396fae9206628714fb2ce00f72e94f2258f";
+        let set = IndicatorSet::new(
+            [
+                Indicator::new(Kind::Md5, md5.to_ascii_uppercase(), Arc::from("feed-a")),
+                Indicator::new(Kind::Sha1, sha1, Arc::from("feed-b")),
+            ],
+            0,
+        );
+        let raw = "From: a@b.example\r\nTo: c@d.example\r\nSubject: cv\r\nMIME-Version: 1.0\r\n\
+                   Content-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
+                   --X\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=cv.zip\r\n\
+                   Content-Transfer-Encoding: base64\r\n\r\naGVsbG8K\r\n--X--\r\n";
+        let mail = spearwatch_message::parse(raw.as_bytes(), &Default::default());
+        let part = mail.attachments[0].part;
+        let objects = [
+            ObjectHashes {
+                part,
+                path: "cv.zip",
+                depth: 0,
+                sha256: &mail.attachments[0].sha256,
+                sha1: "0000000000000000000000000000000000000000",
+                md5: "00000000000000000000000000000000",
+            },
+            ObjectHashes {
+                part,
+                path: "cv.zip > cv.exe",
+                depth: 1,
+                sha256: "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03",
+                sha1,
+                md5,
+            },
+        ];
+        let mut f = Vec::new();
+        IntelDetector::new(Arc::new(set)).detect(
+            &Context {
+                mail: &mail,
+                config: &DetectConfig::default(),
+                documents: &[],
+                objects: &objects,
+                org: None,
+            },
+            &mut f,
+        );
+        let titles: Vec<&str> = f.iter().map(|f| f.title.as_str()).collect();
+        assert_eq!(f.len(), 2, "{titles:#?}");
+        assert!(titles[0].contains("(feed-b) in \"cv.zip > cv.exe\" inside an attachment"));
+        assert!(titles[1].contains("(feed-a) in \"cv.zip > cv.exe\""));
+        assert!(f.iter().all(|f| f.severity == Severity::Critical));
+        assert_eq!(
+            f[0].evidence[0].source,
+            Source::Attachment {
+                part,
+                name: "cv.zip".into()
+            }
+        );
     }
 
     #[test]
