@@ -73,6 +73,11 @@ pub struct File {
     pub name: Option<String>,
     /// Hex SHA-256 (case is normalised on export).
     pub sha256: String,
+    /// Hex SHA-1 and MD5, empty when unknown: partners still match samples by these.
+    #[serde(default)]
+    pub sha1: String,
+    #[serde(default)]
+    pub md5: String,
     pub size: u64,
     pub mime: Option<String>,
     pub children: Vec<File>,

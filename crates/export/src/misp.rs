@@ -12,7 +12,7 @@
 //! - **Objects** (Object): an `email` object per message (template `a0c666e0-fc65-4be8-b48f-3423d788b552`,
 //!   relations from, to, subject, message-id, send-date, attachment) and a `file` object per
 //!   attachment and archive member (template `688c46fb-5edb-40a3-8273-1af7923e2215`: filename,
-//!   sha256, size-in-bytes, mimetype), linked by `contains` references (ObjectReference) email -> file and
+//!   md5, sha1, sha256, size-in-bytes, mimetype), linked by `contains` references (ObjectReference) email -> file and
 //!   archive -> member. Template uuids and versions are those of the misp-objects copy bundled with
 //!   PyMISP 2.5.34.4 (email v19, file v25).
 //! - **Tags** (Tag): the TLP tag, `misp-galaxy:mitre-attack-pattern="<name> - <Txxxx>"` per technique,
@@ -218,16 +218,19 @@ impl Builder<'_> {
                 Some("filename"),
             ));
         }
-        if !sha.is_empty() {
-            attrs.push(self.attribute(
-                &k("sha256"),
-                "sha256",
-                "Payload delivery",
-                &sha,
-                true,
-                "",
-                Some("sha256"),
-            ));
+        for (rel, v) in [("md5", &f.md5), ("sha1", &f.sha1), ("sha256", &f.sha256)] {
+            let v = v.trim().to_ascii_lowercase();
+            if !v.is_empty() {
+                attrs.push(self.attribute(
+                    &k(rel),
+                    rel,
+                    "Payload delivery",
+                    &v,
+                    true,
+                    "",
+                    Some(rel),
+                ));
+            }
         }
         attrs.push(self.attribute(
             &k("size-in-bytes"),

@@ -309,13 +309,23 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        let sha = f.sha256.trim().to_ascii_lowercase();
         // §6.7 file: ID contributing properties hashes, name, extensions, parent_directory_ref;
-        // §2.9: of the hashes, one is used (we only have SHA-256).
+        // §2.9: of the hashes, one is used, in the order of preference MD5, SHA-1, SHA-256 (as the
+        // OASIS reference implementation, stix2's `_choose_one_hash`, applies it).
+        let mut hashes = Map::new();
         let mut contributing = Map::new();
-        contributing.insert("hashes".into(), json!({ "SHA-256": sha }));
+        for (algo, v) in [("MD5", &f.md5), ("SHA-1", &f.sha1), ("SHA-256", &f.sha256)] {
+            let v = v.trim().to_ascii_lowercase();
+            if v.is_empty() {
+                continue;
+            }
+            if contributing.is_empty() {
+                contributing.insert("hashes".into(), json!({ algo: v }));
+            }
+            hashes.insert(algo.into(), v.into());
+        }
         let mut p = Map::new();
-        p.insert("hashes".into(), json!({ "SHA-256": sha }));
+        p.insert("hashes".into(), Value::Object(hashes));
         if let Some(name) = &f.name {
             contributing.insert("name".into(), name.clone().into());
             p.insert("name".into(), name.clone().into());

@@ -287,6 +287,8 @@ fn odd_input_still_exports_valid_shapes() {
     let mut deep = File {
         name: Some("leaf".into()),
         sha256: "00".into(),
+        sha1: String::new(),
+        md5: String::new(),
         size: 1,
         mime: None,
         children: vec![],
@@ -295,6 +297,8 @@ fn odd_input_still_exports_valid_shapes() {
         deep = File {
             name: Some(format!("level{i}.zip")),
             sha256: format!("{i:02x}"),
+            sha1: String::new(),
+            md5: String::new(),
             size: 1,
             mime: Some(" ".into()),
             children: vec![deep],

@@ -10,6 +10,10 @@ for o in objs:
     if props is None:
         continue
     c = {k: o[k] for k in props if k in o}
+    if "hashes" in c:
+        # Section 2.9: one hash, by preference MD5, SHA-1, SHA-256 (stix2's _choose_one_hash).
+        algo = next(a for a in ("MD5", "SHA-1", "SHA-256") if a in c["hashes"])
+        c["hashes"] = {algo: c["hashes"][algo]}
     if not c:
         assert uuid.UUID(o["id"].split("--")[1]).version == 4, o["id"]
         v4 += 1

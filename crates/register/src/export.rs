@@ -15,6 +15,8 @@ fn file(a: &AttachmentView) -> x::File {
     x::File {
         name: a.name.clone(),
         sha256: a.sha256.clone(),
+        sha1: a.sha1.clone(),
+        md5: a.md5.clone(),
         size: a.size,
         mime: a.mime.clone(),
         children: a

@@ -27,7 +27,7 @@ const RANK: &[&str] = &["clean", "suspicious", "phishing", "malicious"];
 pub struct HuntReport {
     /// Indicators (or stored messages, for a rule hunt) looked at.
     pub searched: usize,
-    /// Indicators of kinds the register does not index (MD5/SHA-1 of files, crypto addresses).
+    /// Indicators of kinds the register does not index (crypto addresses: a YARA hunt finds those).
     pub not_indexed: usize,
     pub hits: Vec<HuntHit>,
     /// Hits recorded before by an earlier hunt (not counted again).
@@ -58,7 +58,35 @@ fn kinds_for(kind: Kind) -> &'static [&'static str] {
         Kind::Ipv4 | Kind::Ipv6 => &[k::IP],
         Kind::Email => &[k::SENDER, k::REPLY_TO, k::RETURN_PATH],
         Kind::Sha256 => &[k::SHA256],
-        Kind::Sha1 | Kind::Md5 | Kind::CryptoAddress => &[],
+        Kind::Sha1 => &[k::SHA1],
+        Kind::Md5 => &[k::MD5],
+        Kind::CryptoAddress => &[],
+    }
+}
+
+/// A stored message an indicator matched.
+struct Found<'a> {
+    scan_id: i64,
+    ind: &'a Indicator,
+    /// The observable kind it matched.
+    kind: &'a str,
+    /// The indicator's value in its normal form (a network as `addr/len`).
+    value: String,
+}
+
+/// An indicator's value in the form the observables are stored in (the intel crate's normal forms:
+/// lower-case domains, hashes and addresses, URL keys without the scheme, canonical IPs). Feeds write
+/// `EVIL.example`, upper-case digests and full URLs; stored values never are. `None`: not a valid
+/// value of its kind.
+fn stored_form(ind: &Indicator) -> Option<String> {
+    use spearwatch_intel::normalise as n;
+    match ind.kind {
+        Kind::Domain => n::domain(&ind.value),
+        Kind::Url => n::url_key(&ind.value),
+        Kind::Email => n::email(&ind.value),
+        Kind::Ipv4 | Kind::Ipv6 => n::ip(&ind.value).map(|(a, _)| a.to_string()),
+        Kind::Sha256 | Kind::Sha1 | Kind::Md5 => n::hash(&ind.value).map(|(_, h)| h),
+        Kind::CryptoAddress => n::crypto(&ind.value),
     }
 }
 
@@ -72,7 +100,7 @@ impl Register<'_> {
     ) -> Result<HuntReport, RegisterError> {
         let start = Instant::now();
         let mut rep = HuntReport::default();
-        let mut found: Vec<(i64, &Indicator, &str)> = Vec::new();
+        let mut found: Vec<Found<'_>> = Vec::new();
         let mut networks = Vec::new();
         for ind in set.indicators() {
             rep.searched += 1;
@@ -85,9 +113,18 @@ impl Register<'_> {
                 networks.push(ind);
                 continue;
             }
+            // The set holds only indicators that normalise (the rest are counted at import).
+            let Some(value) = stored_form(ind) else {
+                continue;
+            };
             for kind in kinds {
-                for id in self.store.scans_with(kind, &ind.value, usize::MAX)? {
-                    found.push((id, ind, kind));
+                for id in self.store.scans_with(kind, &value, usize::MAX)? {
+                    found.push(Found {
+                        scan_id: id,
+                        ind,
+                        kind,
+                        value: value.clone(),
+                    });
                 }
             }
         }
@@ -98,9 +135,15 @@ impl Register<'_> {
                     continue;
                 };
                 for ind in set.match_ip(ip) {
-                    if ind.value.contains('/') {
+                    if let Some((net, Some(len))) = spearwatch_intel::normalise::ip(&ind.value) {
+                        let value = spearwatch_intel::normalise::ip_value(net, Some(len));
                         for id in self.store.scans_with(k::IP, &v, usize::MAX)? {
-                            found.push((id, ind, k::IP));
+                            found.push(Found {
+                                scan_id: id,
+                                ind,
+                                kind: k::IP,
+                                value: value.clone(),
+                            });
                         }
                     }
                 }
@@ -109,8 +152,8 @@ impl Register<'_> {
         rep.lookup = start.elapsed();
         // All hits in one transaction: one commit, and a hunt that fails records nothing.
         self.store.in_transaction(|_| {
-            for (scan_id, ind, kind) in &found {
-                self.apply_indicator_hit(&mut rep, *scan_id, ind, kind, hunt, now)
+            for f in &found {
+                self.apply_indicator_hit(&mut rep, f, hunt, now)
                     .map_err(into_store)?;
             }
             Ok(())
@@ -122,23 +165,26 @@ impl Register<'_> {
     fn apply_indicator_hit(
         &self,
         rep: &mut HuntReport,
-        scan_id: i64,
-        ind: &Indicator,
-        kind: &str,
+        found: &Found<'_>,
         hunt: &str,
         now: i64,
     ) -> Result<(), RegisterError> {
+        let &Found {
+            scan_id,
+            ind,
+            kind,
+            ref value,
+        } = found;
         let hit = HuntHit {
             hunt: hunt.to_string(),
             at: now,
             scan_id,
             kind: ind.kind.as_str().to_string(),
-            value: ind.value.clone(),
+            value: value.to_string(),
             source: ind.attribution(),
             detail: format!(
-                "{} indicator {} from {} matched the stored {kind}",
+                "{} indicator {value} from {} matched the stored {kind}",
                 ind.kind,
-                ind.value,
                 ind.attribution()
             ),
         };
@@ -147,8 +193,8 @@ impl Register<'_> {
         } else {
             "phishing"
         };
-        let value = format!("{}:{}", ind.kind, ind.value);
-        self.apply_hit(rep, hit, verdict, value, now)
+        let indicator = format!("{}:{value}", ind.kind);
+        self.apply_hit(rep, hit, verdict, indicator, now)
     }
 
     /// Re-scans the stored raw messages received in `[since, until)` with `scan`, which returns the

@@ -39,6 +39,10 @@ pub const RESOURCE: &str = "resource";
 pub const DOMAIN: &str = "domain";
 /// sha256 of an attachment or of any object inside one.
 pub const SHA256: &str = "sha256";
+/// SHA-1 and MD5 of the same objects: never linking (the sha256 does), kept so that a hunt with a
+/// feed that publishes samples by these finds them.
+pub const SHA1: &str = "sha1";
+pub const MD5: &str = "md5";
 /// A structural payload fingerprint, `kind:sha256` (VBA source, EPS, LNK command line, PDF script).
 pub const FINGERPRINT: &str = "fingerprint";
 /// A lure class: the id of a `lure.*` finding.
@@ -193,6 +197,8 @@ pub fn extract(report: &Report, mail: &Mail) -> Observables {
             Some(n) => node_hashes(&mut o, n),
             None => {
                 o.add(SHA256, a.sha256.to_ascii_lowercase());
+                o.add(SHA1, a.sha1.to_ascii_lowercase());
+                o.add(MD5, a.md5.to_ascii_lowercase());
                 for f in &a.fingerprints {
                     o.add(FINGERPRINT, format!("{}:{}", f.kind, f.sha256));
                 }
@@ -231,6 +237,8 @@ fn hashed(kind: Kind, size: u64) -> bool {
 fn node_hashes(o: &mut Observables, n: &Node) {
     if !n.sha256.is_empty() && hashed(n.detected_type, n.size) {
         o.add(SHA256, n.sha256.to_ascii_lowercase());
+        o.add(SHA1, n.sha1.to_ascii_lowercase());
+        o.add(MD5, n.md5.to_ascii_lowercase());
     }
     for f in &n.fingerprints {
         o.add(FINGERPRINT, format!("{}:{}", f.kind, f.sha256));
@@ -243,6 +251,8 @@ fn node_hashes(o: &mut Observables, n: &Node) {
 fn tree_hashes(o: &mut Observables, n: &TreeNode) {
     if !n.sha256.is_empty() && hashed(n.detected_type, n.size) {
         o.add(SHA256, n.sha256.to_ascii_lowercase());
+        o.add(SHA1, n.sha1.to_ascii_lowercase());
+        o.add(MD5, n.md5.to_ascii_lowercase());
     }
     for c in &n.children {
         tree_hashes(o, c);

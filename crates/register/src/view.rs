@@ -34,6 +34,11 @@ pub struct MemberView {
 pub struct AttachmentView {
     pub name: Option<String>,
     pub sha256: String,
+    /// Empty in reports recorded before SHA-1/MD5 were computed.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sha1: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub md5: String,
     pub size: u64,
     pub mime: Option<String>,
     pub children: Vec<AttachmentView>,
@@ -97,6 +102,13 @@ const INDICATOR_KINDS: &[&str] = &[
     k::FINGERPRINT,
 ];
 
+fn str_field(v: &serde_json::Value, key: &str) -> String {
+    v.get(key)
+        .and_then(|n| n.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn attachment_views(v: &serde_json::Value) -> Vec<AttachmentView> {
     let Some(list) = v.as_array() else {
         return Vec::new();
@@ -104,11 +116,9 @@ fn attachment_views(v: &serde_json::Value) -> Vec<AttachmentView> {
     list.iter()
         .map(|a| AttachmentView {
             name: a.get("name").and_then(|n| n.as_str()).map(str::to_string),
-            sha256: a
-                .get("sha256")
-                .and_then(|n| n.as_str())
-                .unwrap_or_default()
-                .to_string(),
+            sha256: str_field(a, "sha256"),
+            sha1: str_field(a, "sha1"),
+            md5: str_field(a, "md5"),
             size: a
                 .get("size")
                 .and_then(serde_json::Value::as_u64)

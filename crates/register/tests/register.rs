@@ -266,9 +266,10 @@ fn a_retro_hunt_finds_old_mail_by_a_new_domain_and_clusters_it() {
     );
     assert!(!f.policy.clusters(&v1), "{v1}");
     let set = IndicatorSet::new(
+        // As feeds write them: any case, a trailing dot.
         [Indicator::new(
             Kind::Domain,
-            "quiet-c2.example",
+            "Quiet-C2.Example.",
             Arc::from("isac-feed"),
         )],
         0,
@@ -304,6 +305,78 @@ fn a_retro_hunt_finds_old_mail_by_a_new_domain_and_clusters_it() {
     // The same hunt again records nothing new.
     let again = f.reg().hunt_indicators(&set, "hunt-2", 2000).unwrap();
     assert_eq!((again.hits.len(), again.known_hits), (0, 2));
+    // A full URL finds the message that carried it, by the stored URL key (no scheme).
+    let url = IndicatorSet::new(
+        [Indicator::new(
+            Kind::Url,
+            "HTTPS://portal.quiet-c2.example/confirm",
+            Arc::from("isac-feed"),
+        )],
+        0,
+    );
+    let rep = f.reg().hunt_indicators(&url, "hunt-3", 3000).unwrap();
+    assert_eq!(rep.messages.iter().copied().collect::<Vec<_>>(), [m1]);
+}
+
+/// Feeds publish samples by MD5 or SHA-1 as often as by SHA-256 (ESET's READMEs, MISP events): a
+/// hunt finds an archive member by its MD5 and the archive by its SHA-1.
+#[test]
+fn a_hunt_finds_files_by_md5_and_sha1_inside_archives() {
+    use sha1::Digest;
+    use std::io::Write;
+    let f = Fixture::new();
+    // Inert: an MZ header followed by text, no code.
+    let member: Vec<u8> = [
+        &b"MZ\x90\x00"[..],
+        &b"inert test payload, not a program. ".repeat(8),
+    ]
+    .concat();
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    z.start_file(
+        "invoice.exe",
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored),
+    )
+    .unwrap();
+    z.write_all(&member).unwrap();
+    let archive = z.finish().unwrap().into_inner();
+    let (m1, _, _) = f.record(
+        &mail(
+            "A <a@one.example>",
+            "x@hanbit.example",
+            "Invoice",
+            "the invoice is attached",
+            &[("invoice.zip", &archive)],
+        ),
+        10,
+    );
+    let (m2, _, _) = f.record(
+        &mail(
+            "B <b@two.example>",
+            "y@hanbit.example",
+            "Lunch",
+            "lunch at noon?",
+            &[],
+        ),
+        20,
+    );
+    let md5_member = hex::encode(md5::Md5::digest(&member));
+    let sha1_archive = hex::encode(sha1::Sha1::digest(&archive));
+    for (kind, value, hunt) in [
+        (Kind::Md5, md5_member.to_ascii_uppercase(), "hunt-md5"),
+        (Kind::Sha1, sha1_archive, "hunt-sha1"),
+    ] {
+        let set = IndicatorSet::new([Indicator::new(kind, value.as_str(), Arc::from("eset"))], 0);
+        let rep = f.reg().hunt_indicators(&set, hunt, 1000).unwrap();
+        assert_eq!(rep.not_indexed, 0);
+        assert_eq!(
+            rep.messages.iter().copied().collect::<Vec<_>>(),
+            [m1],
+            "{kind:?} {value}"
+        );
+        assert!(!rep.messages.contains(&m2));
+    }
+    assert_eq!(f.store.get_scan(m1).unwrap().unwrap().verdict, "malicious");
+    assert_eq!(f.store.hunt_hits_of(m1).unwrap().len(), 2);
 }
 
 #[test]

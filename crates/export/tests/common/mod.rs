@@ -23,6 +23,8 @@ fn file(name: &str, mime: &str, size: u64, children: Vec<File>) -> File {
     File {
         name: Some(name.to_string()),
         sha256: hex(name, 64).to_ascii_uppercase(),
+        sha1: hex(name, 40),
+        md5: hex(name, 32),
         size,
         mime: Some(mime.to_string()),
         children,
@@ -103,7 +105,7 @@ pub fn campaign() -> Campaign {
                 urls: vec!["http://[2001:db8::1]/x".into(), "http://evil.example/a'b\\c".into()],
                 attachments: vec![
                     invoice_zip(),
-                    File { name: None, sha256: hex("inline", 64), size: 512, mime: None, children: vec![] },
+                    File { name: None, sha256: hex("inline", 64), sha1: String::new(), md5: String::new(), size: 512, mime: None, children: vec![] },
                 ],
             },
         ],
