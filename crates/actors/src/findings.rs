@@ -86,6 +86,21 @@ pub fn traits_from_findings(ids: &[&str]) -> BTreeSet<Trait> {
     out
 }
 
+/// The targeting traits an organisation's profile gives (`[organisation] sector` and `country`): what
+/// the findings cannot say about the recipients. `sector = "crypto"` is
+/// [`Trait::TargetsCryptoFirm`], `country = "KR"` is [`Trait::TargetsKorea`]; other values give
+/// none (no bundled profile is told apart by them).
+pub fn target_traits(sector: Option<&str>, country: Option<&str>) -> Vec<Trait> {
+    let mut out = Vec::new();
+    if sector.is_some_and(|s| s.eq_ignore_ascii_case("crypto")) {
+        out.push(Trait::TargetsCryptoFirm);
+    }
+    if country.is_some_and(|c| c.eq_ignore_ascii_case("KR")) {
+        out.push(Trait::TargetsKorea);
+    }
+    out
+}
+
 /// [`Trait::FakeLoginNaverDaum`] when a phished brand or imitated domain is a Korean portal (Naver,
 /// Daum/Hanmail, Kakao), the pages Kimsuky imitates; `None` otherwise.
 pub fn phished_brand_trait(brand_or_domain: &str) -> Option<Trait> {

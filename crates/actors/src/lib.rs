@@ -62,7 +62,7 @@ pub use attribute::{
     CEILING_INDICATOR, DELIVERY_TECHNIQUE_FACTOR, INDICATOR_FIRST, INDICATOR_MORE,
     INDICATOR_SOURCES_MAX, MIN_SCORE, PARENT_MATCH, SCALE, TECHNIQUE_CAP,
 };
-pub use findings::{phished_brand_trait, traits_from_findings};
+pub use findings::{phished_brand_trait, target_traits, traits_from_findings};
 pub use profiles::{
     name_key, Actor, Profiles, Technique, ATTACK_JSON, ATTACK_NOTICE, MAX_TRAIT_WEIGHT, TRAITS_TOML,
 };

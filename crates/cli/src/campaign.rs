@@ -1,17 +1,26 @@
 //! `spearwatch campaigns show` and `spearwatch export`: a campaign for people and for sharing.
 
 use anyhow::{bail, Result};
-use spearwatch_actors::Profiles;
+use spearwatch_actors::{target_traits, Profiles};
 use spearwatch_core::truncate_str;
 use spearwatch_intel::format_rfc3339;
 use spearwatch_register::export::{render, Format};
 use spearwatch_register::view::{campaign_view, CampaignView};
 use spearwatch_store::Store;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-pub fn view(store: &Store, id: &str) -> Result<Option<CampaignView>> {
-    Ok(campaign_view(store, id, Profiles::bundled_ref(), &[])?)
+/// The campaign's view; `org`, the organisation's profile, gives the targeting traits (sector,
+/// country) the attribution reads.
+pub fn view(store: &Store, id: &str, org: Option<&Path>) -> Result<Option<CampaignView>> {
+    let targets = match org {
+        Some(p) => {
+            let profile = crate::org::load_profile(p)?;
+            target_traits(profile.sector.as_deref(), profile.country.as_deref())
+        }
+        None => Vec::new(),
+    };
+    Ok(campaign_view(store, id, Profiles::bundled_ref(), &targets)?)
 }
 
 /// "kimsuky" -> "G0094 Kimsuky"; names the bundled profiles do not know are kept as given.
@@ -166,6 +175,9 @@ pub struct ExportArgs {
     /// The campaign id (`spearwatch campaigns list`).
     #[arg(long)]
     pub campaign: String,
+    /// Organisation profile (TOML): its sector and country inform the actor attribution.
+    #[arg(long, value_name = "FILE")]
+    pub org: Option<PathBuf>,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// Traffic Light Protocol marking: white, green, amber, red.
@@ -182,7 +194,7 @@ pub fn export(a: ExportArgs) -> Result<u8> {
         bail!("no store at {}", path.display());
     }
     let store = Store::open(&path)?;
-    let Some(v) = view(&store, &a.campaign)? else {
+    let Some(v) = view(&store, &a.campaign, a.org.as_deref())? else {
         bail!("no campaign {}", a.campaign);
     };
     let tlp = match a.tlp.to_ascii_lowercase().as_str() {

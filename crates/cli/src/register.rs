@@ -182,6 +182,9 @@ pub struct CampaignsArgs {
     /// Store file (default: $XDG_DATA_HOME/spearwatch/store.db).
     #[arg(long, value_name = "FILE", global = true)]
     pub store: Option<PathBuf>,
+    /// Organisation profile (TOML): its sector and country inform the actor attribution of `show`.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub org: Option<PathBuf>,
     #[command(subcommand)]
     pub cmd: CampaignsCmd,
 }
@@ -254,7 +257,7 @@ pub fn campaigns(a: CampaignsArgs) -> Result<u8> {
             }
         }
         CampaignsCmd::Show { id, json } => {
-            let Some(view) = crate::campaign::view(&store, &id)? else {
+            let Some(view) = crate::campaign::view(&store, &id, a.org.as_deref())? else {
                 bail!("no campaign {id}");
             };
             if json {

@@ -124,6 +124,39 @@ fn scan_records_campaigns_that_show_attribute_hunt_and_export() {
     assert!(json["hypotheses"][0]["reasons"]
         .as_array()
         .is_some_and(|r| !r.is_empty()));
+    let traits = |j: &serde_json::Value| -> Vec<String> {
+        j["traits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(!traits(&json).contains(&"targets_korea".to_string()));
+    // With the profile, its sector (crypto) and country (KR) are targeting traits too.
+    let with_org: serde_json::Value = serde_json::from_str(&ok(&[
+        "campaigns",
+        "--store",
+        &store,
+        "--org",
+        &profile,
+        "show",
+        &id,
+        "--json",
+    ]))
+    .unwrap();
+    let t = traits(&with_org);
+    assert!(
+        t.contains(&"targets_korea".to_string()) && t.contains(&"targets_crypto_firm".to_string()),
+        "{t:?}"
+    );
+    assert!(
+        with_org["hypotheses"][0]["confidence"].as_u64()
+            > json["hypotheses"][0]["confidence"].as_u64(),
+        "{} vs {}",
+        with_org["hypotheses"][0],
+        json["hypotheses"][0]
+    );
 
     ok(&[
         "campaigns",

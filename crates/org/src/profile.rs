@@ -37,6 +37,10 @@ pub struct Profile {
     pub partners: Vec<Partner>,
     /// Authorities and brands: the profile's own entries, then (unless switched off) the bundled list.
     pub protected: Vec<Protected>,
+    /// What the organisation is ([`SECTORS`]), as targeting context for actor attribution.
+    pub sector: Option<String>,
+    /// ISO 3166-1 alpha-2 country code, upper-case (`KR`), as targeting context.
+    pub country: Option<String>,
     /// Store file named by the profile (`[store] path`); the command line may override it.
     pub store_path: Option<PathBuf>,
     /// Things worth a look that do not stop the profile from working.
@@ -178,7 +182,24 @@ struct RawOrganisation {
     /// Include the bundled authorities and brands (default true).
     #[serde(default = "yes")]
     bundled_protected: bool,
+    #[serde(default)]
+    sector: Option<Spanned<String>>,
+    #[serde(default)]
+    country: Option<Spanned<String>>,
 }
+
+/// Sectors a profile may name. `crypto` is read by actor attribution (North Korean groups' targeting
+/// of exchanges and crypto firms); the others are recorded for the analyst.
+pub const SECTORS: &[&str] = &[
+    "crypto",
+    "finance",
+    "defence",
+    "government",
+    "research",
+    "media",
+    "technology",
+    "other",
+];
 
 fn yes() -> bool {
     true
@@ -406,6 +427,35 @@ impl Profile {
                 }
             }
         }
+        let sector = org.sector.as_ref().and_then(|v| {
+            let s = v.get_ref().trim().to_ascii_lowercase();
+            let s = if s == "defense" {
+                "defence".to_string()
+            } else {
+                s
+            };
+            if SECTORS.contains(&s.as_str()) {
+                Some(s)
+            } else {
+                ck.error(
+                    v.span(),
+                    format!("sector \"{s}\" is not one of {}", SECTORS.join(", ")),
+                );
+                None
+            }
+        });
+        let country = org.country.as_ref().and_then(|v| {
+            let c = v.get_ref().trim().to_ascii_uppercase();
+            if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+                Some(c)
+            } else {
+                ck.error(
+                    v.span(),
+                    format!("country \"{c}\" is not an ISO 3166-1 alpha-2 code (example: KR)"),
+                );
+                None
+            }
+        });
         let mut internal_relays = Vec::new();
         for r in &org.internal_relays {
             let v = r.get_ref().trim().to_ascii_lowercase();
@@ -582,6 +632,8 @@ impl Profile {
             people,
             partners,
             protected,
+            sector,
+            country,
             store_path: raw.store.map(|s| s.path),
             warnings: ck.warnings,
             names,
@@ -821,6 +873,27 @@ mod tests {
             .iter()
             .any(|x| x.name.contains("National Tax") && x.kind == ProtectedKind::Authority));
         assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        assert_eq!(p.sector.as_deref(), Some("crypto"));
+        assert_eq!(p.country.as_deref(), Some("KR"));
+    }
+
+    #[test]
+    fn sector_and_country_are_checked() {
+        let base = "[organisation]\nname = \"X\"\ndomains = [\"x.com\"]\n";
+        let p =
+            Profile::from_toml(&format!("{base}sector = \"Defense\"\ncountry = \"kr\"\n")).unwrap();
+        assert_eq!(
+            (p.sector.as_deref(), p.country.as_deref()),
+            (Some("defence"), Some("KR"))
+        );
+        let e = Profile::from_toml(&format!("{base}sector = \"casino\"\ncountry = \"Korea\"\n"))
+            .unwrap_err();
+        assert_eq!(e.0.len(), 2, "{e}");
+        assert_eq!(e.0[0].line, 4, "{e}");
+        assert!(e.0[0].message.contains("crypto, finance"), "{e}");
+        assert!(e.0[1].message.contains("ISO 3166-1"), "{e}");
+        let p = Profile::from_toml(base).unwrap();
+        assert_eq!((p.sector, p.country), (None, None));
     }
 
     #[test]

@@ -27,6 +27,8 @@ struct Run {
     _dir: tempfile::TempDir,
     store: Store,
     rows: Vec<Row>,
+    /// The organisation's profile: its sector and country are the attribution's targeting traits.
+    profile: Profile,
 }
 
 fn run() -> Run {
@@ -44,7 +46,7 @@ fn run() -> Run {
         .collect();
     store.learn(&obs).unwrap();
     let engine = Engine::default().with_org(Arc::new(OrgContext::new(
-        profile,
+        profile.clone(),
         store.knowledge().unwrap(),
     )));
     let blobs = BlobStore::new(dir.path().join("blobs"));
@@ -83,6 +85,7 @@ fn run() -> Run {
         _dir: dir,
         store,
         rows,
+        profile,
     }
 }
 
@@ -163,17 +166,13 @@ fn waves_cluster_into_their_campaigns_and_are_attributed_with_reasons() {
 
     let id = dprk.into_iter().next().unwrap();
     let profiles = Profiles::bundled();
-    let v = campaign_view(
-        &run.store,
-        id,
-        &profiles,
-        &[
-            spearwatch_actors::Trait::TargetsCryptoFirm,
-            spearwatch_actors::Trait::TargetsKorea,
-        ],
-    )
-    .unwrap()
-    .unwrap();
+    // The targeting traits come from the organisation's profile (sector crypto, country KR).
+    let org = &run.profile;
+    let targets = spearwatch_actors::target_traits(org.sector.as_deref(), org.country.as_deref());
+    assert_eq!(targets.len(), 2, "{targets:?}");
+    let v = campaign_view(&run.store, id, &profiles, &targets)
+        .unwrap()
+        .unwrap();
     println!(
         "  {}: {} messages, {} recipients, {} subjects, {} senders; {} techniques; {} indicators; {} links",
         v.id, v.messages.len(), v.recipients.len(), v.subjects.len(), v.senders.len(), v.techniques.len(), v.indicators.len(), v.links.len()
@@ -211,6 +210,9 @@ fn waves_cluster_into_their_campaigns_and_are_attributed_with_reasons() {
     let merges = v.timeline.iter().filter(|e| e.kind == "merged").count();
     let kinds: BTreeSet<&str> = v.links.iter().map(|l| l.kind.as_str()).collect();
     println!("  {merges} merges; link kinds {kinds:?}");
+    for e in v.timeline.iter().filter(|e| e.kind == "merged") {
+        println!("  merge: {}", e.detail);
+    }
     assert!(v.timeline.iter().any(|e| e.kind == "created"));
 }
 

@@ -492,7 +492,7 @@ pub(crate) fn profile_toml() -> String {
         quoted(ORG_ALIASES)
     ));
     s.push_str(&format!(
-        "internal_relays = [\"{MX}\", \"10.20.0.0/16\"]\ntrusted_authserv_ids = [\"{MX}\"]\nbundled_protected = true\n\n"
+        "internal_relays = [\"{MX}\", \"10.20.0.0/16\"]\ntrusted_authserv_ids = [\"{MX}\"]\nbundled_protected = true\nsector = \"crypto\"\ncountry = \"KR\"\n\n"
     ));
     s.push_str("# People. VIPs: mail from outside under their names asking for money, wallet moves or codes is BEC.\n");
     for p in EMPLOYEES {

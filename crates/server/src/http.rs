@@ -316,12 +316,25 @@ async fn list_campaigns(
     }
 }
 
+/// The organisation's targeting traits (profile sector and country) for the attribution.
+fn targets(app: &App) -> Vec<spearwatch_actors::Trait> {
+    app.engine().org().map_or_else(Vec::new, |o| {
+        spearwatch_actors::target_traits(o.profile.sector.as_deref(), o.profile.country.as_deref())
+    })
+}
+
 fn view(
     s: &spearwatch_store::Store,
     id: &str,
+    targets: &[spearwatch_actors::Trait],
 ) -> Result<Option<spearwatch_register::view::CampaignView>, String> {
-    spearwatch_register::view::campaign_view(s, id, spearwatch_actors::Profiles::bundled_ref(), &[])
-        .map_err(|e| e.to_string())
+    spearwatch_register::view::campaign_view(
+        s,
+        id,
+        spearwatch_actors::Profiles::bundled_ref(),
+        targets,
+    )
+    .map_err(|e| e.to_string())
 }
 
 async fn get_campaign(
@@ -332,7 +345,8 @@ async fn get_campaign(
     if let Err(r) = authorise(&app, &headers, Role::Analyst) {
         return r.into_response();
     }
-    match on_store(&app, move |s| view(s, &id)).await {
+    let targets = targets(&app);
+    match on_store(&app, move |s| view(s, &id, &targets)).await {
         Ok(Some(v)) => Json(v).into_response(),
         Ok(None) => error(StatusCode::NOT_FOUND, "no such campaign"),
         Err(r) => r,
@@ -353,7 +367,8 @@ async fn export_campaign(
         Some("misp") => Format::Misp,
         _ => return error(StatusCode::BAD_REQUEST, "format must be stix or misp"),
     };
-    let v = match on_store(&app, move |s| view(s, &id)).await {
+    let targets = targets(&app);
+    let v = match on_store(&app, move |s| view(s, &id, &targets)).await {
         Ok(Some(v)) => v,
         Ok(None) => return error(StatusCode::NOT_FOUND, "no such campaign"),
         Err(r) => return r,
