@@ -3,8 +3,9 @@
 //! Looked at: the addresses and domains of From, Reply-To, Sender and Return-Path; every link's URL
 //! and host (domain or IP literal), including links the content engine found in attached documents;
 //! the SHA-256, SHA-1 and MD5 of every attachment and of every object the content engine opened inside
-//! one (an archive's members, a document's embedded objects); crypto addresses in the body text and in the text
-//! of attached documents.
+//! one (an archive's members, a document's embedded objects; SHA-1 and MD5 for objects of a file
+//! type, see `spearwatch_content::Node::set_hashes`); crypto addresses in the body text and in the
+//! text of attached documents.
 //!
 //! Severity: critical for a file hash, and for a network indicator whose feed gives a confidence of
 //! 80 or more; high otherwise; medium for attributes the feed marked not for detection (MISP
@@ -139,26 +140,23 @@ impl Detector for IntelDetector {
                     continue;
                 }
                 for ind in s.match_hash(hex) {
-                    let attachment = mail
-                        .attachments
-                        .iter()
-                        .find(|a| a.part == o.part)
-                        .and_then(|a| a.name.clone())
-                        .unwrap_or_else(|| "(unnamed)".into());
-                    let place = if o.depth == 0 {
-                        format!("attachment \"{attachment}\"")
+                    // Evidence names the object's path, as the content engine's findings do.
+                    let (name, place) = if o.depth == 0 {
+                        let name = mail
+                            .attachments
+                            .iter()
+                            .find(|a| a.part == o.part)
+                            .and_then(|a| a.name.clone())
+                            .unwrap_or_else(|| "(unnamed)".into());
+                        let place = format!("attachment \"{name}\"");
+                        (name, place)
                     } else {
-                        format!("\"{}\" inside an attachment", o.path)
+                        let place = format!("\"{}\" inside an attachment", o.path);
+                        (o.path.to_string(), place)
                     };
                     hits.push(Hit {
                         ind,
-                        evidence: Evidence::new(
-                            Source::Attachment {
-                                part: o.part,
-                                name: attachment,
-                            },
-                            hex,
-                        ),
+                        evidence: Evidence::new(Source::Attachment { part: o.part, name }, hex),
                         place,
                     });
                 }
@@ -400,7 +398,7 @@ mod tests {
             f[0].evidence[0].source,
             Source::Attachment {
                 part,
-                name: "cv.zip".into()
+                name: "cv.zip > cv.exe".into()
             }
         );
     }
