@@ -384,9 +384,8 @@ pub fn hunt(a: HuntArgs) -> Result<u8> {
         print_hits(&mut out, &store, &rep.hits, a.json)?;
         if !a.quiet {
             eprintln!(
-                "spearwatch: hunt {name}: {} indicators ({} of kinds not indexed: crypto addresses) over {} stored messages in {:.1} ms (look-ups {:.1} ms): {} new hits in {} messages ({} known before), {} placed in campaigns",
+                "spearwatch: hunt {name}: {} indicators over {} stored messages in {:.1} ms (look-ups {:.1} ms): {} new hits in {} messages ({} known before), {} placed in campaigns",
                 rep.searched,
-                rep.not_indexed,
                 store.scan_count()?,
                 rep.elapsed.as_secs_f64() * 1e3,
                 rep.lookup.as_secs_f64() * 1e3,

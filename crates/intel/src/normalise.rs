@@ -252,6 +252,48 @@ pub fn crypto_key(token: &str) -> Option<String> {
     crypto(token)
 }
 
+/// Crypto addresses written in `text`, normalised, each once, at most `max`: for keeping as
+/// observables, where no indicator set says which tokens matter. Shape alone lets through tracking
+/// ids and random tokens of base58 shape, so the short base58 forms (Bitcoin, Litecoin, Dash,
+/// Dogecoin, Tron, Zcash transparent: 25-35 characters) must carry a valid Base58Check checksum
+/// (double SHA-256) in the Bitcoin or the Ripple alphabet; `0x` + 40 hex, bech32, cashaddr and the
+/// long Monero forms are specific enough by shape.
+pub fn crypto_in_text(text: &str, max: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for token in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+        if out.len() >= max {
+            break;
+        }
+        if !(25..=110).contains(&token.len()) {
+            continue;
+        }
+        let Some(key) = crypto(token) else { continue };
+        let short_base58 = (25..=35).contains(&key.len())
+            && !key.starts_with("0x")
+            && key.chars().all(|c| BASE58.contains(c));
+        if short_base58 && !base58check(&key) {
+            continue;
+        }
+        if !out.contains(&key) {
+            out.push(key);
+        }
+    }
+    out
+}
+
+/// A Base58Check string (Bitcoin's alphabet, or Ripple's).
+fn base58check(s: &str) -> bool {
+    [bs58::Alphabet::BITCOIN, bs58::Alphabet::RIPPLE]
+        .iter()
+        .any(|a| {
+            bs58::decode(s)
+                .with_alphabet(a)
+                .with_check(None)
+                .into_vec()
+                .is_ok()
+        })
+}
+
 /// Undoes common defanging: `hxxp`, `[.]`, `(.)`, `[dot]`, `[:]`, `[@]`.
 pub fn refang(s: &str) -> String {
     let mut t = s
@@ -325,6 +367,24 @@ pub fn classify(token: &str) -> Result<(Kind, String), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crypto_addresses_in_text_need_a_checksum_when_the_shape_is_common() {
+        let text = "Send 0.5 BTC to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa (or bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq), \
+                    XRP to rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh, USDT to 0x52908400098527886E0F7030069857D2E4169EE7. \
+                    Not these: 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb (one character changed), tracking id \
+                    Xk3Lm9PqR2sT8vW4yZ6aB1cD7eF5gH. Again: 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa.";
+        assert_eq!(
+            crypto_in_text(text, 10),
+            [
+                "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+                "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+                "rHb9CJAWyB4rj91VRWn96DkukG4bwdtyTh",
+                "0x52908400098527886e0f7030069857d2e4169ee7",
+            ]
+        );
+        assert_eq!(crypto_in_text(text, 2).len(), 2);
+    }
 
     #[test]
     fn classify_table() {

@@ -27,8 +27,6 @@ const RANK: &[&str] = &["clean", "suspicious", "phishing", "malicious"];
 pub struct HuntReport {
     /// Indicators (or stored messages, for a rule hunt) looked at.
     pub searched: usize,
-    /// Indicators of kinds the register does not index (crypto addresses: a YARA hunt finds those).
-    pub not_indexed: usize,
     pub hits: Vec<HuntHit>,
     /// Hits recorded before by an earlier hunt (not counted again).
     pub known_hits: usize,
@@ -60,7 +58,7 @@ fn kinds_for(kind: Kind) -> &'static [&'static str] {
         Kind::Sha256 => &[k::SHA256],
         Kind::Sha1 => &[k::SHA1],
         Kind::Md5 => &[k::MD5],
-        Kind::CryptoAddress => &[],
+        Kind::CryptoAddress => &[k::CRYPTO],
     }
 }
 
@@ -86,7 +84,7 @@ fn stored_form(ind: &Indicator) -> Option<String> {
         Kind::Email => n::email(&ind.value),
         Kind::Ipv4 | Kind::Ipv6 => n::ip(&ind.value).map(|(a, _)| a.to_string()),
         Kind::Sha256 | Kind::Sha1 | Kind::Md5 => n::hash(&ind.value).map(|(_, h)| h),
-        Kind::CryptoAddress => n::crypto(&ind.value),
+        Kind::CryptoAddress => n::crypto_key(&ind.value),
     }
 }
 
@@ -105,10 +103,6 @@ impl Register<'_> {
         for ind in set.indicators() {
             rep.searched += 1;
             let kinds = kinds_for(ind.kind);
-            if kinds.is_empty() {
-                rep.not_indexed += 1;
-                continue;
-            }
             if ind.value.contains('/') && matches!(ind.kind, Kind::Ipv4 | Kind::Ipv6) {
                 networks.push(ind);
                 continue;

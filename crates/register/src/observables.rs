@@ -43,6 +43,10 @@ pub const SHA256: &str = "sha256";
 /// feed that publishes samples by these finds them.
 pub const SHA1: &str = "sha1";
 pub const MD5: &str = "md5";
+/// A cryptocurrency address written in the body or in an attached document's text (normalised; the
+/// common base58 forms only with a valid checksum): where a payment request or an extortion wants
+/// the money to go.
+pub const CRYPTO: &str = "crypto";
 /// A structural payload fingerprint, `kind:sha256` (VBA source, EPS, LNK command line, PDF script).
 pub const FINGERPRINT: &str = "fingerprint";
 /// A lure class: the id of a `lure.*` finding.
@@ -206,6 +210,19 @@ pub fn extract(report: &Report, mail: &Mail) -> Observables {
                     tree_hashes(&mut o, c);
                 }
             }
+        }
+    }
+    let texts = mail.bodies.iter().map(|b| b.text.as_str()).chain(
+        report
+            .attachments
+            .iter()
+            .filter_map(|a| a.tree.as_ref())
+            .flat_map(|t| t.iter())
+            .map(|n| n.text.as_str()),
+    );
+    for text in texts {
+        for a in spearwatch_intel::normalise::crypto_in_text(text, MAX_PER_KIND) {
+            o.add(CRYPTO, a);
         }
     }
     let sender_domain = o.values(SENDER_DOMAIN).next().map(str::to_string);

@@ -2,7 +2,8 @@
 //!
 //! A *strong* value is one an attacker controls and unrelated attackers rarely share: the payload (a
 //! file's sha256, a structural fingerprint of its script), the infrastructure (a link host or URL, the
-//! sender's address or own domain, the Reply-To mailbox) or an indicator both matched. A *medium* one
+//! sender's address or own domain, the Reply-To mailbox, the crypto address the money is to go to)
+//! or an indicator both matched. A *medium* one
 //! is shared by chance more often: the originating IP (a VPS hosts several crews) and near-duplicate
 //! text (estimated Jaccard >= [`LinkPolicy::text_similarity`]: kits are sold). A strong value links a
 //! message to every campaign carrying it, merging them; a medium one only lets a message join the
@@ -309,6 +310,9 @@ impl LinkPolicy {
             k::SHA256 => Some("the same file (sha256)"),
             k::FINGERPRINT => Some("the same payload fingerprint"),
             k::INDICATOR => Some("the same known indicator"),
+            // The wallet the money is to go to is the attacker's (a donation address in clean mail
+            // is kept out by the clean-values rule).
+            k::CRYPTO => Some("the same crypto address"),
             k::URL => {
                 // Values are intel URL keys: host, then path and query, no scheme.
                 let (host, rest) = match value.find(['/', '?']) {

@@ -100,6 +100,7 @@ const INDICATOR_KINDS: &[&str] = &[
     k::URL,
     k::SHA256,
     k::FINGERPRINT,
+    k::CRYPTO,
 ];
 
 fn str_field(v: &serde_json::Value, key: &str) -> String {
