@@ -73,6 +73,13 @@ impl Fixture {
         }
     }
 
+    /// Hunts one indicator as a feed would write it; the messages it hit.
+    fn hunt(&self, kind: Kind, value: &str, hunt: &str, now: i64) -> Vec<i64> {
+        let set = IndicatorSet::new([Indicator::new(kind, value, Arc::from("isac-feed"))], 0);
+        let rep = self.reg().hunt_indicators(&set, hunt, now).unwrap();
+        rep.messages.into_iter().collect()
+    }
+
     fn record(&self, raw: &[u8], at: i64) -> (i64, String, CampaignChange) {
         let (report, mail) = self.engine.scan_keep(raw, "t");
         let v = report.verdict.to_string();
@@ -306,16 +313,8 @@ fn a_retro_hunt_finds_old_mail_by_a_new_domain_and_clusters_it() {
     let again = f.reg().hunt_indicators(&set, "hunt-2", 2000).unwrap();
     assert_eq!((again.hits.len(), again.known_hits), (0, 2));
     // A full URL finds the message that carried it, by the stored URL key (no scheme).
-    let url = IndicatorSet::new(
-        [Indicator::new(
-            Kind::Url,
-            "HTTPS://portal.quiet-c2.example/confirm",
-            Arc::from("isac-feed"),
-        )],
-        0,
-    );
-    let rep = f.reg().hunt_indicators(&url, "hunt-3", 3000).unwrap();
-    assert_eq!(rep.messages.iter().copied().collect::<Vec<_>>(), [m1]);
+    let url = "HTTPS://portal.quiet-c2.example/confirm";
+    assert_eq!(f.hunt(Kind::Url, url, "hunt-3", 3000), [m1]);
 }
 
 /// Feeds publish samples by MD5 or SHA-1 as often as by SHA-256 (ESET's READMEs, MISP events): a
@@ -349,7 +348,8 @@ fn a_hunt_finds_files_by_md5_and_sha1_inside_archives() {
         ),
         10,
     );
-    let (m2, _, _) = f.record(
+    // A message without the file, which no hunt may return.
+    f.record(
         &mail(
             "B <b@two.example>",
             "y@hanbit.example",
@@ -365,14 +365,7 @@ fn a_hunt_finds_files_by_md5_and_sha1_inside_archives() {
         (Kind::Md5, md5_member.to_ascii_uppercase(), "hunt-md5"),
         (Kind::Sha1, sha1_archive, "hunt-sha1"),
     ] {
-        let set = IndicatorSet::new([Indicator::new(kind, value.as_str(), Arc::from("eset"))], 0);
-        let rep = f.reg().hunt_indicators(&set, hunt, 1000).unwrap();
-        assert_eq!(
-            rep.messages.iter().copied().collect::<Vec<_>>(),
-            [m1],
-            "{kind:?} {value}"
-        );
-        assert!(!rep.messages.contains(&m2));
+        assert_eq!(f.hunt(kind, &value, hunt, 1000), [m1], "{kind:?} {value}");
     }
     assert_eq!(f.store.get_scan(m1).unwrap().unwrap().verdict, "malicious");
     assert_eq!(f.store.hunt_hits_of(m1).unwrap().len(), 2);
@@ -413,16 +406,8 @@ fn a_hunt_finds_a_crypto_address_written_in_old_mail() {
         .unwrap()
         .iter()
         .any(|(kind, _)| kind == k::CRYPTO));
-    let set = IndicatorSet::new(
-        [Indicator::new(
-            Kind::CryptoAddress,
-            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
-            Arc::from("sanctioned_addresses_XBT"),
-        )],
-        0,
-    );
-    let rep = f.reg().hunt_indicators(&set, "hunt-ofac", 1000).unwrap();
-    assert_eq!(rep.messages.iter().copied().collect::<Vec<_>>(), [m1]);
+    let wallet = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
+    assert_eq!(f.hunt(Kind::CryptoAddress, wallet, "hunt-ofac", 1000), [m1]);
     assert_eq!(f.store.get_scan(m1).unwrap().unwrap().verdict, "phishing");
 }
 
