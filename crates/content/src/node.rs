@@ -22,8 +22,9 @@ pub struct Node {
     /// Empty when the bytes could not be read (an encrypted member without its password).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sha256: String,
-    /// SHA-1 and MD5 of the same bytes, empty with `sha256`. Not for linking (SHA-256 does that): feeds
-    /// still publish samples by these (ESET's READMEs, MISP events), and an indicator must match them.
+    /// SHA-1 and MD5 of the same bytes, for the objects [`Node::set_hashes`] says; empty otherwise. Not
+    /// for linking (SHA-256 does that): feeds still publish samples by these (ESET's READMEs, MISP
+    /// events), and an indicator must match them.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub sha1: String,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -66,8 +67,8 @@ impl Node {
     /// Hashes the object's bytes: SHA-256 always; SHA-1 and MD5 for the attachment itself and for
     /// objects of a file type (an executable, a document, an archive, a script, a shortcut), the things
     /// feeds publish samples of. A document's internal streams and parts (binary records, XML, text)
-    /// and images get only the SHA-256: hashing them twice more cost a third of the content engine's
-    /// time on the corpus documents, for values no feed lists.
+    /// and images get only the SHA-256: no feed lists them. (SHA-1 and MD5 add about a quarter to the
+    /// content engine's CPU time on the corpus documents, most of it for the attachments themselves.)
     pub fn set_hashes(&mut self, data: &[u8]) {
         use sha2::Digest;
         self.sha256 = hex::encode(sha2::Sha256::digest(data));
