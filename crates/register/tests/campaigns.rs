@@ -14,6 +14,10 @@ use spearwatch_store::Store;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+/// The official STIX/MISP validators, as the export crate's own test runs them.
+#[path = "../../export/tests/validators/mod.rs"]
+mod validators;
+
 /// One scenario message as recorded.
 struct Row {
     /// The ground truth.
@@ -216,20 +220,6 @@ fn waves_cluster_into_their_campaigns_and_are_attributed_with_reasons() {
     assert!(v.timeline.iter().any(|e| e.kind == "created"));
 }
 
-fn run_cmd(cmd: &mut std::process::Command) -> (bool, String) {
-    match cmd.output() {
-        Ok(o) => (
-            o.status.success(),
-            format!(
-                "{}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ),
-        ),
-        Err(e) => (false, format!("could not run {cmd:?}: {e}")),
-    }
-}
-
 /// The scenario's campaign exported: structure always; with `SPEARWATCH_VALIDATORS=1` (set by
 /// `.ci/validate-export`) also the official validators, as for the export crate's own fixture.
 #[test]
@@ -301,47 +291,13 @@ fn the_campaign_exports_as_valid_stix_and_misp() {
         misp_text.len()
     );
 
-    if std::env::var("SPEARWATCH_VALIDATORS").as_deref() != Ok("1") {
-        eprintln!(
-            "official validators skipped: set SPEARWATCH_VALIDATORS=1 (.ci/validate-export does)"
-        );
+    let Some(validators) = validators::Validators::from_env() else {
         return;
-    }
-    let venv = std::path::PathBuf::from(
-        std::env::var("SPEARWATCH_VENV").unwrap_or_else(|_| "/var/tmp/spearwatch-venv".into()),
-    );
+    };
     let dir = tempfile::tempdir().unwrap();
     let stix_path = dir.path().join("scenario.stix.json");
     let misp_path = dir.path().join("scenario.misp.json");
     std::fs::write(&stix_path, &stix_text).unwrap();
     std::fs::write(&misp_path, &misp_text).unwrap();
-    let (ok, out) = run_cmd(
-        std::process::Command::new(venv.join("bin/stix2_validator"))
-            .args(["--version", "2.1", "--enforce-refs"])
-            .arg(&stix_path),
-    );
-    println!(
-        "stix2_validator: {} warnings; {}",
-        out.matches("[!] Warning").count(),
-        out.lines()
-            .find(|l| l.contains("STIX JSON"))
-            .unwrap_or("")
-            .trim()
-    );
-    assert!(ok && out.contains("Valid") && !out.contains("[X]"), "{out}");
-    let scripts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../export/tests");
-    let (ok, out) = run_cmd(
-        std::process::Command::new(venv.join("bin/python"))
-            .arg(scripts.join("sco_ids.py"))
-            .arg(&stix_path),
-    );
-    println!("{}", out.trim());
-    assert!(ok, "{out}");
-    let (ok, out) = run_cmd(
-        std::process::Command::new(venv.join("bin/python"))
-            .arg(scripts.join("check_misp.py"))
-            .arg(&misp_path),
-    );
-    println!("{}", out.trim());
-    assert!(ok, "{out}");
+    validators.check(&stix_path, &misp_path);
 }
