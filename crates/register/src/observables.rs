@@ -200,9 +200,7 @@ pub fn extract(report: &Report, mail: &Mail) -> Observables {
         match &a.tree {
             Some(n) => node_hashes(&mut o, n),
             None => {
-                o.add(SHA256, a.sha256.to_ascii_lowercase());
-                o.add(SHA1, a.sha1.to_ascii_lowercase());
-                o.add(MD5, a.md5.to_ascii_lowercase());
+                add_hashes(&mut o, &a.sha256, &a.sha1, &a.md5);
                 for f in &a.fingerprints {
                     o.add(FINGERPRINT, format!("{}:{}", f.kind, f.sha256));
                 }
@@ -251,11 +249,16 @@ fn hashed(kind: Kind, size: u64) -> bool {
     size >= 64 && !matches!(kind, Kind::Png | Kind::Jpeg | Kind::Gif)
 }
 
+/// A file's SHA-256, and its SHA-1 and MD5 where computed (empty ones are not added).
+fn add_hashes(o: &mut Observables, sha256: &str, sha1: &str, md5: &str) {
+    o.add(SHA256, sha256.to_ascii_lowercase());
+    o.add(SHA1, sha1.to_ascii_lowercase());
+    o.add(MD5, md5.to_ascii_lowercase());
+}
+
 fn node_hashes(o: &mut Observables, n: &Node) {
     if !n.sha256.is_empty() && hashed(n.detected_type, n.size) {
-        o.add(SHA256, n.sha256.to_ascii_lowercase());
-        o.add(SHA1, n.sha1.to_ascii_lowercase());
-        o.add(MD5, n.md5.to_ascii_lowercase());
+        add_hashes(o, &n.sha256, &n.sha1, &n.md5);
     }
     for f in &n.fingerprints {
         o.add(FINGERPRINT, format!("{}:{}", f.kind, f.sha256));
@@ -267,9 +270,7 @@ fn node_hashes(o: &mut Observables, n: &Node) {
 
 fn tree_hashes(o: &mut Observables, n: &TreeNode) {
     if !n.sha256.is_empty() && hashed(n.detected_type, n.size) {
-        o.add(SHA256, n.sha256.to_ascii_lowercase());
-        o.add(SHA1, n.sha1.to_ascii_lowercase());
-        o.add(MD5, n.md5.to_ascii_lowercase());
+        add_hashes(o, &n.sha256, &n.sha1, &n.md5);
     }
     for c in &n.children {
         tree_hashes(o, c);
